@@ -1,0 +1,48 @@
+# Tenant Front Door. `make run` to try it, `make test` to check it.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+
+.PHONY: run test test-unit test-postgres test-browser lint format bench clean
+
+$(STAMP): pyproject.toml
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+## run: create the environment if missing, migrate, add demo data, serve on 127.0.0.1:8000
+run: $(STAMP)
+	mkdir -p var
+	DEMO_DATA=$${DEMO_DATA:-true} $(BIN)/frontdoor serve --migrate --host 127.0.0.1 --port 8000
+
+## test: the whole suite (SQLite; browser tests need Chromium)
+test: $(STAMP)
+	$(BIN)/pytest -q
+
+## test-postgres: the database tests again on PostgreSQL
+test-postgres: $(STAMP)
+	TEST_DATABASE_URL=$(PG_URL) $(BIN)/pytest -q -m database
+
+## test-browser: only the Chromium tests
+test-browser: $(STAMP)
+	$(BIN)/pytest -q -m browser
+
+## lint: ruff and mypy, both clean
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy conversations bot backend tests bench
+
+format: $(STAMP)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+## bench: print the benchmark tables
+bench: $(STAMP)
+	$(BIN)/python bench/flow.py
+
+clean:
+	rm -rf $(VENV) var/*.db var/*.db-* .pytest_cache .mypy_cache .ruff_cache

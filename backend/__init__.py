@@ -1,0 +1,1 @@
+"""The FastAPI app, persistence, officer workflow and public pages, composed into one ASGI app."""

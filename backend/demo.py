@@ -1,0 +1,63 @@
+"""Demo data for `make run`: panel meetings, an officer and a few Calls in different states."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+from sqlalchemy import Engine
+from sqlmodel import Session, select
+
+from backend import intake
+from backend.models import Contact, OfficerRole, PanelMeeting
+from backend.officers import create_officer
+from conversations import SubmitCall
+
+DEMO_OFFICER_EMAIL = "officer@example.org"
+DEMO_OFFICER_PASSWORD = "demo-password-123"  # noqa: S105 - printed at start-up, demo only
+
+_TENANTS = [
+    ("Sam Jones", "12 Elm Road, Bootle L30 4TH", "repairs", "The lift in our block has been broken on and off since spring.", "petition"),
+    ("Amira Khan", "4 Rowan Court, L20 3DF", "communal_cleaning", "The stairs and bin store have not been cleaned for weeks.", "petition"),
+    ("Peter O'Neill", "9 Ash Grove, L21 7PQ", "independent_living", "My alarm pull-cord was not fixed after three reports.", "individual"),
+]
+
+
+def seed(engine: Engine, today: date | None = None) -> bool:
+    """Adds the demo data once; False if it was already there."""
+    today = today or datetime.now(UTC).date()
+    with Session(engine) as session, session.begin():
+        if session.exec(select(PanelMeeting)).first() is not None:
+            return False
+        for weeks in (2, 6, 10):
+            session.add(PanelMeeting(held_on=today + timedelta(weeks=weeks), location="Atlantic House, Bootle"))
+        create_officer(
+            session,
+            email=DEMO_OFFICER_EMAIL,
+            name="Dana Officer",
+            role=OfficerRole.MANAGER,
+            password=DEMO_OFFICER_PASSWORD,
+        )
+        for n, (name, address, area, concern, route) in enumerate(_TENANTS):
+            contact = Contact(channel="web", address=f"demo-tenant-{n}")
+            session.add(contact)
+            session.flush()
+            answers = {
+                "name": name,
+                "address": address,
+                "contact_preference": "here",
+                "service_area": area,
+                "concerns": concern,
+                "actions_taken": "Reported it by phone several times.",
+                "complaint_stage": "stage_1",
+                "complaint_reference": f"C-{4400 + n}",
+                "failures": concern,
+                "failures_since": "March 2026",
+                "failures_frequency": "weekly",
+                "others_affected": "yes" if route == "petition" else "no",
+                "affected_who": "Everyone in the block." if route == "petition" else "",
+                "affected_households": "24" if route == "petition" else "",
+                "route": route,
+            }
+            now = datetime.now(UTC) - timedelta(days=10 - 3 * n)
+            intake.submit_call(session, contact, SubmitCall(answers=answers), now)
+    return True

@@ -1,0 +1,165 @@
+"""Carries out what the conversation asks: submits Calls, asks for support, reports status."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+
+from sqlmodel import Session, col, select
+
+from backend.models import (
+    Call,
+    CallEvent,
+    CallStatus,
+    Contact,
+    Evidence,
+    PanelMeeting,
+    SupportRequest,
+    SupportStatus,
+)
+from backend.references import format_reference, next_sequence
+from conversations import AttachEvidence, Effect, Outbound, ReportStatus, RequestSupport, SubmitCall
+from conversations.validation import find_postcode, household_count
+
+
+def carry_out(
+    session: Session, contact: Contact, effects: Sequence[Effect], now: datetime
+) -> list[Outbound]:
+    """Applies each effect in the caller's transaction; returns the replies they produce."""
+    replies: list[Outbound] = []
+    for effect in effects:
+        if isinstance(effect, SubmitCall):
+            replies.append(submit_call(session, contact, effect, now))
+        elif isinstance(effect, RequestSupport):
+            request_support(session, contact, effect, now)
+        elif isinstance(effect, ReportStatus):
+            replies.append(status_report(session, contact, effect))
+        elif isinstance(effect, AttachEvidence):
+            keep_evidence(session, contact, effect, now)
+    return replies
+
+
+def submit_call(session: Session, contact: Contact, submit: SubmitCall, now: datetime) -> Outbound:
+    """Stores the pro-forma as a Call with the next reference, and says what happens next."""
+    a = submit.answers
+    assert contact.id is not None
+    sequence = next_sequence(session, now.year)
+    call = Call(
+        reference=format_reference(now.year, sequence),
+        year=now.year,
+        sequence=sequence,
+        contact_id=contact.id,
+        status=CallStatus.SUBMITTED,
+        tenant_name=a["name"],
+        address=a["address"],
+        postcode=find_postcode(a["address"]) or "",
+        contact_preference=a["contact_preference"],
+        contact_phone=a.get("contact_phone"),
+        service_area=a["service_area"],
+        service_area_other=a.get("service_area_other"),
+        concerns=a["concerns"],
+        actions_taken=a["actions_taken"],
+        complaint_stage=a["complaint_stage"],
+        complaint_reference=a.get("complaint_reference") or None,
+        failures=a["failures"],
+        failures_since=a["failures_since"],
+        failures_frequency=a["failures_frequency"],
+        others_affected=a["others_affected"],
+        affected_who=a.get("affected_who"),
+        affected_households=household_count(a.get("affected_households") or ""),
+        evidence_notes=submit.evidence_notes,
+        route=a["route"],
+        support_requested=submit.support_requested,
+        submitted_at=now,
+        updated_at=now,
+    )
+    session.add(call)
+    session.flush()
+    assert call.id is not None
+    session.add(CallEvent(call_id=call.id, at=now, to_status=call.status, note="Submitted"))
+    _adopt_drafts(session, contact, call)
+    meeting = next_meeting(session, now.date())
+    return Outbound(
+        "submitted",
+        {
+            "reference": call.reference,
+            "route": call.route,
+            "meeting_date": _long_date(meeting.held_on) if meeting else None,
+        },
+    )
+
+
+def _adopt_drafts(session: Session, contact: Contact, call: Call) -> None:
+    """Evidence and support requests made while drafting now belong to the Call."""
+    for evidence in session.exec(
+        select(Evidence).where(Evidence.contact_id == contact.id, col(Evidence.call_id).is_(None))
+    ):
+        evidence.call_id = call.id
+    for request in session.exec(
+        select(SupportRequest).where(
+            SupportRequest.contact_id == contact.id, col(SupportRequest.call_id).is_(None)
+        )
+    ):
+        request.call_id = call.id
+
+
+def request_support(
+    session: Session, contact: Contact, request: RequestSupport, now: datetime
+) -> None:
+    """Records that the tenant wants an officer's help, for CEP to assign."""
+    assert contact.id is not None
+    session.add(
+        SupportRequest(
+            contact_id=contact.id,
+            step=request.step,
+            reason=request.reason,
+            status=SupportStatus.OPEN,
+            created_at=now,
+        )
+    )
+
+
+def keep_evidence(session: Session, contact: Contact, attach: AttachEvidence, now: datetime) -> None:
+    """Keeps a note of each photo or document with the tenant's draft."""
+    assert contact.id is not None
+    for attachment in attach.attachments:
+        session.add(
+            Evidence(
+                contact_id=contact.id,
+                channel_ref=attachment.ref[:500],
+                content_type=attachment.content_type[:100],
+                created_at=now,
+            )
+        )
+
+
+def status_report(session: Session, contact: Contact, report: ReportStatus) -> Outbound:
+    """Where each of the tenant's Calls is, newest first."""
+    calls = session.exec(
+        select(Call).where(Call.contact_id == contact.id).order_by(col(Call.submitted_at).desc())
+    ).all()
+    return Outbound(
+        "status",
+        {
+            "calls": [
+                {"reference": c.reference, "service_area": c.service_area, "status": c.status}
+                for c in calls[:5]
+            ],
+            "draft_question": report.draft_question,
+            "draft_total": report.draft_total,
+        },
+    )
+
+
+def next_meeting(session: Session, today: date) -> PanelMeeting | None:
+    """The next scheduled panel meeting on or after `today`."""
+    return session.exec(
+        select(PanelMeeting)
+        .where(PanelMeeting.held_on >= today)
+        .order_by(col(PanelMeeting.held_on))
+        .limit(1)
+    ).first()
+
+
+def _long_date(day: date) -> str:
+    return f"{day:%A} {day.day} {day:%B %Y}"

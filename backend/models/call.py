@@ -1,0 +1,77 @@
+"""A Community Call for Scrutiny, its reference sequence and its timeline."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from backend.models.types import UTCDateTime, utcnow
+
+
+class CallStatus(StrEnum):
+    """Where a Call is in the panel's process."""
+
+    SUBMITTED = "submitted"
+
+
+class Call(SQLModel, table=True):
+    """One tenant's pro-forma and everything that follows from it."""
+
+    __table_args__ = (UniqueConstraint("year", "sequence"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    reference: str = Field(max_length=20, unique=True)
+    year: int
+    sequence: int
+    contact_id: int = Field(foreign_key="contact.id", index=True)
+    status: str = Field(default=CallStatus.SUBMITTED, max_length=32, index=True)
+
+    tenant_name: str = Field(max_length=80)
+    address: str = Field(max_length=200)
+    postcode: str = Field(max_length=8, index=True)
+    contact_preference: str = Field(max_length=16)
+    contact_phone: str | None = Field(default=None, max_length=20)
+    service_area: str = Field(max_length=32, index=True)
+    service_area_other: str | None = Field(default=None, max_length=100)
+    concerns: str = Field(sa_type=Text)
+    actions_taken: str = Field(sa_type=Text)
+    complaint_stage: str = Field(max_length=16)
+    complaint_reference: str | None = Field(default=None, max_length=40)
+    failures: str = Field(sa_type=Text)
+    failures_since: str = Field(max_length=100)
+    failures_frequency: str = Field(max_length=16)
+    others_affected: str = Field(max_length=8)
+    affected_who: str | None = Field(default=None, sa_type=Text)
+    affected_households: int | None = None
+    evidence_notes: str = Field(default="", sa_type=Text)
+    route: str = Field(max_length=16)
+    support_requested: bool = False
+
+    submitted_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class ReferenceCounter(SQLModel, table=True):
+    """The last reference number given out in a year (one row per year)."""
+
+    __tablename__ = "reference_counter"
+
+    year: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    last: int = 0
+
+
+class CallEvent(SQLModel, table=True):
+    """One change to a Call: who, when, from and to which status, and why (the timeline)."""
+
+    __tablename__ = "call_event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    call_id: int = Field(foreign_key="call.id", index=True)
+    at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    officer_id: int | None = Field(default=None, foreign_key="officer.id")
+    from_status: str | None = Field(default=None, max_length=32)
+    to_status: str = Field(max_length=32)
+    note: str = Field(default="", sa_type=Text)

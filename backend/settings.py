@@ -1,0 +1,71 @@
+"""Settings from the environment or .env; every one is listed in .env.example."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Literal
+
+from pydantic import SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEV_SECRET = "dev-only-not-secret"  # noqa: S105 - the placeholder that production refuses
+
+
+class Settings(BaseSettings):
+    """How this installation of Tenant Front Door is set up."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+
+    environment: Literal["development", "test", "production"] = "development"
+    database_url: str = "sqlite:///var/frontdoor.db"
+    public_base_url: str = "http://127.0.0.1:8000"
+    secret_key: SecretStr = SecretStr(DEV_SECRET)
+    demo_data: bool = False
+
+    landlord_name: str = "Pine Court Housing"
+    landlord_phone: str = "0151 496 0000"
+
+    telegram_bot_token: SecretStr | None = None
+    telegram_webhook_secret: SecretStr | None = None
+    telegram_api_base_url: str = "https://api.telegram.org/bot"
+
+    twilio_account_sid: str | None = None
+    twilio_auth_token: SecretStr | None = None
+    twilio_from_number: str | None = None
+    twilio_api_base_url: str = "https://api.twilio.com"
+
+    @model_validator(mode="after")
+    def _refuse_placeholders(self) -> Settings:
+        if self.environment == "production":
+            key = self.secret_key.get_secret_value()
+            if key == DEV_SECRET or len(key) < 32:
+                raise ValueError("SECRET_KEY must be a random string of 32+ characters")
+            if not self.public_base_url.startswith("https://"):
+                raise ValueError("PUBLIC_BASE_URL must be https:// in production")
+        return self
+
+    @property
+    def is_sqlite(self) -> bool:
+        """Whether the database is the embedded SQLite file."""
+        return self.database_url.startswith("sqlite")
+
+    @property
+    def secure_cookies(self) -> bool:
+        """Cookies are marked Secure when the service is reached over https."""
+        return self.public_base_url.startswith("https://")
+
+    @property
+    def telegram_enabled(self) -> bool:
+        """Telegram is on when it has a bot token and a webhook secret."""
+        return bool(self.telegram_bot_token and self.telegram_webhook_secret)
+
+    @property
+    def twilio_enabled(self) -> bool:
+        """SMS and WhatsApp are on when Twilio has an account, a token and a number."""
+        return bool(self.twilio_account_sid and self.twilio_auth_token and self.twilio_from_number)
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """The settings, read once per process."""
+    return Settings()

@@ -1,0 +1,86 @@
+// Progressive enhancement for /chat: send without reloading. The page works without this file.
+(function () {
+  "use strict";
+  var form = document.getElementById("chat-form");
+  if (!form || !window.fetch) { return; }
+  var log = document.getElementById("log");
+  var box = document.getElementById("text");
+  var choices = document.getElementById("choices");
+  var error = document.getElementById("chat-error");
+
+  function newId() {
+    return (window.crypto && crypto.randomUUID) ? crypto.randomUUID().replace(/-/g, "")
+      : String(Date.now()) + Math.random().toString(16).slice(2);
+  }
+
+  function add(text, mine) {
+    var item = document.createElement("li");
+    item.className = "msg " + (mine ? "mine" : "theirs");
+    var who = document.createElement("span");
+    who.className = "visually-hidden";
+    who.textContent = mine ? "You said:" : "Front Door said:";
+    var body = document.createElement("p");
+    body.textContent = text;  // never innerHTML: what a tenant types stays text
+    item.appendChild(who);
+    item.appendChild(body);
+    log.appendChild(item);
+    item.scrollIntoView({ block: "end" });
+  }
+
+  function showChoices(buttons) {
+    choices.textContent = "";
+    buttons.forEach(function (b) {
+      var button = document.createElement("button");
+      button.type = "submit";
+      button.name = "choice";
+      button.value = b.reply;
+      button.textContent = b.label;
+      choices.appendChild(button);
+    });
+    choices.hidden = buttons.length === 0;
+  }
+
+  function send(text, messageId) {
+    error.hidden = true;
+    return fetch("/chat/messages", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      credentials: "same-origin",
+      body: JSON.stringify({ text: text, message_id: messageId })
+    }).then(function (response) {
+      if (!response.ok) { throw new Error("status " + response.status); }
+      return response.json();
+    });
+  }
+
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    var submitter = event.submitter;
+    var text = (submitter && submitter.name === "choice") ? submitter.value : box.value;
+    var shown = (submitter && submitter.name === "choice") ? submitter.textContent : text;
+    var messageId = newId();
+    add(shown, true);
+    box.value = "";
+    send(text, messageId).then(function (data) {
+      var buttons = [];
+      data.replies.forEach(function (reply) {
+        add(reply.text, false);
+        buttons = reply.buttons;
+      });
+      showChoices(buttons);
+      box.focus();
+    }).catch(function () {
+      error.textContent = "Your message was not sent. Check your connection and press Send again.";
+      error.hidden = false;
+      box.value = text;
+      box.focus();
+    });
+  });
+
+  box.addEventListener("keydown", function (event) {
+    if (event.key === "Enter" && !event.shiftKey) {
+      event.preventDefault();
+      form.requestSubmit();
+    }
+  });
+})();

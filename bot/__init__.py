@@ -1,0 +1,1 @@
+"""Channel adapters: turn provider payloads into Inbound messages and deliver Outbound replies."""

@@ -1,0 +1,85 @@
+"""Renders Outbound replies from templates/messages into text and buttons for a channel."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+from bot.sms_text import sms_safe
+from conversations.messages import Channel, Outbound
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+_BLANK_RUNS = re.compile(r"\n{3,}")
+
+
+@dataclass(frozen=True)
+class Button:
+    """A tappable choice: what it says, and what pressing it sends."""
+
+    label: str
+    reply: str
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """A reply ready for a channel."""
+
+    text: str
+    buttons: tuple[Button, ...] = ()
+
+
+def shorten(text: str, limit: int = 40) -> str:
+    """The text on one line, cut at a word boundary to `limit` characters."""
+    flat = " ".join(str(text).split())
+    if len(flat) <= limit:
+        return flat
+    cut = flat[: limit - 3].rsplit(" ", 1)[0] or flat[: limit - 3]
+    return cut + "..."
+
+
+@cache
+def _labels() -> dict[str, dict[str, str]]:
+    with (TEMPLATES / "messages" / "labels.toml").open("rb") as fh:
+        return tomllib.load(fh)
+
+
+def label(kind: str, value: str) -> str:
+    """The words a person reads for an option, a field or a status."""
+    return _labels().get(kind, {}).get(value, value.replace("_", " ").capitalize())
+
+
+class Renderer:
+    """Turns the flow's replies into text, with the service's own details filled in."""
+
+    def __init__(self, **service: Any) -> None:
+        self.env = Environment(
+            loader=FileSystemLoader(TEMPLATES / "messages"),
+            undefined=StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            autoescape=False,  # noqa: S701 - plain text for SMS and chat; web pages escape it again
+        )
+        self.env.globals.update(service, label=label)
+        self.env.filters["shorten"] = shorten
+
+    def render(self, outbound: Outbound, channel: Channel = Channel.WEB) -> Rendered:
+        """The text and buttons of one reply as `channel` shows them."""
+        template = self.env.get_template(f"{outbound.template}.txt")
+        body = template.render(**outbound.context)
+        numbered = [
+            f"{c.number} {label(c.kind, c.value)}" for c in outbound.choices if c.number is not None
+        ]
+        text = "\n".join(line.strip() for line in body.strip().splitlines())
+        if numbered:
+            text = f"{text}\n" + "\n".join(numbered)
+        text = _BLANK_RUNS.sub("\n\n", text).strip()
+        if channel == Channel.SMS:
+            text = sms_safe(text)
+        buttons = tuple(Button(label(c.kind, c.value), c.reply) for c in outbound.choices)
+        return Rendered(text, buttons)

@@ -1,0 +1,25 @@
+"""The Community Call for Scrutiny as a conversation: pure, channel-agnostic, no I/O."""
+
+from conversations.effects import AttachEvidence, Effect, ReportStatus, RequestSupport, SubmitCall
+from conversations.flow import Turn, advance
+from conversations.messages import Attachment, Channel, Choice, Inbound, Outbound
+from conversations.proforma import FORM, Step
+from conversations.state import Conversation
+
+__all__ = [
+    "FORM",
+    "AttachEvidence",
+    "Attachment",
+    "Channel",
+    "Choice",
+    "Conversation",
+    "Effect",
+    "Inbound",
+    "Outbound",
+    "ReportStatus",
+    "RequestSupport",
+    "Step",
+    "SubmitCall",
+    "Turn",
+    "advance",
+]

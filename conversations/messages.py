@@ -1,0 +1,59 @@
+"""What comes in from a tenant and what goes back, independent of any channel."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+
+class Channel(StrEnum):
+    """Where a tenant talks to us; each has its own kind of address."""
+
+    WEB = "web"
+    TERMINAL = "terminal"
+    TELEGRAM = "telegram"
+    SMS = "sms"
+    WHATSAPP = "whatsapp"
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A photo or document a tenant sent; `ref` is the channel's handle for it."""
+
+    ref: str
+    content_type: str = "application/octet-stream"
+
+
+@dataclass(frozen=True)
+class Inbound:
+    """One message from a tenant on one channel."""
+
+    channel: Channel
+    address: str
+    text: str = ""
+    message_id: str | None = None
+    attachments: tuple[Attachment, ...] = ()
+
+
+@dataclass(frozen=True)
+class Choice:
+    """An option the tenant can pick by typing its number, or a word if it has none."""
+
+    number: int | None
+    value: str
+    kind: str  # the labels.toml table that names `value`
+
+    @property
+    def reply(self) -> str:
+        """What a button for this choice sends: exactly what the tenant could type."""
+        return str(self.number) if self.number is not None else self.value.upper()
+
+
+@dataclass(frozen=True)
+class Outbound:
+    """A reply to render from `templates/messages/<template>.txt` with `context`."""
+
+    template: str
+    context: dict[str, Any] = field(default_factory=dict)
+    choices: tuple[Choice, ...] = ()

@@ -1,0 +1,47 @@
+"""The saved state of one tenant's conversation: immutable, stored as JSON."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from conversations.proforma import Step
+
+# Kept when a tenant starts another Call, so they are not asked who they are twice.
+PERSONAL_STEPS = (Step.NAME, Step.ADDRESS, Step.CONTACT_PREFERENCE, Step.CONTACT_PHONE)
+
+
+class Conversation(BaseModel):
+    """Where a tenant is in the pro-forma and every answer they have given."""
+
+    model_config = ConfigDict(frozen=True)
+
+    step: Step = Step.WELCOME
+    answers: dict[str, str] = Field(default_factory=dict)
+    welcomed: bool = False
+    consented_at: datetime | None = None
+    collecting: bool = False  # a long answer at this step is being added to, message by message
+    misfits: int = 0  # answers at this step that did not fit
+    confirming_restart: bool = False
+    support_requested: bool = False
+    evidence_count: int = 0
+    calls_submitted: int = 0
+
+    def but(self, **changes: Any) -> Conversation:
+        """A copy with `changes` applied (the state itself never changes)."""
+        return self.model_copy(update=changes)
+
+    def with_answer(self, step: Step, value: str) -> Conversation:
+        """A copy with the answer at `step` set to `value`."""
+        return self.but(answers={**self.answers, step.value: value})
+
+    def to_json(self) -> str:
+        """The state as stored."""
+        return self.model_dump_json()
+
+    @classmethod
+    def from_json(cls, data: str) -> Conversation:
+        """The state from its stored JSON."""
+        return cls.model_validate_json(data)
