@@ -42,7 +42,7 @@ format: $(STAMP)
 
 ## bench: print the benchmark tables
 bench: $(STAMP)
-	$(BIN)/python bench/flow.py
+	$(BIN)/python -m bench.flow
 
 clean:
 	rm -rf $(VENV) var/*.db var/*.db-* .pytest_cache .mypy_cache .ruff_cache

@@ -27,7 +27,10 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         services = Services.build(settings, engine)
         app.state.services = services
-        for channel, on in (("Telegram", settings.telegram_enabled), ("SMS/WhatsApp (Twilio)", settings.twilio_enabled)):
+        for channel, on in (
+            ("Telegram", settings.telegram_enabled),
+            ("SMS/WhatsApp (Twilio)", settings.twilio_enabled),
+        ):
             if on:
                 log.info("%s channel on", channel)
             else:

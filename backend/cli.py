@@ -25,7 +25,7 @@ def _serve(args: argparse.Namespace) -> int:
     if args.migrate:
         upgrade(make_engine(settings.database_url))
     if settings.demo_data and demo.seed(make_engine(settings.database_url)):
-        print(f"Demo data added. Officer login: {demo.DEMO_OFFICER_EMAIL} / {demo.DEMO_OFFICER_PASSWORD}")
+        print(f"Demo officer: {demo.DEMO_OFFICER_EMAIL} / {demo.DEMO_OFFICER_PASSWORD}")
     print(f"Tenant Front Door on http://{args.host}:{args.port}  (web chat: /chat)")
     uvicorn.run(
         "backend.app:create_app",
@@ -62,7 +62,11 @@ def _create_officer(args: argparse.Namespace) -> int:
     try:
         with Session(engine) as session, session.begin():
             officer = create_officer(
-                session, email=args.email, name=args.name, role=OfficerRole(args.role), password=password
+                session,
+                email=args.email,
+                name=args.name,
+                role=OfficerRole(args.role),
+                password=password,
             )
             print(f"Created {officer.role} account for {officer.email}.")
     except ValueError as error:

@@ -8,11 +8,12 @@ from contextlib import contextmanager
 from datetime import datetime
 
 from sqlalchemy import Engine, update
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from backend import intake
 from backend.db import insert_or_skip
 from backend.models import Contact, ConversationRecord, Direction, Message, MessageStatus
+from backend.models.types import saved_id
 from bot.front_door import ConcurrentTurn
 from bot.render import Rendered
 from conversations import Channel, Conversation, Effect, Inbound, Outbound
@@ -34,15 +35,17 @@ class SqlTurn:
 
     def _contact(self, inbound: Inbound) -> Contact:
         if self.contact is None:
-            self.session.execute(
-                insert_or_skip(self.session, Contact)
-                .values(channel=inbound.channel.value, address=inbound.address, created_at=self.now)
+            find = select(Contact).where(
+                Contact.channel == inbound.channel.value, Contact.address == inbound.address
             )
-            self.contact = self.session.exec(
-                select(Contact).where(
-                    Contact.channel == inbound.channel.value, Contact.address == inbound.address
+            self.contact = self.session.exec(find).first()
+            if self.contact is None:
+                self.session.execute(
+                    insert_or_skip(self.session, Contact).values(
+                        channel=inbound.channel.value, address=inbound.address, created_at=self.now
+                    )
                 )
-            ).one()
+                self.contact = self.session.exec(find).one()
         return self.contact
 
     def record_inbound(self, inbound: Inbound) -> bool:
@@ -59,7 +62,7 @@ class SqlTurn:
                 status=MessageStatus.RECEIVED.value,
                 created_at=self.now,
             )
-            .returning(Message.id)  # type: ignore[arg-type]
+            .returning(Message.id)
         ).first()
         return inserted is not None
 
@@ -90,7 +93,7 @@ class SqlTurn:
                     created_at=self.now,
                     updated_at=self.now,
                 )
-                .returning(ConversationRecord.id)  # type: ignore[arg-type]
+                .returning(ConversationRecord.id)
             ).first()
             if inserted is None:
                 raise ConcurrentTurn("conversation created by another worker")
@@ -98,8 +101,8 @@ class SqlTurn:
         result = self.session.execute(
             update(ConversationRecord)
             .where(
-                ConversationRecord.contact_id == contact.id,  # type: ignore[arg-type]
-                ConversationRecord.version == self.version,  # type: ignore[arg-type]
+                col(ConversationRecord.contact_id) == contact.id,
+                col(ConversationRecord.version) == self.version,
             )
             .values(
                 step=state.step.value,
@@ -112,15 +115,16 @@ class SqlTurn:
             raise ConcurrentTurn("conversation saved by another worker")
 
     def record_replies(self, inbound: Inbound, replies: Sequence[Rendered]) -> None:
-        contact = self._contact(inbound)
-        assert contact.id is not None
+        contact_id = saved_id(self._contact(inbound))
         status = (
-            MessageStatus.DELIVERED if inbound.channel in ANSWERED_IN_PLACE else MessageStatus.QUEUED
+            MessageStatus.DELIVERED
+            if inbound.channel in ANSWERED_IN_PLACE
+            else MessageStatus.QUEUED
         )
         for reply in replies:
             self.session.add(
                 Message(
-                    contact_id=contact.id,
+                    contact_id=contact_id,
                     channel=inbound.channel.value,
                     direction=Direction.OUT.value,
                     body=reply.text,

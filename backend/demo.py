@@ -16,9 +16,27 @@ DEMO_OFFICER_EMAIL = "officer@example.org"
 DEMO_OFFICER_PASSWORD = "demo-password-123"  # noqa: S105 - printed at start-up, demo only
 
 _TENANTS = [
-    ("Sam Jones", "12 Elm Road, Bootle L30 4TH", "repairs", "The lift in our block has been broken on and off since spring.", "petition"),
-    ("Amira Khan", "4 Rowan Court, L20 3DF", "communal_cleaning", "The stairs and bin store have not been cleaned for weeks.", "petition"),
-    ("Peter O'Neill", "9 Ash Grove, L21 7PQ", "independent_living", "My alarm pull-cord was not fixed after three reports.", "individual"),
+    (
+        "Sam Jones",
+        "12 Elm Road, Bootle L30 4TH",
+        "repairs",
+        "The lift in our block has been broken on and off since spring.",
+        "petition",
+    ),
+    (
+        "Amira Khan",
+        "4 Rowan Court, L20 3DF",
+        "communal_cleaning",
+        "The stairs and bin store have not been cleaned for weeks.",
+        "petition",
+    ),
+    (
+        "Peter O'Neill",
+        "9 Ash Grove, L21 7PQ",
+        "independent_living",
+        "My alarm pull-cord was not fixed after three reports.",
+        "individual",
+    ),
 ]
 
 
@@ -29,7 +47,11 @@ def seed(engine: Engine, today: date | None = None) -> bool:
         if session.exec(select(PanelMeeting)).first() is not None:
             return False
         for weeks in (2, 6, 10):
-            session.add(PanelMeeting(held_on=today + timedelta(weeks=weeks), location="Atlantic House, Bootle"))
+            session.add(
+                PanelMeeting(
+                    held_on=today + timedelta(weeks=weeks), location="Atlantic House, Bootle"
+                )
+            )
         create_officer(
             session,
             email=DEMO_OFFICER_EMAIL,

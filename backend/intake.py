@@ -17,9 +17,12 @@ from backend.models import (
     SupportRequest,
     SupportStatus,
 )
+from backend.models.types import saved_id
 from backend.references import format_reference, next_sequence
 from conversations import AttachEvidence, Effect, Outbound, ReportStatus, RequestSupport, SubmitCall
 from conversations.validation import find_postcode, household_count
+
+STATUS_CALLS = 3  # the newest few, so the reply fits an SMS budget
 
 
 def carry_out(
@@ -29,7 +32,8 @@ def carry_out(
     replies: list[Outbound] = []
     for effect in effects:
         if isinstance(effect, SubmitCall):
-            replies.append(submit_call(session, contact, effect, now))
+            call = submit_call(session, contact, effect, now)
+            replies.append(submitted_reply(session, call, now))
         elif isinstance(effect, RequestSupport):
             request_support(session, contact, effect, now)
         elif isinstance(effect, ReportStatus):
@@ -39,16 +43,15 @@ def carry_out(
     return replies
 
 
-def submit_call(session: Session, contact: Contact, submit: SubmitCall, now: datetime) -> Outbound:
-    """Stores the pro-forma as a Call with the next reference, and says what happens next."""
+def submit_call(session: Session, contact: Contact, submit: SubmitCall, now: datetime) -> Call:
+    """Stores the pro-forma as a Call with the next reference."""
     a = submit.answers
-    assert contact.id is not None
     sequence = next_sequence(session, now.year)
     call = Call(
         reference=format_reference(now.year, sequence),
         year=now.year,
         sequence=sequence,
-        contact_id=contact.id,
+        contact_id=saved_id(contact),
         status=CallStatus.SUBMITTED,
         tenant_name=a["name"],
         address=a["address"],
@@ -75,9 +78,13 @@ def submit_call(session: Session, contact: Contact, submit: SubmitCall, now: dat
     )
     session.add(call)
     session.flush()
-    assert call.id is not None
-    session.add(CallEvent(call_id=call.id, at=now, to_status=call.status, note="Submitted"))
+    session.add(CallEvent(call_id=saved_id(call), at=now, to_status=call.status, note="Submitted"))
     _adopt_drafts(session, contact, call)
+    return call
+
+
+def submitted_reply(session: Session, call: Call, now: datetime) -> Outbound:
+    """Gives the reference and says what happens next."""
     meeting = next_meeting(session, now.date())
     return Outbound(
         "submitted",
@@ -107,10 +114,9 @@ def request_support(
     session: Session, contact: Contact, request: RequestSupport, now: datetime
 ) -> None:
     """Records that the tenant wants an officer's help, for CEP to assign."""
-    assert contact.id is not None
     session.add(
         SupportRequest(
-            contact_id=contact.id,
+            contact_id=saved_id(contact),
             step=request.step,
             reason=request.reason,
             status=SupportStatus.OPEN,
@@ -119,13 +125,14 @@ def request_support(
     )
 
 
-def keep_evidence(session: Session, contact: Contact, attach: AttachEvidence, now: datetime) -> None:
+def keep_evidence(
+    session: Session, contact: Contact, attach: AttachEvidence, now: datetime
+) -> None:
     """Keeps a note of each photo or document with the tenant's draft."""
-    assert contact.id is not None
     for attachment in attach.attachments:
         session.add(
             Evidence(
-                contact_id=contact.id,
+                contact_id=saved_id(contact),
                 channel_ref=attachment.ref[:500],
                 content_type=attachment.content_type[:100],
                 created_at=now,
@@ -143,8 +150,9 @@ def status_report(session: Session, contact: Contact, report: ReportStatus) -> O
         {
             "calls": [
                 {"reference": c.reference, "service_area": c.service_area, "status": c.status}
-                for c in calls[:5]
+                for c in calls[:STATUS_CALLS]
             ],
+            "older": max(len(calls) - STATUS_CALLS, 0),
             "draft_question": report.draft_question,
             "draft_total": report.draft_total,
         },

@@ -19,7 +19,9 @@ def create_officer(
         raise ValueError(f"an officer with email {email} already exists")
     if len(password) < 12:
         raise ValueError("the password must be at least 12 characters")
-    officer = Officer(email=email, name=name.strip(), role=role, password_hash=hasher.hash(password))
+    officer = Officer(
+        email=email, name=name.strip(), role=role, password_hash=hasher.hash(password)
+    )
     session.add(officer)
     session.flush()
     return officer

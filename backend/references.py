@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import update
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from backend.db import insert_or_skip
 from backend.models import ReferenceCounter
@@ -19,8 +19,8 @@ def next_sequence(session: Session, year: int) -> int:
     session.execute(insert_or_skip(session, ReferenceCounter).values(year=year, last=0))
     bumped = session.execute(
         update(ReferenceCounter)
-        .where(ReferenceCounter.year == year)  # type: ignore[arg-type]
-        .values(last=ReferenceCounter.last + 1)
-        .returning(ReferenceCounter.last)
+        .where(col(ReferenceCounter.year) == year)
+        .values(last=col(ReferenceCounter.last) + 1)
+        .returning(col(ReferenceCounter.last))
     )
     return int(bumped.scalar_one())

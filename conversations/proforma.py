@@ -89,9 +89,7 @@ class Question:
 FORM: tuple[Question, ...] = (
     Question(Step.NAME, 1, Kind.SHORT_TEXT, max_chars=80),
     Question(Step.ADDRESS, 2, Kind.ADDRESS, max_chars=200),
-    Question(
-        Step.CONTACT_PREFERENCE, 3, Kind.CHOICE, CONTACT_PREFERENCES, "contact_preference"
-    ),
+    Question(Step.CONTACT_PREFERENCE, 3, Kind.CHOICE, CONTACT_PREFERENCES, "contact_preference"),
     Question(
         Step.CONTACT_PHONE,
         3,

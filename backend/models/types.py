@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import DateTime
 from sqlalchemy.types import TypeDecorator
@@ -31,3 +31,14 @@ class UTCDateTime(TypeDecorator[datetime]):
 def utcnow() -> datetime:
     """Now, in UTC (the default for timestamp columns; services pass their own `now`)."""
     return datetime.now(UTC)
+
+
+class _Stored(Protocol):
+    id: int | None
+
+
+def saved_id(row: _Stored) -> int:
+    """The primary key of a row that has been flushed (a bug to ask before then)."""
+    if row.id is None:
+        raise RuntimeError(f"{type(row).__name__} has no id yet: flush it first")
+    return row.id

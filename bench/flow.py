@@ -1,0 +1,98 @@
+"""Turns per second of the pure flow, and of the web chat over HTTP against a bare endpoint.
+
+Run with `make bench` (or `python -m bench.flow`). Prints one Markdown table.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import platform
+import tempfile
+import time
+import uuid
+from datetime import UTC, datetime
+
+import httpx
+
+from bench.common import Result, hammer, served, table
+from conversations import Channel, Inbound, advance
+from tests.factories import typed_pro_forma
+
+CLIENTS = int(os.environ.get("BENCH_CLIENTS", "32"))
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "2"))
+SCRIPT = typed_pro_forma()
+NOW = datetime(2026, 11, 23, tzinfo=UTC)
+
+
+def pure_flow(seconds: float = 2.0) -> tuple[float, int]:
+    """Whole pro-formas through advance() for `seconds`; returns turns per second."""
+    turns = 0
+    start = time.perf_counter()
+    while time.perf_counter() - start < seconds:
+        state = None
+        for text in SCRIPT:
+            state = advance(state, Inbound(Channel.WEB, "bench", text), now=NOW).state
+            turns += 1
+    return turns / (time.perf_counter() - start), turns
+
+
+async def chat_client(_: int, client: httpx.AsyncClient) -> list[float]:
+    """One tenant completing the pro-forma ROUNDS times over the web chat."""
+    latencies = []
+    for _round in range(ROUNDS):
+        for text in SCRIPT:
+            start = time.perf_counter()
+            response = await client.post(
+                "/chat/messages", json={"text": text, "message_id": uuid.uuid4().hex}
+            )
+            latencies.append(time.perf_counter() - start)
+            response.raise_for_status()
+    return latencies
+
+
+async def bare_client(_: int, client: httpx.AsyncClient) -> list[float]:
+    """The same number of requests to the bare endpoint."""
+    latencies = []
+    for _round in range(ROUNDS):
+        for text in SCRIPT:
+            start = time.perf_counter()
+            response = await client.post(
+                "/bench/bare", json={"text": text, "message_id": uuid.uuid4().hex}
+            )
+            latencies.append(time.perf_counter() - start)
+            response.raise_for_status()
+    return latencies
+
+
+def row(result: Result, baseline: Result | None) -> list[str]:
+    ratio = f"{result.per_second / baseline.per_second:.2f}" if baseline else "1.00"
+    return [
+        result.name,
+        f"{result.per_second:,.0f}",
+        f"{result.percentile(50):.1f}",
+        f"{result.percentile(99):.1f}",
+        ratio,
+    ]
+
+
+def main() -> None:
+    """Measures and prints the table."""
+    per_second, _ = pure_flow()
+    rows = [["pure flow: advance() in-process", f"{per_second:,.0f}", "-", "-", "-"]]
+    databases = [("SQLite", None)]
+    if os.environ.get("BENCH_DATABASE_URL"):
+        databases.append(("PostgreSQL", os.environ["BENCH_DATABASE_URL"]))
+    for label, url in databases:
+        with tempfile.TemporaryDirectory() as tmp:
+            with served(url or f"sqlite:///{tmp}/bench.db") as base:
+                bare = asyncio.run(hammer(f"bare endpoint ({label})", CLIENTS, bare_client, base))
+                chat = asyncio.run(hammer(f"web chat turn ({label})", CLIENTS, chat_client, base))
+        rows += [row(bare, None), row(chat, bare)]
+    print(f"\nbench/flow.py - {datetime.now(UTC):%Y-%m-%d}, {platform.machine()}, "
+          f"{os.cpu_count()} cores, Python {platform.python_version()}, {CLIENTS} clients\n")
+    print(table(rows, ["what", "turns/s", "p50 ms", "p99 ms", "ratio to bare"]))
+
+
+if __name__ == "__main__":
+    main()

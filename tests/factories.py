@@ -1,0 +1,134 @@
+"""Builders for tests: answers, conversations at any step, contacts and Calls."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlmodel import Session
+
+from backend import intake
+from backend.models import Call, Contact
+from conversations import Conversation, Step, SubmitCall
+from conversations.proforma import FORM, applicable
+
+NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
+
+# A good answer to every question, as a tenant would type it.
+TYPED: dict[Step, str] = {
+    Step.NAME: "Sam Jones",
+    Step.ADDRESS: "12 Elm Road, Bootle L30 4TH",
+    Step.CONTACT_PREFERENCE: "2",
+    Step.CONTACT_PHONE: "07911 123456",
+    Step.SERVICE_AREA: "11",
+    Step.SERVICE_AREA_OTHER: "Parking",
+    Step.CONCERNS: "The lift keeps breaking down.",
+    Step.ACTIONS_TAKEN: "I rang the repairs line four times.",
+    Step.COMPLAINT_STAGE: "2",
+    Step.COMPLAINT_REFERENCE: "C-1234",
+    Step.FAILURES: "Repairs are booked and nobody comes.",
+    Step.FAILURES_SINCE: "March 2026",
+    Step.FAILURES_FREQUENCY: "4",
+    Step.OTHERS_AFFECTED: "1",
+    Step.AFFECTED_WHO: "Everyone in the block, because we share the lift.",
+    Step.AFFECTED_HOUSEHOLDS: "about 24",
+    Step.EVIDENCE: "Letters from the council.",
+    Step.ROUTE: "1",
+}
+
+# What the flow keeps for each typed answer.
+KEPT: dict[Step, str] = {
+    **TYPED,
+    Step.CONTACT_PREFERENCE: "phone",
+    Step.CONTACT_PHONE: "+447911123456",
+    Step.SERVICE_AREA: "other",
+    Step.COMPLAINT_STAGE: "stage_1",
+    Step.FAILURES_FREQUENCY: "weekly",
+    Step.OTHERS_AFFECTED: "yes",
+    Step.AFFECTED_HOUSEHOLDS: "24",
+    Step.ROUTE: "petition",
+}
+
+# An answer each question refuses (None: every non-empty text fits).
+REFUSED: dict[Step, str | None] = {
+    Step.NAME: "12345",
+    Step.ADDRESS: "12 Elm Road, Bootle",
+    Step.CONTACT_PREFERENCE: "7",
+    Step.CONTACT_PHONE: "12345",
+    Step.SERVICE_AREA: "99",
+    Step.SERVICE_AREA_OTHER: None,
+    Step.CONCERNS: None,
+    Step.ACTIONS_TAKEN: None,
+    Step.COMPLAINT_STAGE: "maybe",
+    Step.COMPLAINT_REFERENCE: None,
+    Step.FAILURES: None,
+    Step.FAILURES_SINCE: None,
+    Step.FAILURES_FREQUENCY: "0",
+    Step.OTHERS_AFFECTED: "purple",
+    Step.AFFECTED_WHO: None,
+    Step.AFFECTED_HOUSEHOLDS: "lots",
+    Step.EVIDENCE: None,
+    Step.ROUTE: "3",
+}
+
+
+def answers_before(step: Step) -> dict[str, str]:
+    """Kept answers to every question before `step` (all of them for REVIEW)."""
+    answers: dict[str, str] = {}
+    for q in FORM:
+        if q.step == step:
+            break
+        answers[q.step.value] = KEPT[q.step]
+    return {k: v for k, v in answers.items() if Step(k) in {q.step for q in applicable(answers)}}
+
+
+def conversation_at(step: Step, **changes: Any) -> Conversation:
+    """A consenting tenant's conversation waiting at `step`."""
+    if step == Step.REVIEW:
+        answers = answers_before(Step.SUBMITTED)
+    elif step in (Step.WELCOME, Step.SUBMITTED):
+        answers = {}
+    else:
+        answers = answers_before(step)
+    state = Conversation(
+        step=step,
+        answers=answers,
+        welcomed=True,
+        consented_at=None if step == Step.WELCOME else NOW,
+    )
+    return state.but(**changes)
+
+
+def full_answers(**overrides: str) -> dict[str, str]:
+    """Every pro-forma answer, as the flow submits them."""
+    return {**answers_before(Step.SUBMITTED), **overrides}
+
+
+def make_contact(session: Session, channel: str = "web", address: str = "visitor-1") -> Contact:
+    """A stored contact."""
+    contact = Contact(channel=channel, address=address, created_at=NOW)
+    session.add(contact)
+    session.flush()
+    return contact
+
+
+def make_call(session: Session, contact: Contact | None = None, **overrides: str) -> Call:
+    """A submitted Call, stored the way the flow's SubmitCall effect stores it."""
+    contact = contact or make_contact(session)
+    return intake.submit_call(session, contact, SubmitCall(answers=full_answers(**overrides)), NOW)
+
+
+def typed_pro_forma(route: str = "1") -> list[str]:
+    """What a tenant types from first contact to submit, long answers closed with DONE."""
+    script = ["", "1"]
+    answered: dict[str, str] = {}
+    for q in FORM:
+        if not q.applies(answered):
+            continue
+        typed = route if q.step == Step.ROUTE else TYPED[q.step]
+        script.append(typed)
+        if q.kind.value in ("long_text", "evidence"):
+            script.append("DONE")
+        answered[q.step.value] = KEPT[q.step] if q.step != Step.ROUTE else typed
+    script.append("0")
+    return script

@@ -1,0 +1,65 @@
+"""The `frontdoor` command: chat in a terminal, create an officer, migrate."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from sqlmodel import Session, select
+
+from backend.db import make_engine
+from backend.models import Call, Officer
+from tests.factories import typed_pro_forma
+
+
+def frontdoor(tmp_path: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}", "ENVIRONMENT": "test"}
+    return subprocess.run(
+        [sys.executable, "-m", "backend.cli", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_frontdoor_chat_completes_a_call_in_the_terminal(tmp_path: Path) -> None:
+    script = "\n".join(typed_pro_forma()[1:]) + "\nSTATUS\n"  # chat sends the first message itself
+    result = frontdoor(tmp_path, "chat", "--address", "terminal-tester", stdin=script)
+    assert result.returncode == 0, result.stderr
+    assert "Question 1 of 11" in result.stdout
+    reference = re.search(r"CCS-\d{4}-\d{4}", result.stdout)
+    assert reference
+    assert result.stdout.count(reference.group()) == 2  # once on submit, once for STATUS
+    with Session(make_engine(f"sqlite:///{tmp_path / 'cli.db'}")) as session:
+        assert session.exec(select(Call)).one().reference == reference.group()
+
+
+def test_create_officer_stores_an_argon2_hash_and_refuses_a_duplicate(tmp_path: Path) -> None:
+    assert frontdoor(tmp_path, "migrate").returncode == 0
+    args = (
+        "create-officer",
+        "--email",
+        "Ann@Example.org",
+        "--name",
+        "Ann",
+        "--role",
+        "panel",
+        "--password",
+        "correct-horse-battery",
+    )
+    assert frontdoor(tmp_path, *args).returncode == 0
+    again = frontdoor(tmp_path, *args)
+    assert again.returncode == 1
+    assert "already exists" in again.stderr
+    with Session(make_engine(f"sqlite:///{tmp_path / 'cli.db'}")) as session:
+        officer = session.exec(select(Officer)).one()
+    assert officer.email == "ann@example.org"
+    assert officer.password_hash.startswith("$argon2id$")
+    assert "correct-horse" not in officer.password_hash

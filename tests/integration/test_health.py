@@ -1,0 +1,23 @@
+"""Liveness and readiness."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+
+from backend.app import create_app
+from backend.db import make_engine
+from backend.settings import Settings
+
+
+def test_healthz_and_readyz_answer_when_all_is_well(client: TestClient) -> None:
+    assert client.get("/healthz").json() == {"status": "ok"}
+    assert client.get("/readyz").status_code == 200
+
+
+def test_readyz_says_503_when_the_database_is_unreachable(settings: Settings) -> None:
+    dead = make_engine("postgresql+psycopg://nobody@127.0.0.1:1/none?connect_timeout=1")
+    with TestClient(create_app(settings, dead)) as client:
+        assert client.get("/healthz").status_code == 200
+        response = client.get("/readyz")
+    assert response.status_code == 503
+    assert response.json() == {"status": "database unreachable"}

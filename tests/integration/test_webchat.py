@@ -1,0 +1,117 @@
+"""The web chat over HTTP, from the first message to a stored Call."""
+
+from __future__ import annotations
+
+import re
+import uuid
+
+from fastapi.testclient import TestClient
+from sqlmodel import Session, col, select
+
+from backend.models import Call, CallEvent, Message
+from tests.factories import typed_pro_forma
+
+
+def send(client: TestClient, text: str, message_id: str | None = None) -> list[dict[str, object]]:
+    response = client.post(
+        "/chat/messages", json={"text": text, "message_id": message_id or uuid.uuid4().hex}
+    )
+    assert response.status_code == 200, response.text
+    replies: list[dict[str, object]] = response.json()["replies"]
+    return replies
+
+
+def test_a_tenant_completes_the_pro_forma_and_gets_a_reference(
+    client: TestClient, session: Session
+) -> None:
+    replies: list[dict[str, object]] = []
+    for text in typed_pro_forma():
+        replies = send(client, text)
+    final = str(replies[-1]["text"])
+    match = re.search(r"CCS-\d{4}-\d{4,}", final)
+    assert match, final
+    assert "next meeting" in final
+    call = session.exec(select(Call)).one()
+    assert call.reference == match.group()
+    assert call.tenant_name == "Sam Jones"
+    assert call.postcode == "L30 4TH"
+    assert call.contact_phone == "+447911123456"
+    assert call.service_area == "other" and call.service_area_other == "Parking"
+    assert call.complaint_stage == "stage_1" and call.complaint_reference == "C-1234"
+    assert call.failures_frequency == "weekly"
+    assert call.affected_households == 24
+    assert call.route == "petition"
+    assert call.evidence_notes == "Letters from the council."
+    assert session.exec(select(CallEvent)).one().to_status == "submitted"
+
+
+def test_choices_come_with_buttons_that_send_the_number(client: TestClient) -> None:
+    (welcome,) = send(client, "")
+    assert welcome["buttons"] == [
+        {"label": "Yes, start", "reply": "1"},
+        {"label": "Not now", "reply": "2"},
+    ]
+
+
+def test_a_replayed_message_is_processed_once(client: TestClient, session: Session) -> None:
+    send(client, "", "first")
+    assert send(client, "1", "same-id")
+    assert send(client, "1", "same-id") == []
+    inbound = session.exec(select(Message).where(Message.direction == "in")).all()
+    assert len(inbound) == 2
+
+
+def test_the_no_javascript_form_posts_and_shows_the_transcript(client: TestClient) -> None:
+    page = client.get("/chat")
+    assert "Start" in page.text
+    message_id = re.search(r'name="message_id" value="(\w+)"', page.text)
+    assert message_id
+    response = client.post(
+        "/chat", data={"text": "", "message_id": message_id.group(1)}, follow_redirects=False
+    )
+    assert response.status_code == 303
+    page = client.get("/chat")
+    assert "Community Call for Scrutiny" in page.text
+    assert 'name="choice" value="1"' in page.text
+    client.post("/chat", data={"choice": "1", "text": "", "message_id": "m2"})
+    assert "Question 1 of 11" in client.get("/chat").text
+
+
+def test_what_a_tenant_types_is_escaped_on_the_page(client: TestClient) -> None:
+    for text in ("", "1", "<script>alert('x')</script><img src=x onerror=alert(1)>"):
+        send(client, text)
+    page = client.get("/chat").text
+    assert "<script>alert" not in page
+    assert "<img src=x" not in page
+    assert "&lt;script&gt;alert(" in page
+
+
+def test_a_ten_thousand_character_message_gets_a_friendly_answer(client: TestClient) -> None:
+    for text in ("", "1"):
+        send(client, text)
+    (reply,) = send(client, "x" * 10_000)
+    assert "too long" in str(reply["text"])
+
+
+def test_an_oversized_or_malformed_message_is_refused_with_4xx(client: TestClient) -> None:
+    assert client.post("/chat/messages", json={"text": "x" * 20_001}).status_code == 422
+    assert client.post("/chat/messages", content=b"{not json").status_code == 422
+    assert client.post("/chat/messages", json={"text": 5}).status_code == 422
+
+
+def test_two_visitors_have_separate_conversations(
+    settings: object, client: TestClient, session: Session
+) -> None:
+    send(client, "")
+    send(client, "1")
+    other = TestClient(client.app)
+    (welcome,) = send(other, "")
+    assert "Community Call for Scrutiny" in str(welcome["text"])
+    contacts = session.exec(select(col(Message.contact_id)).distinct()).all()
+    assert len(contacts) == 2
+
+
+def test_the_visitor_cookie_is_httponly_and_samesite(client: TestClient) -> None:
+    response = client.get("/chat")
+    cookie = response.headers["set-cookie"].lower()
+    assert "httponly" in cookie and "samesite=lax" in cookie

@@ -1,0 +1,154 @@
+"""Every text the bot sends: plain GSM-7, within three SMS segments, with worst-case content."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.render import TEMPLATES, Renderer
+from bot.sms_text import BUDGET_SEGMENTS, is_gsm7, segments
+from conversations import Channel, Choice, Outbound
+from conversations.proforma import FORM, TOTAL_QUESTIONS
+
+MESSAGES = TEMPLATES / "messages"
+LONG = "word " * 400
+renderer = Renderer(
+    landlord="Pine Court Housing Association",
+    phone="0151 496 0000",
+    privacy_url="https://frontdoor.pinecourt.example.org/privacy",
+)
+AREAS = Choice(1, "community_safety", "service_area")
+
+
+def _question(step: str) -> dict[str, Any]:
+    q = next(q for q in FORM if q.step.value == step)
+    current = q.options[-1] if q.options else LONG
+    return {
+        "number": q.number,
+        "total": TOTAL_QUESTIONS,
+        "current": current,
+        "current_kind": q.option_kind,
+        "optional": q.optional,
+        "max_chars": q.max_chars,
+    }
+
+
+def _review_lines() -> list[dict[str, object]]:
+    return [
+        {
+            "number": n + 10,
+            "field": "service_area_other" if n % 2 else "affected_households",
+            "value": LONG,
+            "kind": "",
+        }
+        for n in range(8)
+    ]
+
+
+WORST: dict[str, list[dict[str, Any]]] = {
+    "welcome": [{}],
+    "welcome_again": [{}],
+    "not_now": [{}],
+    "help": [{}],
+    "at_start": [{}],
+    "cannot_skip": [{}],
+    "nothing_to_restart": [{}],
+    "restart_confirm": [{}],
+    "restarted": [{}],
+    "carry_on": [{}],
+    "officer_requested": [{}],
+    "officer_already": [{}],
+    "offer_officer": [{}],
+    "photo_kept": [{"count": 1}, {"count": 10}],
+    "long_text_more": [{"room": 1499}],
+    "evidence_received": [
+        {"photos": 3, "total": 12, "noted": False},
+        {"photos": 0, "total": 0, "noted": True},
+    ],
+    "review_answers": [{"lines": _review_lines()}],
+    "review_prompt": [{"count": 18, "photos": 12}],
+    "review_invalid": [{"count": 18}],
+    "submitted": [
+        {
+            "reference": "CCS-2026-10042",
+            "route": "petition",
+            "meeting_date": "Wednesday 30 September 2026",
+        },
+        {"reference": "CCS-2026-0042", "route": "individual", "meeting_date": None},
+    ],
+    "submitted_menu": [{}],
+    "status": [
+        {
+            "calls": [
+                {
+                    "reference": "CCS-2026-10042",
+                    "service_area": "home_improvement_works",
+                    "status": "submitted",
+                }
+            ]
+            * 3,
+            "older": 12,
+            "draft_question": 10,
+            "draft_total": 11,
+        },
+        {"calls": [], "older": 0, "draft_question": None, "draft_total": None},
+    ],
+    **{f"questions/{q.step.value}": [_question(q.step.value)] for q in FORM},
+    **{
+        f"errors/{name}": [
+            {"step": "evidence", "number": 10, "total": 11, "count": 11, "limit": 1500, "room": 3},
+            {"step": "concerns", "number": 5, "total": 11, "count": 11, "limit": 80},
+        ]
+        for name in (
+            "need_answer",
+            "too_long",
+            "choice_invalid",
+            "cannot_skip",
+            "name_invalid",
+            "postcode_invalid",
+            "phone_invalid",
+            "number_invalid",
+        )
+    },
+}
+
+
+def _template_names() -> set[str]:
+    return {
+        str(path.relative_to(MESSAGES).with_suffix(""))
+        for path in MESSAGES.rglob("*.txt")
+        if not path.name.startswith("_")
+    }
+
+
+def test_every_message_template_is_checked_here() -> None:
+    assert _template_names() == set(WORST)
+
+
+@pytest.mark.parametrize("name", sorted(WORST))
+def test_each_message_fits_three_sms_segments_in_gsm7(name: str) -> None:
+    choices: tuple[Choice, ...] = ()
+    if name == "questions/service_area" or name == "errors/choice_invalid":
+        choices = tuple(Choice(n, v, "service_area") for n, v in enumerate(FORM[4].options, 1))
+    for context in WORST[name]:
+        text = renderer.render(Outbound(name, context, choices), Channel.WEB).text
+        assert text.strip(), f"{name} rendered empty"
+        assert is_gsm7(text), f"{name} has characters outside GSM-7: {text!r}"
+        assert segments(text) <= BUDGET_SEGMENTS, f"{name} is {segments(text)} segments: {text!r}"
+
+
+@pytest.mark.parametrize("path", sorted(MESSAGES.rglob("*")), ids=lambda p: p.name)
+def test_template_sources_have_no_characters_that_force_ucs2(path: Path) -> None:
+    if path.is_file():
+        assert is_gsm7(path.read_text()), f"{path.name} has a curly quote, long dash or emoji"
+
+
+def test_labels_exist_for_every_option_and_field() -> None:
+    labels = tomllib.loads((MESSAGES / "labels.toml").read_text())
+    for q in FORM:
+        assert q.step.value in labels["fields"]
+        for option in q.options:
+            assert option in labels[q.option_kind], f"{q.option_kind}.{option} has no label"
