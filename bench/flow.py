@@ -80,17 +80,21 @@ def main() -> None:
     """Measures and prints the table."""
     per_second, _ = pure_flow()
     rows = [["pure flow: advance() in-process", f"{per_second:,.0f}", "-", "-", "-"]]
-    databases = [("SQLite", None)]
+    databases: list[tuple[str, str | None]] = [("SQLite", None)]
     if os.environ.get("BENCH_DATABASE_URL"):
         databases.append(("PostgreSQL", os.environ["BENCH_DATABASE_URL"]))
     for label, url in databases:
-        with tempfile.TemporaryDirectory() as tmp:
-            with served(url or f"sqlite:///{tmp}/bench.db") as base:
-                bare = asyncio.run(hammer(f"bare endpoint ({label})", CLIENTS, bare_client, base))
-                chat = asyncio.run(hammer(f"web chat turn ({label})", CLIENTS, chat_client, base))
+        with (
+            tempfile.TemporaryDirectory() as tmp,
+            served(url or f"sqlite:///{tmp}/bench.db") as base,
+        ):
+            bare = asyncio.run(hammer(f"bare endpoint ({label})", CLIENTS, bare_client, base))
+            chat = asyncio.run(hammer(f"web chat turn ({label})", CLIENTS, chat_client, base))
         rows += [row(bare, None), row(chat, bare)]
-    print(f"\nbench/flow.py - {datetime.now(UTC):%Y-%m-%d}, {platform.machine()}, "
-          f"{os.cpu_count()} cores, Python {platform.python_version()}, {CLIENTS} clients\n")
+    print(
+        f"\nbench/flow.py - {datetime.now(UTC):%Y-%m-%d}, {platform.machine()}, "
+        f"{os.cpu_count()} cores, Python {platform.python_version()}, {CLIENTS} clients\n"
+    )
     print(table(rows, ["what", "turns/s", "p50 ms", "p99 ms", "ratio to bare"]))
 
 

@@ -25,7 +25,9 @@ def app_with_baseline(database_url: str) -> FastAPI:
     """The real app with `POST /bench/bare`: parses the same JSON, touches nothing else."""
     engine = make_engine(database_url)
     upgrade(engine)
-    app = create_app(Settings(environment="test", database_url=database_url, _env_file=None), engine)
+    app = create_app(
+        Settings(environment="test", database_url=database_url, _env_file=None), engine
+    )
 
     @app.post("/bench/bare")
     def bare(message: Echo) -> dict[str, list[dict[str, str]]]:
