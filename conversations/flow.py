@@ -22,6 +22,7 @@ from conversations.proforma import (
 )
 from conversations.state import PERSONAL_STEPS, Conversation
 from conversations.validation import (
+    as_number,
     clean,
     find_postcode,
     has_letter,
@@ -235,9 +236,9 @@ def _read(q: Question, text: str, said: str | None) -> tuple[str | None, str]:
 
 def _choose(q: Question, text: str, said: str | None) -> str | None:
     """The option a tenant picked by number, by name, or by yes/no."""
-    if said is not None and said.isdigit():
-        index = int(said) - 1
-        return q.options[index] if 0 <= index < len(q.options) else None
+    number = as_number(said)
+    if number is not None:
+        return q.options[number - 1] if 1 <= number <= len(q.options) else None
     spoken = text.lower().strip(".!? ").replace("-", " ")
     for option in q.options:
         if spoken == option.replace("_", " "):
@@ -406,8 +407,9 @@ def _review_answer(state: Conversation, said: str | None) -> Turn:
         )
         return Turn(done, (), (submit,))
     lines = _review_lines(state)
-    if said is not None and said.isdigit() and 1 <= int(said) <= len(lines):
-        return _move(state, Step(str(lines[int(said) - 1]["field"])))
+    number = as_number(said)
+    if number is not None and 1 <= number <= len(lines):
+        return _move(state, Step(str(lines[number - 1]["field"])))
     return Turn(
         state,
         (Outbound("review_invalid", {"count": len(lines)}, (_SEND_CHOICE,)),),

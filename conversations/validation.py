@@ -45,6 +45,13 @@ def word(text: str) -> str | None:
     return stripped.upper()
 
 
+def as_number(said: str | None) -> int | None:
+    """A typed choice number, or None; "¹" passes isdigit() but is no number to choose by."""
+    if said is None or not said.isdecimal() or len(said) > 4:
+        return None
+    return int(said)
+
+
 def find_postcode(text: str) -> str | None:
     """The UK postcode in `text`, formatted as Royal Mail writes it ("L30 4TH"), or None."""
     match = _POSTCODE.search(text.upper())

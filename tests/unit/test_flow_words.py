@@ -141,3 +141,11 @@ def test_words_inside_a_sentence_are_answers_not_commands() -> None:
     turn = say(state, "I need help with the lift")
     assert turn.state.answers[Step.CONCERNS] == "I need help with the lift"
     assert {"HELP"} <= GLOBAL_WORDS
+
+
+@pytest.mark.parametrize("typed", ["¹", "²", "٣", "1" * 30, "½"])
+def test_strange_digits_never_crash_a_choice_or_the_review(typed: str) -> None:
+    for step in (Step.SERVICE_AREA, Step.REVIEW):
+        state = conversation_at(step)
+        turn = say(state, typed)
+        assert turn.state.step == step or typed == "٣"
