@@ -52,6 +52,9 @@ words = st.sampled_from(
         "0",
         "11",
         "99",
+        "¹",
+        "٣",
+        "½",
     ]
 )
 answers = st.sampled_from(list(TYPED.values()))
