@@ -2,21 +2,33 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
 
-from backend.routes import health, public, webchat
+from backend.routes import health, public, telegram, twilio, uploads, webchat
 from backend.services import Services
 from backend.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
 STATIC = Path(__file__).resolve().parent / "static"
+
+
+def _say_which_channels_are_on(settings: Settings) -> None:
+    for channel, on in (
+        ("Telegram", settings.telegram_enabled),
+        ("SMS/WhatsApp (Twilio)", settings.twilio_enabled),
+    ):
+        if on:
+            log.info("%s channel on", channel)
+        else:
+            log.warning("%s channel off: no credentials set", channel)
 
 
 def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
@@ -27,21 +39,29 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         services = Services.build(settings, engine)
         app.state.services = services
-        for channel, on in (
-            ("Telegram", settings.telegram_enabled),
-            ("SMS/WhatsApp (Twilio)", settings.twilio_enabled),
-        ):
-            if on:
-                log.info("%s channel on", channel)
-            else:
-                log.warning("%s channel off: no credentials set", channel)
-        yield
-        if engine is None:
-            services.engine.dispose()
+        _say_which_channels_are_on(settings)
+        await services.channels.start()
+        stop = asyncio.Event()
+        tasks = []
+        if settings.outbox_worker:
+            tasks.append(asyncio.create_task(services.worker.run(stop)))
+        if settings.telegram_polling:
+            from backend.telegram_polling import poll
+
+            tasks.append(asyncio.create_task(poll(services, stop)))
+        try:
+            yield
+        finally:
+            stop.set()
+            for task in tasks:
+                with suppress(asyncio.CancelledError):
+                    await asyncio.wait_for(task, timeout=5)
+            await services.channels.stop()
+            if engine is None:
+                services.engine.dispose()
 
     app = FastAPI(title="Tenant Front Door", lifespan=lifespan)
-    app.include_router(health.router)
-    app.include_router(public.router)
-    app.include_router(webchat.router)
+    for module in (health, public, webchat, uploads, telegram, twilio):
+        app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app

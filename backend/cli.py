@@ -14,7 +14,7 @@ from backend.db import make_engine
 from backend.migrate import upgrade
 from backend.models import OfficerRole
 from backend.officers import create_officer
-from backend.services import message_renderer
+from backend.services import message_renderer, upload_links
 from backend.settings import get_settings
 
 
@@ -46,7 +46,7 @@ def _chat(args: argparse.Namespace) -> int:
     settings = get_settings()
     engine = make_engine(settings.database_url)
     upgrade(engine)
-    chat(SqlStore(engine), message_renderer(settings), address=args.address)
+    chat(SqlStore(engine, upload_links(settings)), message_renderer(settings), address=args.address)
     return 0
 
 

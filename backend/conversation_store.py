@@ -10,30 +10,31 @@ from datetime import datetime
 from sqlalchemy import Engine, update
 from sqlmodel import Session, col, select
 
-from backend import intake
+from backend import contacts, intake, outbox
 from backend.db import insert_or_skip
 from backend.models import Contact, ConversationRecord, Direction, Message, MessageStatus
-from backend.models.types import saved_id
+from backend.uploads import UploadLinks
+from bot.delivery import buttons_of
 from bot.front_door import ConcurrentTurn
 from bot.render import Rendered
 from conversations import Channel, Conversation, Effect, Inbound, Outbound
 from conversations.validation import clean
 
-# Replies on these channels go back in the HTTP response (or terminal) itself.
-ANSWERED_IN_PLACE = frozenset({Channel.WEB, Channel.TERMINAL})
 INBOUND_LOG_LIMIT = 20_000
 
 
 class SqlTurn:
     """One turn's reads and writes, all in one transaction."""
 
-    def __init__(self, session: Session, now: datetime) -> None:
+    def __init__(self, session: Session, now: datetime, links: UploadLinks) -> None:
         self.session = session
         self.now = now
+        self.links = links
         self.contact: Contact | None = None
         self.version: int | None = None
+        self.inbound_id: int | None = None
 
-    def _contact(self, inbound: Inbound) -> Contact:
+    def contact_of(self, inbound: Inbound) -> Contact:
         if self.contact is None:
             find = select(Contact).where(
                 Contact.channel == inbound.channel.value, Contact.address == inbound.address
@@ -49,8 +50,8 @@ class SqlTurn:
         return self.contact
 
     def record_inbound(self, inbound: Inbound) -> bool:
-        contact = self._contact(inbound)
-        inserted = self.session.execute(
+        contact = self.contact_of(inbound)
+        self.inbound_id = self.session.execute(
             insert_or_skip(self.session, Message)
             .values(
                 contact_id=contact.id,
@@ -63,13 +64,31 @@ class SqlTurn:
                 created_at=self.now,
             )
             .returning(Message.id)
-        ).first()
-        return inserted is not None
+        ).scalar()
+        return self.inbound_id is not None
+
+    def earlier_replies(self, inbound: Inbound) -> list[Rendered]:
+        first = self.session.exec(
+            select(Message).where(
+                Message.channel == inbound.channel.value,
+                Message.direction == Direction.IN.value,
+                Message.provider_message_id == inbound.message_id,
+            )
+        ).one()
+        replies = self.session.exec(
+            select(Message)
+            .where(
+                Message.in_reply_to == first.id,
+                Message.status != MessageStatus.SUPPRESSED.value,
+            )
+            .order_by(col(Message.id))
+        ).all()
+        return [Rendered(r.body, buttons_of(json.loads(r.buttons))) for r in replies]
 
     def load(self, inbound: Inbound) -> Conversation | None:
         record = self.session.exec(
             select(ConversationRecord).where(
-                ConversationRecord.contact_id == self._contact(inbound).id
+                ConversationRecord.contact_id == self.contact_of(inbound).id
             )
         ).first()
         if record is None:
@@ -78,10 +97,12 @@ class SqlTurn:
         return Conversation.from_json(record.state)
 
     def carry_out(self, inbound: Inbound, effects: Sequence[Effect]) -> list[Outbound]:
-        return intake.carry_out(self.session, self._contact(inbound), effects, self.now)
+        return intake.carry_out(
+            self.session, self.contact_of(inbound), effects, self.now, self.links
+        )
 
     def save(self, inbound: Inbound, state: Conversation) -> None:
-        contact = self._contact(inbound)
+        contact = self.contact_of(inbound)
         if self.version is None:
             inserted = self.session.execute(
                 insert_or_skip(self.session, ConversationRecord)
@@ -114,34 +135,39 @@ class SqlTurn:
         if result.rowcount != 1:  # type: ignore[attr-defined]
             raise ConcurrentTurn("conversation saved by another worker")
 
-    def record_replies(self, inbound: Inbound, replies: Sequence[Rendered]) -> None:
-        contact_id = saved_id(self._contact(inbound))
-        status = (
-            MessageStatus.DELIVERED
-            if inbound.channel in ANSWERED_IN_PLACE
-            else MessageStatus.QUEUED
+    def record_replies(
+        self, inbound: Inbound, replies: Sequence[Rendered], in_response: bool
+    ) -> bool:
+        contact = self.contact_of(inbound)
+        if not in_response:
+            status = MessageStatus.QUEUED
+        elif inbound.channel in (Channel.WEB, Channel.TERMINAL):
+            status = MessageStatus.DELIVERED
+        else:
+            status = MessageStatus.SENT  # handed to the provider in the webhook's response
+        outbox.queue(
+            self.session, contact, replies, self.now, status=status, in_reply_to=self.inbound_id
         )
-        for reply in replies:
-            self.session.add(
-                Message(
-                    contact_id=contact_id,
-                    channel=inbound.channel.value,
-                    direction=Direction.OUT.value,
-                    body=reply.text,
-                    buttons=json.dumps([[b.label, b.reply] for b in reply.buttons]),
-                    status=status.value,
-                    created_at=self.now,
-                )
-            )
+        return contact.opted_out_at is None
 
 
 class SqlStore:
     """Turns kept in the database behind `engine`."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, links: UploadLinks) -> None:
         self.engine = engine
+        self.links = links
 
     @contextmanager
     def turn(self, now: datetime) -> Iterator[SqlTurn]:
         with Session(self.engine, expire_on_commit=False) as session, session.begin():
-            yield SqlTurn(session, now)
+            yield SqlTurn(session, now, self.links)
+
+    def opt_out(self, inbound: Inbound, now: datetime) -> None:
+        with self.turn(now) as scope:
+            scope.record_inbound(inbound)
+            contacts.opt_out(scope.session, inbound.channel, inbound.address, now)
+
+    def opt_in(self, channel: Channel, address: str, now: datetime) -> bool:
+        with Session(self.engine) as session, session.begin():
+            return contacts.opt_in(session, channel, address)

@@ -19,14 +19,27 @@ from backend.models import (
 )
 from backend.models.types import saved_id
 from backend.references import format_reference, next_sequence
-from conversations import AttachEvidence, Effect, Outbound, ReportStatus, RequestSupport, SubmitCall
+from backend.uploads import UploadLinks
+from conversations import (
+    AttachEvidence,
+    Effect,
+    OfferUpload,
+    Outbound,
+    ReportStatus,
+    RequestSupport,
+    SubmitCall,
+)
 from conversations.validation import find_postcode, household_count
 
 STATUS_CALLS = 3  # the newest few, so the reply fits an SMS budget
 
 
 def carry_out(
-    session: Session, contact: Contact, effects: Sequence[Effect], now: datetime
+    session: Session,
+    contact: Contact,
+    effects: Sequence[Effect],
+    now: datetime,
+    links: UploadLinks,
 ) -> list[Outbound]:
     """Applies each effect in the caller's transaction; returns the replies they produce."""
     replies: list[Outbound] = []
@@ -40,6 +53,9 @@ def carry_out(
             replies.append(status_report(session, contact, effect))
         elif isinstance(effect, AttachEvidence):
             keep_evidence(session, contact, effect, now)
+        elif isinstance(effect, OfferUpload):
+            url = links.for_contact(saved_id(contact), now)
+            replies.append(Outbound("upload_link", {"url": url, "days": links.days}))
     return replies
 
 

@@ -1,4 +1,4 @@
-"""What a running app holds: settings, the engine, the store and the message renderer."""
+"""What a running app holds: settings, the engine, the store, the renderer, the channels."""
 
 from __future__ import annotations
 
@@ -6,9 +6,12 @@ from dataclasses import dataclass
 
 from sqlalchemy import Engine
 
+from backend.channels import Channels, build_channels
 from backend.conversation_store import SqlStore
 from backend.db import make_engine
 from backend.settings import Settings
+from backend.uploads import UploadLinks
+from backend.worker import Worker
 from bot.render import Renderer
 
 
@@ -20,12 +23,22 @@ class Services:
     engine: Engine
     store: SqlStore
     renderer: Renderer
+    channels: Channels
+    worker: Worker
 
     @classmethod
     def build(cls, settings: Settings, engine: Engine | None = None) -> Services:
         """Wires the parts together from settings."""
         engine = engine or make_engine(settings.database_url)
-        return cls(settings, engine, SqlStore(engine), message_renderer(settings))
+        channels = build_channels(settings)
+        return cls(
+            settings,
+            engine,
+            SqlStore(engine, upload_links(settings)),
+            message_renderer(settings),
+            channels,
+            Worker(engine, settings, channels),
+        )
 
 
 def message_renderer(settings: Settings) -> Renderer:
@@ -33,5 +46,12 @@ def message_renderer(settings: Settings) -> Renderer:
     return Renderer(
         landlord=settings.landlord_name,
         phone=settings.landlord_phone,
-        privacy_url=f"{settings.public_base_url.rstrip('/')}/privacy",
+        privacy_url=f"{settings.base_url}/privacy",
+    )
+
+
+def upload_links(settings: Settings) -> UploadLinks:
+    """Personal upload links signed with this installation's secret."""
+    return UploadLinks(
+        settings.secret_key.get_secret_value(), settings.base_url, settings.upload_link_days
     )

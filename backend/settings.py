@@ -33,6 +33,13 @@ class Settings(BaseSettings):
     twilio_auth_token: SecretStr | None = None
     twilio_from_number: str | None = None
     twilio_api_base_url: str = "https://api.twilio.com"
+    twilio_whatsapp_from: str | None = None
+
+    telegram_polling: bool = False  # fetch updates by long polling (no public URL needed)
+    outbox_worker: bool = True  # deliver the outbox inside `serve` (off: run `frontdoor worker`)
+    evidence_dir: str = "var/evidence"
+    evidence_max_bytes: int = 10 * 1024 * 1024
+    upload_link_days: int = 7
 
     @model_validator(mode="after")
     def _refuse_placeholders(self) -> Settings:
@@ -48,6 +55,11 @@ class Settings(BaseSettings):
     def is_sqlite(self) -> bool:
         """Whether the database is the embedded SQLite file."""
         return self.database_url.startswith("sqlite")
+
+    @property
+    def base_url(self) -> str:
+        """PUBLIC_BASE_URL without a trailing slash, for building links."""
+        return self.public_base_url.rstrip("/")
 
     @property
     def secure_cookies(self) -> bool:

@@ -9,11 +9,15 @@ from datetime import UTC, datetime
 from typing import Protocol
 
 from bot.render import Rendered, Renderer
-from conversations import Conversation, Effect, Inbound, Outbound, advance
+from conversations import Channel, Conversation, Effect, Inbound, Outbound, advance
 
 log = logging.getLogger(__name__)
 
 ATTEMPTS = 5
+
+# Replies on these channels travel back in the response to the tenant's own message (the
+# web chat's JSON, the terminal, Twilio's TwiML); on the others they go through the outbox.
+ANSWERED_IN_RESPONSE = frozenset({Channel.WEB, Channel.TERMINAL, Channel.SMS, Channel.WHATSAPP})
 
 
 class ConcurrentTurn(Exception):  # noqa: N818 - a condition, retried, not an error to report
@@ -26,6 +30,9 @@ class TurnScope(Protocol):
     def record_inbound(self, inbound: Inbound) -> bool:
         """Logs the message; False when this provider message id was seen before."""
 
+    def earlier_replies(self, inbound: Inbound) -> list[Rendered]:
+        """What we answered when this (replayed) message first came, if it can still reach them."""
+
     def load(self, inbound: Inbound) -> Conversation | None:
         """The sender's saved conversation, or None for someone new."""
 
@@ -35,8 +42,10 @@ class TurnScope(Protocol):
     def save(self, inbound: Inbound, state: Conversation) -> None:
         """Saves the new state; raises ConcurrentTurn if someone saved since load()."""
 
-    def record_replies(self, inbound: Inbound, replies: Sequence[Rendered]) -> None:
-        """Logs (and queues, where the channel needs it) the replies."""
+    def record_replies(
+        self, inbound: Inbound, replies: Sequence[Rendered], in_response: bool
+    ) -> bool:
+        """Logs the replies (queueing them unless sent in the response); False if opted out."""
 
 
 class Store(Protocol):
@@ -44,6 +53,12 @@ class Store(Protocol):
 
     def turn(self, now: datetime) -> AbstractContextManager[TurnScope]:
         """A scope at time `now` that commits when the block ends and rolls back on error."""
+
+    def opt_out(self, inbound: Inbound, now: datetime) -> None:
+        """Logs the opt-out message and stops every message to its sender."""
+
+    def opt_in(self, channel: Channel, address: str, now: datetime) -> bool:
+        """Lets messages reach this person again; True if they had opted out."""
 
 
 def receive(
@@ -53,20 +68,21 @@ def receive(
     *,
     clock: Callable[[], datetime] = lambda: datetime.now(UTC),
 ) -> list[Rendered]:
-    """Runs one tenant message through the flow; a replayed message gives no replies."""
+    """Runs one tenant message through the flow; returns the replies that will reach them."""
+    in_response = inbound.channel in ANSWERED_IN_RESPONSE
     for attempt in range(1, ATTEMPTS + 1):
         try:
             now = clock()
             with store.turn(now) as scope:
                 if not scope.record_inbound(inbound):
-                    log.info("replayed %s message ignored", inbound.channel)
-                    return []
+                    log.info("replayed %s message: answered once only", inbound.channel)
+                    return scope.earlier_replies(inbound) if in_response else []
                 turn = advance(scope.load(inbound), inbound, now=now)
-                outbound = [*scope.carry_out(inbound, turn.effects), *turn.replies]
+                outbound = [*turn.replies, *scope.carry_out(inbound, turn.effects)]
                 replies = [renderer.render(o, inbound.channel) for o in outbound]
                 scope.save(inbound, turn.state)
-                scope.record_replies(inbound, replies)
-            return replies
+                reachable = scope.record_replies(inbound, replies, in_response)
+            return replies if reachable else []
         except ConcurrentTurn:
             log.info("conversation saved concurrently; attempt %d of %d", attempt, ATTEMPTS)
     raise ConcurrentTurn(f"gave up after {ATTEMPTS} attempts")

@@ -1,6 +1,13 @@
 """The Community Call for Scrutiny as a conversation: pure, channel-agnostic, no I/O."""
 
-from conversations.effects import AttachEvidence, Effect, ReportStatus, RequestSupport, SubmitCall
+from conversations.effects import (
+    AttachEvidence,
+    Effect,
+    OfferUpload,
+    ReportStatus,
+    RequestSupport,
+    SubmitCall,
+)
 from conversations.flow import Turn, advance
 from conversations.messages import Attachment, Channel, Choice, Inbound, Outbound
 from conversations.proforma import FORM, Step
@@ -15,6 +22,7 @@ __all__ = [
     "Conversation",
     "Effect",
     "Inbound",
+    "OfferUpload",
     "Outbound",
     "ReportStatus",
     "RequestSupport",

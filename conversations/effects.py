@@ -39,4 +39,9 @@ class AttachEvidence:
     attachments: tuple[Attachment, ...] = field(default_factory=tuple)
 
 
-Effect = SubmitCall | RequestSupport | ReportStatus | AttachEvidence
+@dataclass(frozen=True)
+class OfferUpload:
+    """Give a tenant on a channel without pictures a personal link to add photos to the draft."""
+
+
+Effect = SubmitCall | RequestSupport | ReportStatus | AttachEvidence | OfferUpload

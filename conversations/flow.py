@@ -6,8 +6,15 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import NamedTuple
 
-from conversations.effects import AttachEvidence, Effect, ReportStatus, RequestSupport, SubmitCall
-from conversations.messages import Choice, Inbound, Outbound
+from conversations.effects import (
+    AttachEvidence,
+    Effect,
+    OfferUpload,
+    ReportStatus,
+    RequestSupport,
+    SubmitCall,
+)
+from conversations.messages import Channel, Choice, Inbound, Outbound
 from conversations.proforma import (
     FORM,
     QUESTIONS,
@@ -41,6 +48,9 @@ FLOW_WORDS = GLOBAL_WORDS | {DONE, SEND}
 MISFITS_BEFORE_OFFER = 3
 REVIEW_SPLIT = 8  # answers per review message, so each fits an SMS budget
 
+# Channels whose messages cannot carry photos: tenants there get an upload link instead.
+NO_PICTURES = frozenset({Channel.SMS, Channel.WEB})
+
 _DONE_CHOICE = Choice(None, "done", "words")
 _SEND_CHOICE = Choice(0, "send", "review")
 _YES = frozenset({"Y", "YES", "YEAH", "YEP", "OK", "OKAY"})
@@ -58,6 +68,7 @@ class Turn(NamedTuple):
 def advance(state: Conversation | None, inbound: Inbound, *, now: datetime) -> Turn:
     """Moves the conversation on by one tenant message."""
     state = state or Conversation()
+    arrived_from = state.step
     text = clean(inbound.text)
     said = word(text)
 
@@ -83,7 +94,11 @@ def advance(state: Conversation | None, inbound: Inbound, *, now: datetime) -> T
             turn = Turn(state, (_prompt(state),))
         else:
             turn = _answer(state, text, said, inbound, now)
-    return Turn(turn.state, notes + turn.replies, kept + turn.effects)
+    offer: tuple[Effect, ...] = ()
+    arrived = turn.state.step == Step.EVIDENCE and arrived_from != Step.EVIDENCE
+    if arrived and inbound.channel in NO_PICTURES:
+        offer = (OfferUpload(),)
+    return Turn(turn.state, notes + turn.replies, kept + turn.effects + offer)
 
 
 # -- the welcome and the end ------------------------------------------------------------------
@@ -162,9 +177,9 @@ def _officer(state: Conversation) -> Turn:
 
 
 def _status(state: Conversation) -> Turn:
+    # The shell answers: it knows the Calls. The report says which question is waiting.
     if state.step in QUESTIONS:
-        number = QUESTIONS[state.step].number
-        return Turn(state, (_prompt(state),), (ReportStatus(number, TOTAL_QUESTIONS),))
+        return Turn(state, (), (ReportStatus(QUESTIONS[state.step].number, TOTAL_QUESTIONS),))
     return Turn(state, (), (ReportStatus(),))
 
 

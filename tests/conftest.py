@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -64,12 +65,14 @@ def session(engine: Engine) -> Iterator[Session]:
 
 
 @pytest.fixture
-def settings(database_url: str) -> Settings:
+def settings(database_url: str, tmp_path: Path) -> Settings:
     """Settings for tests: no provider credentials, a fixed public URL."""
     return Settings(
         environment="test",
         database_url=database_url,
         public_base_url="http://testserver",
+        outbox_worker=False,  # tests deliver the outbox themselves, one round at a time
+        evidence_dir=str(tmp_path / "evidence"),
         _env_file=None,
     )
 

@@ -5,11 +5,12 @@ from backend.models.contact import Contact
 from backend.models.conversation import ConversationRecord
 from backend.models.evidence import Evidence
 from backend.models.meeting import PanelMeeting
-from backend.models.message import Direction, Message, MessageStatus
+from backend.models.message import UNSENT, Direction, Message, MessageStatus
 from backend.models.officer import Officer, OfficerRole
 from backend.models.support import SupportRequest, SupportStatus
 
 __all__ = [
+    "UNSENT",
     "Call",
     "CallEvent",
     "CallStatus",

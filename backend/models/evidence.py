@@ -20,3 +20,9 @@ class Evidence(SQLModel, table=True):
     stored_path: str | None = Field(default=None, max_length=255)
     size_bytes: int | None = None
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+    # Files sent through a provider are fetched after the message is answered.
+    fetched_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    fetch_attempts: int = 0
+    fetch_after: datetime | None = Field(default=None, sa_type=UTCDateTime)  # lease or backoff
+    fetch_error: str | None = Field(default=None, max_length=200)

@@ -19,13 +19,18 @@ class Direction(StrEnum):
 
 
 class MessageStatus(StrEnum):
-    """Where a message is: received (in), or queued, sent, delivered or failed (out)."""
+    """Where a message is: received (in); queued, sending, sent, delivered, failed (out)."""
 
     RECEIVED = "received"
-    QUEUED = "queued"
-    SENT = "sent"
-    DELIVERED = "delivered"
-    FAILED = "failed"
+    QUEUED = "queued"  # in the outbox, waiting for the worker
+    SENDING = "sending"  # leased by a worker until locked_until
+    SENT = "sent"  # the provider accepted it
+    DELIVERED = "delivered"  # the provider says it arrived (or it was shown in the web chat)
+    FAILED = "failed"  # given up after the last try, or refused for good
+    SUPPRESSED = "suppressed"  # not sent: the person opted out
+
+
+UNSENT = frozenset({MessageStatus.QUEUED, MessageStatus.SENDING})
 
 
 class Message(SQLModel, table=True):
@@ -42,3 +47,11 @@ class Message(SQLModel, table=True):
     buttons: str = Field(default="[]", sa_type=Text)  # JSON [[label, reply], ...]
     status: str = Field(max_length=16)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    in_reply_to: int | None = Field(default=None, foreign_key="message.id", index=True)
+
+    # The outbox: delivery attempts of an outbound message.
+    attempts: int = 0
+    next_attempt_at: datetime | None = Field(default=None, sa_type=UTCDateTime, index=True)
+    locked_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    last_error: str | None = Field(default=None, max_length=200)

@@ -11,11 +11,13 @@ from sqlmodel import Session, select
 from backend.conversation_store import SqlStore
 from backend.models import Call, Contact, ConversationRecord
 from backend.references import format_reference, next_sequence
+from backend.uploads import UploadLinks
 from bot.front_door import receive
 from bot.render import Renderer
 from conversations import Channel, Inbound, Step
 from tests.factories import conversation_at
 
+LINKS = UploadLinks("test-secret", "http://testserver", 7)
 renderer = Renderer(landlord="PCH", phone="0151 496 0000", privacy_url="https://x.test/privacy")
 
 
@@ -46,7 +48,7 @@ def test_concurrent_submits_get_distinct_sequential_references(engine: Engine) -
     tenants = [f"tenant-{n}" for n in range(24)]
     for address in tenants:
         _at_review(engine, address)
-    store = SqlStore(engine)
+    store = SqlStore(engine, LINKS)
 
     def submit(address: str) -> str:
         replies = receive(store, renderer, Inbound(Channel.WEB, address, "0", f"{address}-send"))
@@ -63,7 +65,7 @@ def test_concurrent_submits_get_distinct_sequential_references(engine: Engine) -
 
 def test_two_messages_from_one_tenant_at_once_are_both_answered_in_turn(engine: Engine) -> None:
     _at_review(engine, "busy")
-    store = SqlStore(engine)
+    store = SqlStore(engine, LINKS)
     with ThreadPoolExecutor(max_workers=2) as pool:
         results = list(
             pool.map(

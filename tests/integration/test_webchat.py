@@ -53,12 +53,17 @@ def test_choices_come_with_buttons_that_send_the_number(client: TestClient) -> N
     ]
 
 
-def test_a_replayed_message_is_processed_once(client: TestClient, session: Session) -> None:
+def test_a_replayed_message_is_processed_once_and_answered_the_same(
+    client: TestClient, session: Session
+) -> None:
     send(client, "", "first")
-    assert send(client, "1", "same-id")
-    assert send(client, "1", "same-id") == []
+    first = send(client, "1", "same-id")
+    assert "Question 1 of 11" in str(first[0]["text"])
+    assert send(client, "1", "same-id") == first  # a retry after a lost response
     inbound = session.exec(select(Message).where(Message.direction == "in")).all()
     assert len(inbound) == 2
+    outbound = session.exec(select(Message).where(Message.direction == "out")).all()
+    assert len(outbound) == 2  # the welcome and question 1, each once
 
 
 def test_the_no_javascript_form_posts_and_shows_the_transcript(client: TestClient) -> None:

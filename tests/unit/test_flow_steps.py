@@ -297,3 +297,15 @@ def test_review_refuses_a_number_out_of_range() -> None:
     turn = say(state, "99")
     assert templates(turn) == ["review_invalid"]
     assert turn.state == state
+
+
+def test_sms_and_web_tenants_are_offered_an_upload_link_on_reaching_the_evidence_question() -> None:
+    from conversations import OfferUpload
+
+    for channel, offered in ((Channel.SMS, True), (Channel.WEB, True), (Channel.TELEGRAM, False)):
+        state = conversation_at(Step.AFFECTED_HOUSEHOLDS)
+        turn = advance(state, Inbound(channel, "a", "12"), now=NOW)
+        assert turn.state.step == Step.EVIDENCE
+        assert (OfferUpload() in turn.effects) == offered
+        again = advance(turn.state, Inbound(channel, "a", "HELP"), now=NOW)
+        assert OfferUpload() not in again.effects

@@ -1,0 +1,112 @@
+"""Twilio's webhooks: inbound SMS and WhatsApp (answered with TwiML) and delivery reports."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import APIRouter, Request, Response
+from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
+
+from backend import contacts
+from backend.deps import ServicesDep
+from backend.models import MessageStatus
+from backend.outbox import record_status
+from backend.services import Services
+from bot import twilio_sms
+from bot.front_door import receive
+from bot.render import Rendered
+from conversations import Channel
+
+router = APIRouter(tags=["channels"])
+log = logging.getLogger(__name__)
+TWIML = "application/xml"
+SIGNATURE_HEADER = "X-Twilio-Signature"
+MAX_BODY = 64 * 1024
+
+
+async def _signed_form(request: Request, services: Services) -> dict[str, str] | Response:
+    """Twilio's form if Twilio signed it for the URL it was given; else the refusal."""
+    token = services.settings.twilio_auth_token
+    if not services.settings.twilio_enabled or token is None:
+        return Response("SMS is not set up here", status_code=404)
+    if int(request.headers.get("content-length") or 0) > MAX_BODY:
+        return Response(status_code=413)
+    form = {key: str(value) for key, value in (await request.form()).multi_items()}
+    # Behind a proxy request.url is not what Twilio signed: PUBLIC_BASE_URL + path is.
+    url = services.settings.base_url + request.url.path
+    if request.url.query:
+        url += "?" + request.url.query
+    signature = request.headers.get(SIGNATURE_HEADER, "")
+    if not twilio_sms.signature_ok(token.get_secret_value(), url, form, signature):
+        log.warning("Twilio webhook refused: bad signature")
+        return Response(status_code=403)
+    return form
+
+
+def take_message(services: Services, message: twilio_sms.TwilioMessage) -> list[Rendered]:
+    """Carrier keywords change consent; everything else goes to the flow."""
+    keyword = message.keyword
+    store, renderer, now = services.store, services.renderer, services.worker.clock()
+    if keyword in twilio_sms.OPT_OUT_WORDS:
+        store.opt_out(message.as_inbound(), now)
+        return []  # Twilio confirms the opt-out itself; nothing more is sent
+    if keyword in twilio_sms.OPT_IN_WORDS:
+        came_back = store.opt_in(message.channel, message.address, now)
+        if came_back or keyword != "YES":  # YES from someone subscribed is just an answer
+            # Tell them where they were: the draft was kept while they were away.
+            return receive(store, renderer, message.as_inbound("HELP"))
+    if keyword == "INFO":
+        return receive(store, renderer, message.as_inbound("HELP"))
+    return receive(store, renderer, message.as_inbound())
+
+
+@router.post(
+    "/webhooks/twilio/sms",
+    response_class=Response,
+    responses={400: {"description": "not a message"}, 403: {"description": "bad signature"}},
+)
+async def twilio_sms_webhook(request: Request, services: ServicesDep) -> Response:
+    """An SMS or WhatsApp message; the replies go back as TwiML."""
+    form = await _signed_form(request, services)
+    if isinstance(form, Response):
+        return form
+    try:
+        message = twilio_sms.parse(form)
+    except ValueError:
+        return Response("not a message Twilio would send", status_code=400)
+    replies = await run_in_threadpool(take_message, services, message)
+    return Response(twilio_sms.twiml(replies), media_type=TWIML)
+
+
+def _delivery_report(services: Services, form: dict[str, str]) -> None:
+    sid, status = form.get("MessageSid", ""), form.get("MessageStatus", "")
+    channel = Channel.WHATSAPP if form.get("To", "").startswith("whatsapp:") else Channel.SMS
+    outcome = {
+        "delivered": MessageStatus.DELIVERED,
+        "read": MessageStatus.DELIVERED,
+        "failed": MessageStatus.FAILED,
+        "undelivered": MessageStatus.FAILED,
+    }.get(status)
+    if outcome is None or not sid:
+        return  # queued, sending, sent: nothing new to record
+    error = form.get("ErrorCode") or None
+    with Session(services.engine) as session, session.begin():
+        record_status(session, channel, sid, outcome, f"Twilio error {error}" if error else None)
+        if error == str(twilio_sms.OPTED_OUT_ERROR):
+            to = twilio_sms.e164(form.get("To", "").removeprefix("whatsapp:"))
+            contacts.opt_out(session, channel, to, services.worker.clock())
+
+
+@router.post(
+    "/webhooks/twilio/status",
+    status_code=204,
+    responses={403: {"description": "bad signature"}},
+)
+async def twilio_status_webhook(request: Request, services: ServicesDep) -> Response:
+    """Twilio reports that a message was delivered, or failed."""
+    form = await _signed_form(request, services)
+    if isinstance(form, Response):
+        return form
+    await run_in_threadpool(_delivery_report, services, form)
+    return Response(status_code=204)

@@ -1,0 +1,106 @@
+"""Telegram: an Update becomes an Inbound; a reply becomes sendMessage with inline buttons."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import timedelta
+
+from telegram import Bot, BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
+from telegram.request import HTTPXRequest
+
+from bot.delivery import Parcel, RecipientGone, TryLater, Undeliverable
+from bot.render import Button
+from conversations import Attachment, Channel, Inbound
+
+# Telegram commands, as the words the flow knows. /cancel asks before deleting anything.
+COMMANDS = {"/start": "HELP", "/help": "HELP", "/status": "STATUS", "/cancel": "RESTART"}
+BOT_COMMANDS = (
+    BotCommand("start", "Start, or carry on where you left off"),
+    BotCommand("help", "What you can say"),
+    BotCommand("status", "Where your Call for Scrutiny is"),
+    BotCommand("cancel", "Start the form again"),
+)
+ALLOWED_UPDATES = ("message", "callback_query")
+REF_PREFIX = "telegram:"
+
+
+def make_bot(token: str, api_base_url: str) -> Bot:
+    """A Bot aimed at `api_base_url` (Telegram's, or a local fake in tests)."""
+    file_base = api_base_url.removesuffix("/bot") + "/file/bot"
+    request = HTTPXRequest(connection_pool_size=16, connect_timeout=5, read_timeout=10)
+    return Bot(token, base_url=api_base_url, base_file_url=file_base, request=request)
+
+
+def inbound(update: Update) -> Inbound | None:
+    """The tenant's message in a private chat (text, button press, photo or document)."""
+    query = update.callback_query
+    if query is not None:
+        chat = query.message.chat if query.message is not None else None
+        chat_id = chat.id if chat is not None else query.from_user.id
+        return Inbound(Channel.TELEGRAM, str(chat_id), query.data or "", f"u{update.update_id}")
+    message = update.message
+    if message is None or message.chat.type != "private":
+        return None
+    text = message.text or message.caption or ""
+    command = text.split(maxsplit=1)[0].split("@")[0].lower() if text.startswith("/") else ""
+    if command:
+        text = COMMANDS.get(command, "HELP")
+    attachments: list[Attachment] = []
+    if message.photo:
+        largest = max(message.photo, key=lambda size: size.width * size.height)
+        attachments.append(Attachment(REF_PREFIX + largest.file_id, "image/jpeg"))
+    if message.document is not None:
+        kind = message.document.mime_type or "application/octet-stream"
+        attachments.append(Attachment(REF_PREFIX + message.document.file_id, kind))
+    return Inbound(
+        Channel.TELEGRAM,
+        str(message.chat.id),
+        text,
+        f"u{update.update_id}",
+        tuple(attachments),
+    )
+
+
+def keyboard(buttons: Sequence[Button]) -> InlineKeyboardMarkup | None:
+    """One button a row, so long labels stay readable on a phone."""
+    if not buttons:
+        return None
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(b.label, callback_data=b.reply[:64])] for b in buttons]
+    )
+
+
+def _seconds(retry_after: int | timedelta) -> float:
+    return retry_after.total_seconds() if isinstance(retry_after, timedelta) else float(retry_after)
+
+
+class TelegramSender:
+    """Sends outbox messages with the Bot API."""
+
+    def __init__(self, bot: Bot) -> None:
+        self.bot = bot
+
+    async def send(self, parcel: Parcel) -> str | None:
+        """Sends one message; Telegram's errors become the outbox's retry decisions."""
+        try:
+            sent = await self.bot.send_message(
+                chat_id=int(parcel.address), text=parcel.text, reply_markup=keyboard(parcel.buttons)
+            )
+        except RetryAfter as busy:
+            raise TryLater("Telegram says too many requests", _seconds(busy.retry_after)) from busy
+        except Forbidden as gone:  # "bot was blocked by the user": they have left
+            raise RecipientGone(gone.message) from gone
+        except BadRequest as refused:
+            raise Undeliverable(refused.message) from refused
+        except (TimedOut, NetworkError) as down:
+            raise TryLater(f"Telegram unreachable: {down.message}") from down
+        return f"{parcel.address}:{sent.message_id}"
+
+
+async def download(bot: Bot, ref: str, max_bytes: int) -> bytes:
+    """The bytes of a photo or document a tenant sent (Telegram lets bots fetch up to 20 MB)."""
+    file = await bot.get_file(ref.removeprefix(REF_PREFIX))
+    if file.file_size is not None and file.file_size > max_bytes:
+        raise ValueError(f"file of {file.file_size} bytes is over the limit")
+    return bytes(await file.download_as_bytearray())

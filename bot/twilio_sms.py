@@ -1,0 +1,143 @@
+"""SMS and WhatsApp through Twilio: signed webhooks in, TwiML or the REST API out."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import httpx
+import phonenumbers
+from twilio.base.exceptions import TwilioRestException
+from twilio.request_validator import RequestValidator
+from twilio.rest import Client
+from twilio.twiml.messaging_response import MessagingResponse
+
+from bot.delivery import Parcel, RecipientGone, TryLater, Undeliverable
+from bot.render import Rendered
+from conversations import Attachment, Channel, Inbound
+
+# Carrier and Twilio keywords: a message of just this word. Twilio answers these itself.
+OPT_OUT_WORDS = frozenset(
+    {"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "REVOKE", "OPTOUT"}
+)
+OPT_IN_WORDS = frozenset({"START", "YES", "UNSTOP"})
+HELP_WORDS = frozenset({"HELP", "INFO"})
+OPTED_OUT_ERROR = 21610  # "Attempt to send to unsubscribed recipient"
+MAX_MEDIA = 10
+REF_PREFIX = "twilio:"
+WHATSAPP = "whatsapp:"
+
+
+@dataclass(frozen=True)
+class TwilioMessage:
+    """An inbound SMS or WhatsApp message as Twilio posts it."""
+
+    channel: Channel
+    address: str  # E.164
+    body: str
+    sid: str
+    media: tuple[Attachment, ...]
+
+    @property
+    def keyword(self) -> str | None:
+        """The carrier keyword this message is, upper-cased, if it is one."""
+        word = self.body.strip().strip(".!").upper()
+        return word if word in OPT_OUT_WORDS | OPT_IN_WORDS | HELP_WORDS else None
+
+    def as_inbound(self, text: str | None = None) -> Inbound:
+        """The message for the flow (with `text` in place of the body if given)."""
+        body = self.body if text is None else text
+        return Inbound(self.channel, self.address, body, self.sid, self.media)
+
+
+def e164(number: str) -> str:
+    """A phone number in E.164, read as a UK number when it has no country code."""
+    parsed = phonenumbers.parse(number, "GB")
+    if not phonenumbers.is_possible_number(parsed):
+        raise ValueError("not a phone number")
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+def parse(form: Mapping[str, str]) -> TwilioMessage:
+    """Reads Twilio's form; ValueError when it is not a message we can take."""
+    sender, sid = form.get("From", ""), form.get("MessageSid", "")
+    if not sender or not sid or len(sid) > 64:
+        raise ValueError("From and MessageSid are required")
+    channel = Channel.WHATSAPP if sender.startswith(WHATSAPP) else Channel.SMS
+    try:
+        address = e164(sender.removeprefix(WHATSAPP))
+        count = min(int(form.get("NumMedia", "0") or 0), MAX_MEDIA)
+    except (ValueError, phonenumbers.NumberParseException) as error:
+        raise ValueError(str(error)) from error
+    media = tuple(
+        Attachment(REF_PREFIX + form[f"MediaUrl{n}"], form.get(f"MediaContentType{n}", ""))
+        for n in range(count)
+        if form.get(f"MediaUrl{n}", "").startswith(("https://", "http://"))
+    )
+    return TwilioMessage(channel, address, form.get("Body", ""), sid, media)
+
+
+def signature_ok(auth_token: str, url: str, form: Mapping[str, str], signature: str) -> bool:
+    """Whether Twilio signed this request (checked against the URL Twilio was given)."""
+    return bool(signature) and RequestValidator(auth_token).validate(url, dict(form), signature)
+
+
+def twiml(replies: Sequence[Rendered]) -> str:
+    """The replies as TwiML: Twilio sends each <Message> to the tenant."""
+    response = MessagingResponse()
+    for reply in replies:
+        response.message(reply.text)
+    return str(response)
+
+
+class TwilioSender:
+    """Sends outbox messages with Twilio's REST API (its async client: no blocked loop)."""
+
+    def __init__(
+        self, client: Client, sms_from: str, whatsapp_from: str | None, status_callback: str
+    ) -> None:
+        self.client = client
+        self.sms_from = sms_from
+        self.whatsapp_from = whatsapp_from
+        self.status_callback = status_callback
+
+    async def send(self, parcel: Parcel) -> str | None:
+        """Sends one message; Twilio's errors become the outbox's retry decisions."""
+        if parcel.channel == Channel.WHATSAPP:
+            if not self.whatsapp_from:
+                raise Undeliverable("TWILIO_WHATSAPP_FROM is not set")
+            to, sender = WHATSAPP + parcel.address, WHATSAPP + self.whatsapp_from
+        else:
+            to, sender = parcel.address, self.sms_from
+        try:
+            message = await self.client.messages.create_async(
+                to=to, from_=sender, body=parcel.text, status_callback=self.status_callback
+            )
+        except TwilioRestException as error:
+            if error.code == OPTED_OUT_ERROR:
+                raise RecipientGone("recipient opted out (21610)") from error
+            if error.status == 429 or error.status >= 500:
+                raise TryLater(f"Twilio answered {error.status}") from error
+            raise Undeliverable(f"Twilio refused it: {error.code}") from error
+        except (TimeoutError, OSError) as error:
+            raise TryLater(f"Twilio unreachable: {type(error).__name__}") from error
+        except Exception as error:  # aiohttp's errors, without importing aiohttp here
+            if type(error).__module__.startswith("aiohttp"):
+                raise TryLater(f"Twilio unreachable: {type(error).__name__}") from error
+            raise
+        return str(message.sid)
+
+
+async def download(
+    http: httpx.AsyncClient, ref: str, account_sid: str, auth_token: str, max_bytes: int
+) -> bytes:
+    """Fetches WhatsApp media with the account's credentials (Twilio redirects to its CDN)."""
+    url = ref.removeprefix(REF_PREFIX)
+    async with http.stream("GET", url, auth=(account_sid, auth_token)) as response:
+        response.raise_for_status()
+        data = bytearray()
+        async for chunk in response.aiter_bytes():
+            data += chunk
+            if len(data) > max_bytes:
+                raise ValueError("media over the size limit")
+    return bytes(data)
