@@ -1,4 +1,4 @@
-"""The `frontdoor` command: serve, chat, migrate, create-officer, demo."""
+"""The `frontdoor` command: serve, worker, chat, migrate, telegram-webhook, create-officer, demo."""
 
 from __future__ import annotations
 
@@ -19,9 +19,20 @@ from backend.settings import get_settings
 
 
 def _serve(args: argparse.Namespace) -> int:
+    import os
+
     import uvicorn
 
+    # The app is built by uvicorn (once per worker process): flags reach it as settings.
+    if args.telegram_polling:
+        os.environ["TELEGRAM_POLLING"] = "true"
+    if args.no_worker:
+        os.environ["OUTBOX_WORKER"] = "false"
+    get_settings.cache_clear()
     settings = get_settings()
+    if settings.telegram_polling and args.workers > 1:
+        print("Telegram polling needs a single worker process.", file=sys.stderr)
+        return 2
     if args.migrate:
         upgrade(make_engine(settings.database_url))
     if settings.demo_data and demo.seed(make_engine(settings.database_url)):
@@ -47,6 +58,61 @@ def _chat(args: argparse.Namespace) -> int:
     engine = make_engine(settings.database_url)
     upgrade(engine)
     chat(SqlStore(engine, upload_links(settings)), message_renderer(settings), address=args.address)
+    return 0
+
+
+def _worker(_: argparse.Namespace) -> int:
+    import asyncio
+    import signal
+
+    from backend.services import Services
+
+    async def work() -> None:
+        services = Services.build(get_settings())
+        await services.channels.start()
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        try:
+            await services.worker.run(stop)
+        finally:
+            await services.channels.stop()
+
+    asyncio.run(work())
+    return 0
+
+
+def _telegram_webhook(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from bot import telegram
+
+    settings = get_settings()
+    if not settings.telegram_bot_token or not settings.telegram_webhook_secret:
+        print("Set TELEGRAM_BOT_TOKEN and TELEGRAM_WEBHOOK_SECRET first.", file=sys.stderr)
+        return 1
+    token = settings.telegram_bot_token.get_secret_value()
+    secret = settings.telegram_webhook_secret.get_secret_value()
+    url = f"{settings.base_url}/webhooks/telegram"
+
+    async def register() -> None:
+        async with telegram.make_bot(token, settings.telegram_api_base_url) as bot:
+            if args.delete:
+                await bot.delete_webhook()
+            else:
+                await bot.set_webhook(
+                    url, secret_token=secret, allowed_updates=list(telegram.ALLOWED_UPDATES)
+                )
+                await bot.set_my_commands(list(telegram.BOT_COMMANDS))
+            info = await bot.get_webhook_info()
+            print(f"Webhook URL:        {info.url or '(none)'}")
+            print(f"Pending updates:    {info.pending_update_count}")
+            print(f"Allowed updates:    {', '.join(info.allowed_updates or ()) or '(all)'}")
+            if info.last_error_message:
+                print(f"Last error:         {info.last_error_message}")
+
+    asyncio.run(register())
     return 0
 
 
@@ -92,7 +158,24 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--workers", type=int, default=1, help="worker processes (PostgreSQL)")
     serve.add_argument("--migrate", action="store_true", help="migrate the database first")
+    serve.add_argument(
+        "--telegram-polling",
+        action="store_true",
+        help="fetch Telegram updates by long polling (local use, no public URL)",
+    )
+    serve.add_argument(
+        "--no-worker", action="store_true", help="leave the outbox to `frontdoor worker`"
+    )
     serve.set_defaults(run=_serve)
+
+    worker = commands.add_parser("worker", help="deliver the outbox and fetch evidence")
+    worker.set_defaults(run=_worker)
+
+    webhook = commands.add_parser(
+        "telegram-webhook", help="register the webhook with Telegram and show its state"
+    )
+    webhook.add_argument("--delete", action="store_true", help="remove the webhook instead")
+    webhook.set_defaults(run=_telegram_webhook)
 
     chat = commands.add_parser("chat", help="the tenant conversation in this terminal")
     chat.add_argument("--address", help="who you are talking as (default: your user name)")

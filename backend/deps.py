@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.templating import Jinja2Templates
+from markupsafe import Markup, escape
 from sqlmodel import Session
 
 from backend.db import session_scope
@@ -14,6 +16,18 @@ from backend.services import Services
 from bot.render import TEMPLATES
 
 pages = Jinja2Templates(directory=TEMPLATES)
+_URL = re.compile(r"https?://[^\s<>\"']+")
+
+
+def linkify(text: str) -> Markup:
+    """Escapes everything, then makes our http(s) links clickable (the upload link)."""
+    escaped = str(escape(text))
+    return Markup(  # noqa: S704 - built only from escaped text
+        _URL.sub(lambda m: f'<a href="{m.group()}" rel="noopener">{m.group()}</a>', escaped)
+    )
+
+
+pages.env.filters["linkify"] = linkify
 
 
 def get_services(request: Request) -> Services:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from datetime import timedelta
 
@@ -12,6 +13,9 @@ from telegram.request import HTTPXRequest
 from bot.delivery import Parcel, RecipientGone, TryLater, Undeliverable
 from bot.render import Button
 from conversations import Attachment, Channel, Inbound
+
+# PTB 22 warns when it builds RetryAfter unless told to use timedelta, the coming default.
+os.environ.setdefault("PTB_TIMEDELTA", "true")
 
 # Telegram commands, as the words the flow knows. /cancel asks before deleting anything.
 COMMANDS = {"/start": "HELP", "/help": "HELP", "/status": "STATUS", "/cancel": "RESTART"}

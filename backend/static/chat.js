@@ -20,7 +20,22 @@
     who.className = "visually-hidden";
     who.textContent = mine ? "You said:" : "Front Door said:";
     var body = document.createElement("p");
-    body.textContent = text;  // never innerHTML: what a tenant types stays text
+    // Never innerHTML: text nodes and links built one by one, so what anyone typed stays text.
+    var url = /https?:\/\/[^\s<>"']+/g, at = 0, match;
+    while ((match = url.exec(text)) !== null) {
+      body.appendChild(document.createTextNode(text.slice(at, match.index)));
+      if (!mine) {
+        var link = document.createElement("a");
+        link.href = match[0];
+        link.rel = "noopener";
+        link.textContent = match[0];
+        body.appendChild(link);
+      } else {
+        body.appendChild(document.createTextNode(match[0]));
+      }
+      at = match.index + match[0].length;
+    }
+    body.appendChild(document.createTextNode(text.slice(at)));
     item.appendChild(who);
     item.appendChild(body);
     log.appendChild(item);

@@ -52,9 +52,10 @@ def live_server(settings: Settings, engine: Engine) -> Iterator[str]:
     thread.join(timeout=10)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
-    """Debian's Chromium, headless."""
+    """Debian's Chromium, headless; closed after each module, because Playwright's sync API
+    keeps an event loop running that async tests elsewhere must not inherit."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

@@ -92,7 +92,10 @@ def test_the_chat_is_labelled_for_screen_readers(live_server: str, phone: Any) -
     assert page.locator("#log").get_attribute("aria-live") == "polite"
     assert page.get_by_label("Your answer").is_visible()
     assert page.get_by_role("group", name="Choices").is_visible()
-    # After sending, the keyboard continues from the newest message's choices.
+    # After sending, the keyboard continues from the newest message: its privacy link,
+    # then its choices.
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent").strip().endswith("/privacy")
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.textContent").strip() == "Yes, start"
 
