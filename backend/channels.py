@@ -24,6 +24,7 @@ class Channels:
 
     bot: Bot | None = None
     twilio: Client | None = None
+    twilio_http: AsyncTwilioHttpClient | None = None
     senders: dict[Channel, Sender] = field(default_factory=dict)
     http: httpx.AsyncClient | None = None
 
@@ -38,6 +39,8 @@ class Channels:
             await self.bot.shutdown()
         if self.http is not None:
             await self.http.aclose()
+        if self.twilio_http is not None:
+            await self.twilio_http.close()
 
 
 class ShownInTranscript:
@@ -57,10 +60,11 @@ def build_channels(settings: Settings) -> Channels:
         )
         channels.senders[Channel.TELEGRAM] = telegram.TelegramSender(channels.bot)
     if settings.twilio_enabled and settings.twilio_auth_token and settings.twilio_from_number:
+        channels.twilio_http = AsyncTwilioHttpClient(timeout=10)
         client = Client(
             settings.twilio_account_sid,
             settings.twilio_auth_token.get_secret_value(),
-            http_client=AsyncTwilioHttpClient(timeout=10),
+            http_client=channels.twilio_http,
         )
         client.api.base_url = settings.twilio_api_base_url.rstrip("/")
         channels.twilio = client

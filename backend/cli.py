@@ -7,10 +7,8 @@ import getpass
 import logging
 import sys
 
-from sqlmodel import Session
-
 from backend import demo
-from backend.db import make_engine
+from backend.db import make_engine, write_session
 from backend.migrate import upgrade
 from backend.models import OfficerRole
 from backend.officers import create_officer
@@ -126,7 +124,7 @@ def _create_officer(args: argparse.Namespace) -> int:
     password = args.password or getpass.getpass("Password (12+ characters): ")
     engine = make_engine(get_settings().database_url)
     try:
-        with Session(engine) as session, session.begin():
+        with write_session(engine) as session:
             officer = create_officer(
                 session,
                 email=args.email,

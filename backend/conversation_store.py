@@ -11,7 +11,7 @@ from sqlalchemy import Engine, update
 from sqlmodel import Session, col, select
 
 from backend import contacts, intake, outbox
-from backend.db import insert_or_skip
+from backend.db import insert_or_skip, write_session
 from backend.models import Contact, ConversationRecord, Direction, Message, MessageStatus
 from backend.uploads import UploadLinks
 from bot.delivery import buttons_of
@@ -160,7 +160,7 @@ class SqlStore:
 
     @contextmanager
     def turn(self, now: datetime) -> Iterator[SqlTurn]:
-        with Session(self.engine, expire_on_commit=False) as session, session.begin():
+        with write_session(self.engine) as session:
             yield SqlTurn(session, now, self.links)
 
     def opt_out(self, inbound: Inbound, now: datetime) -> None:
@@ -169,5 +169,5 @@ class SqlStore:
             contacts.opt_out(scope.session, inbound.channel, inbound.address, now)
 
     def opt_in(self, channel: Channel, address: str, now: datetime) -> bool:
-        with Session(self.engine) as session, session.begin():
+        with write_session(self.engine) as session:
             return contacts.opt_in(session, channel, address)

@@ -2,33 +2,30 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.pool import QueuePool
 from sqlmodel import Session
+
+_WRITE = "frontdoor_write"  # execution option: this transaction will write
+_writer_locks: dict[str, threading.Lock] = {}
+_writer_locks_guard = threading.Lock()
 
 
 def make_engine(url: str) -> Engine:
-    """An engine for `url`; SQLite gets WAL, foreign keys and one writer at a time."""
+    """An engine for `url`; SQLite gets WAL, foreign keys, and writers that take turns."""
     if not url.startswith("sqlite"):
         return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
     path = url.split("///", 1)[-1]
     if path and path != ":memory:":
         Path(path).parent.mkdir(parents=True, exist_ok=True)
-    # One connection per process: SQLite has one writer at a time anyway, and threads waiting
-    # in the pool's queue are served in turn, where SQLite's busy handler would make them
-    # sleep and poll (p99 latency fell from 1.5 s to tens of ms in bench/flow.py).
     engine = create_engine(
-        url,
-        connect_args={"check_same_thread": False, "timeout": 30},
-        poolclass=QueuePool,
-        pool_size=1,
-        max_overflow=0,
-        pool_timeout=60,
+        url, connect_args={"check_same_thread": False, "timeout": 30}, pool_size=8
     )
 
     @event.listens_for(engine, "connect")
@@ -44,15 +41,41 @@ def make_engine(url: str) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        # Take the write lock up front: a read-then-write transaction in WAL mode would
-        # otherwise fail with SQLITE_BUSY instead of waiting its turn.
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # A writer takes the write lock up front: a read-then-write transaction in WAL mode
+        # would otherwise fail with SQLITE_BUSY instead of waiting its turn. Readers never wait.
+        immediate = connection.get_execution_options().get(_WRITE)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
     return engine
 
 
+def _writer_lock(engine: Engine) -> threading.Lock | nullcontext[None]:
+    if engine.dialect.name != "sqlite":
+        return nullcontext()
+    with _writer_locks_guard:
+        return _writer_locks.setdefault(str(engine.url), threading.Lock())
+
+
+@contextmanager
+def write_session(engine: Engine) -> Iterator[Session]:
+    """A session in one write transaction, committed at the end, rolled back on error.
+
+    On SQLite, writers in this process queue on a lock and are served in turn (SQLite's own
+    busy handler makes waiters sleep and poll: p99 latency fell from 1.5 s to tens of ms in
+    bench/flow.py); other processes still wait on SQLite's busy timeout.
+    """
+    with _writer_lock(engine), Session(engine, expire_on_commit=False) as session:
+        session.connection(execution_options={_WRITE: True})  # begins the transaction
+        try:
+            yield session
+        except BaseException:
+            session.rollback()
+            raise
+        session.commit()
+
+
 def session_scope(engine: Engine) -> Iterator[Session]:
-    """A session for one request, closed afterwards."""
+    """A session for one request (reads; writes go through write_session)."""
     with Session(engine, expire_on_commit=False) as session:
         yield session
 

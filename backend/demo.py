@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import Engine
-from sqlmodel import Session, select
+from sqlmodel import select
 
 from backend import intake
+from backend.db import write_session
 from backend.models import Contact, OfficerRole, PanelMeeting
 from backend.officers import create_officer
 from conversations import SubmitCall
@@ -43,7 +44,7 @@ _TENANTS = [
 def seed(engine: Engine, today: date | None = None) -> bool:
     """Adds the demo data once; False if it was already there."""
     today = today or datetime.now(UTC).date()
-    with Session(engine) as session, session.begin():
+    with write_session(engine) as session:
         if session.exec(select(PanelMeeting)).first() is not None:
             return False
         for weeks in (2, 6, 10):

@@ -11,6 +11,7 @@ from pathlib import Path
 from sqlalchemy import Engine, or_, select, update
 from sqlmodel import Session, col
 
+from backend.db import write_session
 from backend.evidence_files import EvidenceRefused, keep
 from backend.models import Evidence
 from backend.models.types import saved_id
@@ -76,7 +77,7 @@ class EvidenceFetcher:
             .order_by(col(Evidence.id))
             .limit(limit)
         )
-        with Session(self.engine) as session, session.begin():
+        with write_session(self.engine) as session:
             if session.get_bind().dialect.name == "postgresql":
                 query = query.with_for_update(skip_locked=True)
             rows = list(session.execute(query).scalars())
@@ -86,7 +87,7 @@ class EvidenceFetcher:
             return [(saved_id(r), r.contact_id, r.channel_ref, r.fetch_attempts) for r in rows]
 
     def _done(self, evidence_id: int, **values: object) -> None:
-        with Session(self.engine) as session, session.begin():
+        with write_session(self.engine) as session:
             session.execute(
                 update(Evidence).where(col(Evidence.id) == evidence_id).values(**values)
             )

@@ -10,6 +10,7 @@ from sqlalchemy import Engine, and_, exists, or_, update
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
+from backend.db import write_session
 from backend.models import Contact, Direction, Message, MessageStatus
 from backend.models.types import saved_id
 from bot.delivery import LEASE, Parcel, buttons_of
@@ -79,7 +80,7 @@ class SqlOutbox:
             col(earlier.id) < col(Message.id),
         )
         query = select(Message.id).where(_due(now), ~blocked).order_by(col(Message.id)).limit(limit)
-        with Session(self.engine) as session, session.begin():
+        with write_session(self.engine) as session:
             if session.get_bind().dialect.name == "postgresql":
                 query = query.with_for_update(skip_locked=True, of=Message)
             ids = list(session.execute(query).scalars())
@@ -114,7 +115,7 @@ class SqlOutbox:
             ]
 
     def _finish(self, parcel: Parcel, **values: object) -> None:
-        with Session(self.engine) as session, session.begin():
+        with write_session(self.engine) as session:
             session.execute(
                 update(Message)
                 .where(
@@ -145,7 +146,7 @@ class SqlOutbox:
         self._finish(parcel, status=MessageStatus.FAILED.value, last_error=error)
 
     def recipient_gone(self, parcel: Parcel, error: str, now: datetime) -> None:
-        with Session(self.engine) as session, session.begin():
+        with write_session(self.engine) as session:
             contact_id = session.execute(
                 select(col(Message.contact_id)).where(col(Message.id) == parcel.id)
             ).scalar_one()

@@ -5,10 +5,10 @@ from __future__ import annotations
 import logging
 
 from fastapi import APIRouter, Request, Response
-from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
 from backend import contacts
+from backend.db import write_session
 from backend.deps import ServicesDep
 from backend.models import MessageStatus
 from backend.outbox import record_status
@@ -91,7 +91,7 @@ def _delivery_report(services: Services, form: dict[str, str]) -> None:
     if outcome is None or not sid:
         return  # queued, sending, sent: nothing new to record
     error = form.get("ErrorCode") or None
-    with Session(services.engine) as session, session.begin():
+    with write_session(services.engine) as session:
         record_status(session, channel, sid, outcome, f"Twilio error {error}" if error else None)
         if error == str(twilio_sms.OPTED_OUT_ERROR):
             to = twilio_sms.e164(form.get("To", "").removeprefix("whatsapp:"))

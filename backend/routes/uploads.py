@@ -7,8 +7,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, File, Request, Response, UploadFile
 from fastapi.responses import HTMLResponse
-from sqlmodel import Session, col, func, select
+from sqlmodel import col, func, select
 
+from backend.db import write_session
 from backend.deps import ServicesDep, pages
 from backend.evidence import store_upload
 from backend.evidence_files import EvidenceRefused
@@ -68,7 +69,7 @@ def upload_files(
     chosen = [f for f in files if f.filename]
     if not chosen:
         errors.append("Choose a photo or document first.")
-    with Session(services.engine) as session, session.begin():
+    with write_session(services.engine) as session:
         already = session.exec(
             select(func.count())
             .select_from(Evidence)

@@ -38,7 +38,8 @@ def live_server(settings: Settings, engine: Engine) -> Iterator[str]:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     base = f"http://127.0.0.1:{port}"
-    app = create_app(settings.model_copy(update={"public_base_url": base}), engine)
+    served = Settings(**{**settings.model_dump(), "public_base_url": base}, _env_file=None)
+    app = create_app(served, engine)
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

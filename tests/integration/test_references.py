@@ -9,6 +9,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from backend.conversation_store import SqlStore
+from backend.db import write_session
 from backend.models import Call, Contact, ConversationRecord
 from backend.references import format_reference, next_sequence
 from backend.uploads import UploadLinks
@@ -33,7 +34,7 @@ def test_sequences_restart_each_year(session: Session) -> None:
 
 
 def _at_review(engine: Engine, address: str) -> None:
-    with Session(engine) as session, session.begin():
+    with write_session(engine) as session:
         contact = Contact(channel="web", address=address)
         session.add(contact)
         session.flush()

@@ -80,6 +80,7 @@ WORST: dict[str, list[dict[str, Any]]] = {
         {"reference": "CCS-2026-0042", "route": "individual", "meeting_date": None},
     ],
     "submitted_menu": [{}],
+    "officer_message": [{"text": "Your Call CCS-2026-0042 is on the agenda for 7 December."}],
     "upload_link": [{"url": "https://frontdoor.pinecourt.example.org/u/" + "x" * 40, "days": 7}],
     "status": [
         {

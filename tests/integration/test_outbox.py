@@ -1,0 +1,109 @@
+"""The outbox: nothing lost when a worker dies, nothing doubled when several run."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+from sqlmodel import Session, select
+
+from backend.db import write_session
+from backend.models import Contact, Message
+from backend.notify import notify
+from backend.outbox import SqlOutbox
+from backend.services import message_renderer
+from backend.settings import Settings
+from bot.delivery import LEASE
+from conversations import Outbound
+from tests.fakes.telegram_api import FakeTelegram
+from tests.integration.conftest import TELEGRAM_SECRET, drain, services_of
+
+NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
+
+
+def _queue(engine: Engine, settings: Settings, per_contact: int, contacts: int) -> None:
+    renderer = message_renderer(settings)
+    with write_session(engine) as session:
+        for n in range(contacts):
+            contact = Contact(channel="telegram", address=str(1000 + n), created_at=NOW)
+            session.add(contact)
+            session.flush()
+            for m in range(per_contact):
+                notify(
+                    session,
+                    renderer,
+                    contact,
+                    Outbound("officer_message", {"text": f"{n}-{m}"}),
+                    NOW,
+                )
+
+
+def test_a_worker_that_dies_after_claiming_leaves_the_message_for_another(
+    app_client: TestClient, fake_telegram: FakeTelegram, channel_settings: Settings, engine: Engine
+) -> None:
+    _queue(engine, channel_settings, per_contact=2, contacts=1)
+    dead_worker = SqlOutbox(engine)
+    claimed = dead_worker.claim(NOW, limit=10)  # claimed, then the process is killed
+    assert [p.text for p in claimed] == ["0-0"]  # order per tenant: one at a time
+    services = services_of(app_client)
+    services.worker.clock = lambda: NOW + LEASE / 2
+    drain(app_client)
+    assert fake_telegram.texts() == []  # still leased to the dead worker
+    services.worker.clock = lambda: NOW + LEASE + timedelta(seconds=1)
+    drain(app_client)
+    assert fake_telegram.texts() == ["0-0", "0-1"]
+
+
+def test_concurrent_claims_never_share_a_message(
+    channel_settings: Settings, engine: Engine
+) -> None:
+    _queue(engine, channel_settings, per_contact=1, contacts=60)
+    outboxes = [SqlOutbox(engine) for _ in range(4)]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        batches = list(pool.map(lambda o: o.claim(NOW, 20), outboxes))
+    ids = [p.id for batch in batches for p in batch]
+    assert len(ids) == len(set(ids))
+    assert len(ids) == 60
+    with Session(engine) as session:
+        statuses = {m.status for m in session.exec(select(Message))}
+    assert statuses == {"sending"}
+
+
+def test_frontdoor_telegram_webhook_registers_the_webhook_and_commands(
+    fake_telegram: FakeTelegram, tmp_path: Path
+) -> None:
+    fake_telegram.reset()
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}",
+        "PUBLIC_BASE_URL": "https://frontdoor.example.org",
+        "TELEGRAM_BOT_TOKEN": "123456:TEST-token",
+        "TELEGRAM_WEBHOOK_SECRET": TELEGRAM_SECRET,
+        "TELEGRAM_API_BASE_URL": fake_telegram.api_base,
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "backend.cli", "telegram-webhook"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "https://frontdoor.example.org/webhooks/telegram" in result.stdout
+    (hook,) = fake_telegram.sent("setWebhook")
+    assert hook.params["secret_token"] == TELEGRAM_SECRET
+    assert hook.params["allowed_updates"] == ["message", "callback_query"]
+    (commands,) = fake_telegram.sent("setMyCommands")
+    assert [c["command"] for c in commands.params["commands"]] == [
+        "start",
+        "help",
+        "status",
+        "cancel",
+    ]
