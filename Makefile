@@ -43,6 +43,7 @@ format: $(STAMP)
 ## bench: print the benchmark tables
 bench: $(STAMP)
 	$(BIN)/python -m bench.flow
+	$(BIN)/python -m bench.webhooks
 
 clean:
 	rm -rf $(VENV) var/*.db var/*.db-* .pytest_cache .mypy_cache .ruff_cache

@@ -17,19 +17,22 @@ import httpx
 
 @dataclass
 class Result:
-    """Throughput and latency of one measured run."""
+    """Throughput and latency of one measured run, as the clients and the server saw it."""
 
     name: str
     requests: int
     seconds: float
     latencies: list[float]
+    server: list[float]
 
     @property
     def per_second(self) -> float:
         return self.requests / self.seconds
 
-    def percentile(self, p: float) -> float:
-        ordered = sorted(self.latencies)
+    def percentile(self, p: float, *, server: bool = False) -> float:
+        ordered = sorted(self.server if server else self.latencies)
+        if not ordered:
+            return float("nan")
         return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))] * 1000
 
 
@@ -41,12 +44,12 @@ def free_port() -> int:
 
 
 @contextmanager
-def served(database_url: str) -> Iterator[str]:
+def served(database_url: str, *, channels: bool = False) -> Iterator[str]:
     """bench.server in its own process (so the clients do not share its core)."""
     port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "bench.server", "--database-url", database_url, "--port", str(port)]
-    )
+    command = [sys.executable, "-m", "bench.server", "--database-url", database_url]
+    command += ["--port", str(port), *(["--channels"] if channels else [])]
+    process = subprocess.Popen(command)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -70,21 +73,32 @@ async def hammer(
     clients: int,
     per_client: Callable[[int, httpx.AsyncClient], Awaitable[list[float]]],
     base: str,
+    *,
+    offset: int = 0,
 ) -> Result:
-    """Runs `clients` concurrent clients, each with its own cookies, and times them all."""
+    """Runs `clients` concurrent clients (numbered from `offset`), each with its own cookies."""
     limits = httpx.Limits(max_connections=clients)
     async with httpx.AsyncClient(base_url=base, limits=limits, timeout=30) as warm:
         await warm.get("/healthz")
+        # Let the worker finish the last run's deliveries, so runs do not measure each other.
+        for _ in range(600):
+            if (await warm.get("/bench/unsent")).json()["unsent"] == 0:
+                break
+            await asyncio.sleep(0.1)
+        await warm.get("/bench/stats")  # forget what came before
     start = time.perf_counter()
 
     async def one(n: int) -> list[float]:
         async with httpx.AsyncClient(base_url=base, timeout=30) as client:
             return await per_client(n, client)
 
-    results = await asyncio.gather(*(one(n) for n in range(clients)))
+    results = await asyncio.gather(*(one(offset + n) for n in range(clients)))
     seconds = time.perf_counter() - start
     latencies = [x for r in results for x in r]
-    return Result(name, len(latencies), seconds, latencies)
+    async with httpx.AsyncClient(base_url=base, timeout=30) as stats:
+        taken = (await stats.get("/bench/stats")).json()
+    server = [x for path, times in taken.items() if path != "/healthz" for x in times]
+    return Result(name, len(latencies), seconds, latencies, server)
 
 
 def table(rows: list[list[str]], headers: list[str]) -> str:
@@ -96,6 +110,50 @@ def table(rows: list[list[str]], headers: list[str]) -> str:
         "| " + " | ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) + " |" for r in rows
     ]
     return "\n".join([line, rule, *body])
+
+
+def machine() -> str:
+    """The line that says when and where figures were measured."""
+    import os
+    import platform
+    from datetime import UTC, datetime
+
+    return (
+        f"{datetime.now(UTC):%Y-%m-%d}, {platform.machine()}, {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}"
+    )
+
+
+def ratio_row(result: Result, baseline: Result | None, ratio: str = "1.00") -> list[str]:
+    """A table row: throughput, latency percentiles and the ratio to the baseline."""
+    if baseline is not None:
+        ratio = f"{result.per_second / baseline.per_second:.2f}"
+    return [
+        result.name,
+        f"{result.per_second:,.0f}",
+        f"{result.percentile(50):.1f} / {result.percentile(50, server=True):.1f}",
+        f"{result.percentile(99):.1f} / {result.percentile(99, server=True):.1f}",
+        ratio,
+    ]
+
+
+HEADERS = [
+    "what",
+    "requests/s",
+    "p50 ms client / server",
+    "p99 ms client / server",
+    "ratio to bare",
+]
+
+
+def databases() -> list[tuple[str, str | None]]:
+    """SQLite always; PostgreSQL too when BENCH_DATABASE_URL names one."""
+    import os
+
+    found: list[tuple[str, str | None]] = [("SQLite", None)]
+    if os.environ.get("BENCH_DATABASE_URL"):
+        found.append(("PostgreSQL", os.environ["BENCH_DATABASE_URL"]))
+    return found
 
 
 def median(values: list[float]) -> float:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import platform
 import tempfile
 import time
 import uuid
@@ -15,7 +14,7 @@ from datetime import UTC, datetime
 
 import httpx
 
-from bench.common import Result, hammer, served, table
+from bench.common import HEADERS, databases, hammer, machine, ratio_row, served, table
 from conversations import Channel, Inbound, advance
 from tests.factories import typed_pro_forma
 
@@ -65,37 +64,20 @@ async def bare_client(_: int, client: httpx.AsyncClient) -> list[float]:
     return latencies
 
 
-def row(result: Result, baseline: Result | None) -> list[str]:
-    ratio = f"{result.per_second / baseline.per_second:.2f}" if baseline else "1.00"
-    return [
-        result.name,
-        f"{result.per_second:,.0f}",
-        f"{result.percentile(50):.1f}",
-        f"{result.percentile(99):.1f}",
-        ratio,
-    ]
-
-
 def main() -> None:
     """Measures and prints the table."""
     per_second, _ = pure_flow()
-    rows = [["pure flow: advance() in-process", f"{per_second:,.0f}", "-", "-", "-"]]
-    databases: list[tuple[str, str | None]] = [("SQLite", None)]
-    if os.environ.get("BENCH_DATABASE_URL"):
-        databases.append(("PostgreSQL", os.environ["BENCH_DATABASE_URL"]))
-    for label, url in databases:
+    rows = [["pure flow: advance() turns in-process", f"{per_second:,.0f}", "-", "-", "-"]]
+    for label, url in databases():
         with (
             tempfile.TemporaryDirectory() as tmp,
             served(url or f"sqlite:///{tmp}/bench.db") as base,
         ):
             bare = asyncio.run(hammer(f"bare endpoint ({label})", CLIENTS, bare_client, base))
             chat = asyncio.run(hammer(f"web chat turn ({label})", CLIENTS, chat_client, base))
-        rows += [row(bare, None), row(chat, bare)]
-    print(
-        f"\nbench/flow.py - {datetime.now(UTC):%Y-%m-%d}, {platform.machine()}, "
-        f"{os.cpu_count()} cores, Python {platform.python_version()}, {CLIENTS} clients\n"
-    )
-    print(table(rows, ["what", "turns/s", "p50 ms", "p99 ms", "ratio to bare"]))
+        rows += [ratio_row(bare, None), ratio_row(chat, bare)]
+    print(f"\nbench/flow.py - {machine()}, {CLIENTS} clients\n")
+    print(table(rows, HEADERS))
 
 
 if __name__ == "__main__":

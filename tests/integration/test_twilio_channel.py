@@ -288,3 +288,20 @@ def test_twilio_down_then_up_delivers_each_notification_exactly_once_in_order(
         _later(app_client, minutes)
         drain(app_client)
     assert fake_twilio.bodies(TENANT_PHONE) == ["Update 0", "Update 1", "Update 2"]
+
+
+def test_a_long_notification_is_split_at_sentences_into_texts_that_fit(
+    app_client: TestClient, fake_twilio: FakeTwilio
+) -> None:
+    from bot.sms_text import is_gsm7, segments
+
+    phone = Phone(app_client, fake_twilio)
+    phone.text("Hi")
+    long_text = " ".join(
+        f"The panel met on day {n} and agreed a step \u2014 ‘good’." for n in range(30)
+    )
+    notify_tenant(app_client, long_text)
+    drain(app_client)
+    bodies = fake_twilio.bodies(TENANT_PHONE)
+    assert len(bodies) > 1
+    assert all(is_gsm7(b) and segments(b) <= 3 and b.endswith(".") for b in bodies)
