@@ -190,8 +190,8 @@ def test_a_replayed_message_sid_is_processed_once_and_answered_the_same(
     phone.text("Hi")
     first = phone.text("1", sid="SMreplayed")
     assert first == phone.text("1", sid="SMreplayed")
-    state = session.exec(select(Message).where(Message.direction == "in")).all()
-    assert [m.body for m in state] == ["Hi", "1"]
+    inbound = select(Message).where(Message.direction == "in").order_by(col(Message.id))
+    assert [m.body for m in session.exec(inbound)] == ["Hi", "1"]
 
 
 def test_malformed_forms_are_400_not_500(
