@@ -8,11 +8,15 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
 from pathlib import Path
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
+from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from backend.routes import health, public, telegram, twilio, uploads, webchat
+from backend.routes.officer import calls, dashboard, meetings, sessions
+from backend.routes.officer.access import SignInFirst, page
 from backend.services import Services
 from backend.settings import Settings, get_settings
 
@@ -63,5 +67,26 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app = FastAPI(title="Tenant Front Door", lifespan=lifespan)
     for module in (health, public, webchat, uploads, telegram, twilio):
         app.include_router(module.router)
+    for module in (sessions, dashboard, calls, meetings):
+        app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.add_exception_handler(SignInFirst, _sign_in_first)
+    app.add_exception_handler(StarletteHTTPException, _officer_error)
     return app
+
+
+async def _sign_in_first(request: Request, _error: Exception) -> Response:
+    """Anonymous GETs go to the sign-in page and come back after; anything else is refused."""
+    if request.method == "GET":
+        return RedirectResponse(f"/officer/login?next={request.url.path}", status_code=303)
+    return Response("Sign in first.", status_code=403)
+
+
+async def _officer_error(request: Request, error: Exception) -> Response:
+    """Errors in the back office as a page; elsewhere FastAPI's usual JSON."""
+    assert isinstance(error, StarletteHTTPException)  # noqa: S101 - registered for it
+    if not request.url.path.startswith("/officer/"):
+        from fastapi.exception_handlers import http_exception_handler
+
+        return await http_exception_handler(request, error)
+    return page(request, None, "error.html", error.status_code, message=str(error.detail))

@@ -13,7 +13,7 @@ from sqlmodel import Session
 
 from backend.db import session_scope
 from backend.services import Services
-from bot.render import TEMPLATES
+from bot.render import TEMPLATES, label
 
 pages = Jinja2Templates(directory=TEMPLATES)
 _URL = re.compile(r"https?://[^\s<>\"']+")
@@ -28,6 +28,7 @@ def linkify(text: str) -> Markup:
 
 
 pages.env.filters["linkify"] = linkify
+pages.env.globals["label"] = label
 
 
 def get_services(request: Request) -> Services:

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import datetime
 
 from sqlmodel import Session, col, select
 
+from backend.meetings import long_date, next_meeting
 from backend.models import (
     Call,
     CallEvent,
     CallStatus,
     Contact,
     Evidence,
-    PanelMeeting,
     SupportRequest,
     SupportStatus,
 )
@@ -107,7 +107,7 @@ def submitted_reply(session: Session, call: Call, now: datetime) -> Outbound:
         {
             "reference": call.reference,
             "route": call.route,
-            "meeting_date": _long_date(meeting.held_on) if meeting else None,
+            "meeting_date": long_date(meeting.held_on) if meeting else None,
         },
     )
 
@@ -173,17 +173,3 @@ def status_report(session: Session, contact: Contact, report: ReportStatus) -> O
             "draft_total": report.draft_total,
         },
     )
-
-
-def next_meeting(session: Session, today: date) -> PanelMeeting | None:
-    """The next scheduled panel meeting on or after `today`."""
-    return session.exec(
-        select(PanelMeeting)
-        .where(PanelMeeting.held_on >= today)
-        .order_by(col(PanelMeeting.held_on))
-        .limit(1)
-    ).first()
-
-
-def _long_date(day: date) -> str:
-    return f"{day:%A} {day.day} {day:%B %Y}"

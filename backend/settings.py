@@ -40,6 +40,15 @@ class Settings(BaseSettings):
     evidence_dir: str = "var/evidence"
     evidence_max_bytes: int = 10 * 1024 * 1024
     upload_link_days: int = 7
+    # The scoring matrix: each part is scored 0-5 and multiplied by its weight; a Community
+    # Call for Scrutiny earns the bonus on top. The total orders the annual programme.
+    score_weights: dict[str, float] = {
+        "performance": 2.0,
+        "satisfaction": 2.0,
+        "complaints": 2.0,
+        "business_critical": 3.0,
+        "community_bonus": 5.0,
+    }
 
     @model_validator(mode="after")
     def _refuse_placeholders(self) -> Settings:

@@ -1,29 +1,43 @@
 """The tables, one module per entity; importing this registers them all."""
 
-from backend.models.call import Call, CallEvent, CallStatus, ReferenceCounter
+from backend.models.appeal import Appeal, AppealPanelMember, Representative
+from backend.models.call import Call, CallEvent, CallNote, CallStatus, Decision, ReferenceCounter
 from backend.models.contact import Contact
 from backend.models.conversation import ConversationRecord
 from backend.models.evidence import Evidence
 from backend.models.meeting import PanelMeeting
 from backend.models.message import UNSENT, Direction, Message, MessageStatus
-from backend.models.officer import Officer, OfficerRole
+from backend.models.officer import AuditEntry, Officer, OfficerRole, OfficerSession
+from backend.models.scrutiny import Action, FollowUp, Recommendation, Score, ScrutinyStep
 from backend.models.support import SupportRequest, SupportStatus
 
 __all__ = [
     "UNSENT",
+    "Action",
+    "Appeal",
+    "AppealPanelMember",
+    "AuditEntry",
     "Call",
     "CallEvent",
+    "CallNote",
     "CallStatus",
     "Contact",
     "ConversationRecord",
+    "Decision",
     "Direction",
     "Evidence",
+    "FollowUp",
     "Message",
     "MessageStatus",
     "Officer",
     "OfficerRole",
+    "OfficerSession",
     "PanelMeeting",
+    "Recommendation",
     "ReferenceCounter",
+    "Representative",
+    "Score",
+    "ScrutinyStep",
     "SupportRequest",
     "SupportStatus",
 ]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 from sqlalchemy import Text, UniqueConstraint
@@ -12,9 +12,32 @@ from backend.models.types import UTCDateTime, utcnow
 
 
 class CallStatus(StrEnum):
-    """Where a Call is in the panel's process."""
+    """Where a Call is in the panel's process (backend/workflow.py says how it moves)."""
 
-    SUBMITTED = "submitted"
+    SUBMITTED = "submitted"  # new: CEP to advise
+    GATHERING_EVIDENCE = "gathering_evidence"  # an officer helps the tenant gather evidence
+    COLLECTING_SIGNATURES = "collecting_signatures"  # a petition, signatories set by CEP
+    READY = "ready"  # ready for the next panel meeting
+    ON_AGENDA = "on_agenda"  # on a meeting's agenda
+    NOT_EXHAUSTED = "not_exhausted"  # decision: other avenues first
+    MONITORING = "monitoring"  # decision: referred to CEP to monitor
+    ACCEPTED = "accepted"  # decision: accepted; to be scored and programmed
+    SERIOUS_FAILURE = "serious_failure"  # decision: immediate recommendations
+    PROGRAMMED = "programmed"  # scored and scheduled in the annual programme
+    IN_SCRUTINY = "in_scrutiny"  # the 10 steps under way
+    REPORTED = "reported"  # final report presented to EMT and Board
+    ACTION_PLAN = "action_plan"  # action plan agreed, monitored by CEP
+    COMPLETED = "completed"  # every action done
+    CLOSED = "closed"
+
+
+class Decision(StrEnum):
+    """What the panel decides at its meeting."""
+
+    NOT_EXHAUSTED = "not_exhausted"
+    MONITORING = "monitoring"
+    ACCEPTED = "accepted"
+    SERIOUS_FAILURE = "serious_failure"
 
 
 class Call(SQLModel, table=True):
@@ -50,6 +73,22 @@ class Call(SQLModel, table=True):
     route: str = Field(max_length=16)
     support_requested: bool = False
 
+    # The panel's handling (see backend/workflow.py).
+    assigned_officer_id: int | None = Field(default=None, foreign_key="officer.id", index=True)
+    signatories_needed: int | None = None
+    accepted_without_evidence: bool = False
+    meeting_id: int | None = Field(default=None, foreign_key="panel_meeting.id", index=True)
+    decision: str | None = Field(default=None, max_length=32)
+    decision_reasons: str = Field(default="", sa_type=Text)
+    advice: str = Field(default="", sa_type=Text)  # which avenue to use first (not_exhausted)
+    immediate_recommendations: str = Field(default="", sa_type=Text)  # serious_failure
+    decided_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    programme_start: date | None = None  # when its scrutiny is scheduled to start
+    report_summary: str = Field(default="", sa_type=Text)
+    reported_on: date | None = None
+    closed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    anonymised_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
     submitted_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
@@ -64,7 +103,10 @@ class ReferenceCounter(SQLModel, table=True):
 
 
 class CallEvent(SQLModel, table=True):
-    """One change to a Call: who, when, from and to which status, and why (the timeline)."""
+    """One change to a Call: who, when, from and to which status, and why (the timeline).
+
+    Append-only: the officer timeline is this table, so nothing here is ever updated.
+    """
 
     __tablename__ = "call_event"
 
@@ -74,4 +116,17 @@ class CallEvent(SQLModel, table=True):
     officer_id: int | None = Field(default=None, foreign_key="officer.id")
     from_status: str | None = Field(default=None, max_length=32)
     to_status: str = Field(max_length=32)
+    action: str = Field(default="", max_length=40)
     note: str = Field(default="", sa_type=Text)
+
+
+class CallNote(SQLModel, table=True):
+    """An internal note on a Call, for officers and the panel only."""
+
+    __tablename__ = "call_note"
+
+    id: int | None = Field(default=None, primary_key=True)
+    call_id: int = Field(foreign_key="call.id", index=True)
+    officer_id: int = Field(foreign_key="officer.id")
+    body: str = Field(sa_type=Text)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

@@ -48,6 +48,24 @@ def _review_lines() -> list[dict[str, object]]:
     ]
 
 
+OUTCOME = {
+    "reference": "CCS-2026-10042",
+    "officer": "Bartholomew",
+    "route": "individual",
+    "needed": 1250,
+    "share_url": "https://frontdoor.pinecourt.example.org/s/ABCDEFGH",
+    "meeting_date": "Wednesday 30 September 2026",
+    "reasons": LONG,
+    "advice": LONG,
+    "appeal_by": "Wednesday 28 October 2026",
+    "start": "September 2026",
+    "presented_on": "Wednesday 30 September 2026",
+    "outcome": "overturned",
+    "new_decision": "serious_failure",
+    "months": 6,
+}
+
+
 WORST: dict[str, list[dict[str, Any]]] = {
     "welcome": [{}],
     "welcome_again": [{}],
@@ -99,6 +117,26 @@ WORST: dict[str, list[dict[str, Any]]] = {
         {"calls": [], "older": 0, "draft_question": None, "draft_total": None},
     ],
     **{f"questions/{q.step.value}": [_question(q.step.value)] for q in FORM},
+    **{
+        f"outcomes/{name}": [OUTCOME]
+        for name in (
+            "officer_assigned",
+            "signatories_set",
+            "on_agenda",
+            "decision_not_exhausted",
+            "decision_monitoring",
+            "decision_accepted",
+            "decision_serious_failure",
+            "programmed",
+            "reported",
+            "action_plan",
+            "completed",
+            "appeal_received",
+            "appeal_late",
+            "appeal_outcome",
+            "follow_up",
+        )
+    },
     **{
         f"errors/{name}": [
             {"step": "evidence", "number": 10, "total": 11, "count": 11, "limit": 1500, "room": 3},

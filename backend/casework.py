@@ -1,0 +1,261 @@
+"""What officers look at: counts by stage, what needs action today, search, a Call's file."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+
+from sqlmodel import Session, col, func, or_, select
+
+from backend.models import (
+    Action,
+    Appeal,
+    Call,
+    CallEvent,
+    CallNote,
+    CallStatus,
+    Contact,
+    Evidence,
+    Message,
+    Officer,
+    PanelMeeting,
+    Recommendation,
+    Score,
+    ScrutinyStep,
+    SupportRequest,
+    SupportStatus,
+)
+from backend.workflow import APPEAL_DAYS, DECIDED
+
+PER_PAGE = 25
+STAGES = tuple(CallStatus)
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the dashboard list is narrowed to."""
+
+    stage: str = ""
+    area: str = ""
+    officer_id: int | None = None
+    since: date | None = None
+    until: date | None = None
+    q: str = ""
+    page: int = 1
+
+
+def counts_by_stage(session: Session) -> dict[str, int]:
+    """How many Calls are at each stage (every stage listed, zeros included)."""
+    rows = session.exec(select(Call.status, func.count()).group_by(Call.status)).all()
+    found = dict(rows)
+    return {stage.value: int(found.get(stage.value, 0)) for stage in STAGES}
+
+
+def find_calls(session: Session, filters: Filters) -> tuple[list[Call], int]:
+    """One page of Calls matching the filters, newest first, and how many match in all."""
+    query = select(Call)
+    if filters.stage:
+        query = query.where(Call.status == filters.stage)
+    if filters.area:
+        query = query.where(Call.service_area == filters.area)
+    if filters.officer_id:
+        query = query.where(Call.assigned_officer_id == filters.officer_id)
+    if filters.since:
+        query = query.where(col(Call.submitted_at) >= _start_of(filters.since))
+    if filters.until:
+        query = query.where(col(Call.submitted_at) < _start_of(filters.until + timedelta(days=1)))
+    if filters.q.strip():
+        term = filters.q.strip()
+        query = query.where(
+            or_(
+                func.upper(Call.reference) == term.upper(),
+                col(Call.tenant_name).ilike(f"%{_escape_like(term)}%", escape="\\"),
+                col(Call.postcode).ilike(f"{_escape_like(term)}%", escape="\\"),
+            )
+        )
+    total = session.exec(select(func.count()).select_from(query.subquery())).one()
+    rows = session.exec(
+        query.order_by(col(Call.submitted_at).desc(), col(Call.id).desc())
+        .offset((max(filters.page, 1) - 1) * PER_PAGE)
+        .limit(PER_PAGE)
+    ).all()
+    return list(rows), int(total)
+
+
+def _start_of(day: date) -> datetime:
+    return datetime.combine(day, datetime.min.time(), tzinfo=UTC)
+
+
+def _escape_like(term: str) -> str:
+    return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+@dataclass
+class Today:
+    """What needs someone's attention today."""
+
+    new_calls: list[Call] = field(default_factory=list)
+    support_requests: list[tuple[SupportRequest, Call | None]] = field(default_factory=list)
+    ready_for_agenda: list[Call] = field(default_factory=list)
+    decisions_due: list[tuple[Call, PanelMeeting]] = field(default_factory=list)
+    appeals_open: list[tuple[Appeal, Call]] = field(default_factory=list)
+    appeal_windows_closing: list[Call] = field(default_factory=list)
+    overdue_actions: list[tuple[Action, Call]] = field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        """Nothing at all needs action."""
+        return not any(vars(self).values())
+
+
+def needs_action(session: Session, today: date, limit: int = 10) -> Today:
+    """New Calls, help requested, agendas, decisions due, appeals and overdue actions."""
+    soon = today + timedelta(days=7)
+    return Today(
+        new_calls=list(
+            session.exec(
+                select(Call)
+                .where(Call.status == CallStatus.SUBMITTED)
+                .order_by(col(Call.submitted_at))
+                .limit(limit)
+            )
+        ),
+        support_requests=[
+            (request, call)
+            for request, call in session.exec(
+                select(SupportRequest, Call)
+                .join(Call, col(Call.id) == col(SupportRequest.call_id), isouter=True)
+                .where(SupportRequest.status == SupportStatus.OPEN)
+                .order_by(col(SupportRequest.created_at))
+                .limit(limit)
+            )
+        ],
+        ready_for_agenda=list(
+            session.exec(select(Call).where(Call.status == CallStatus.READY).limit(limit))
+        ),
+        decisions_due=[
+            (call, meeting)
+            for call, meeting in session.exec(
+                select(Call, PanelMeeting)
+                .join(PanelMeeting, col(PanelMeeting.id) == col(Call.meeting_id))
+                .where(Call.status == CallStatus.ON_AGENDA, PanelMeeting.held_on <= soon)
+                .order_by(col(PanelMeeting.held_on))
+                .limit(limit)
+            )
+        ],
+        appeals_open=[
+            (appeal, call)
+            for appeal, call in session.exec(
+                select(Appeal, Call)
+                .join(Call, col(Call.id) == col(Appeal.call_id))
+                .where(col(Appeal.outcome).is_(None))
+                .order_by(col(Appeal.lodged_at))
+                .limit(limit)
+            )
+        ],
+        appeal_windows_closing=list(
+            session.exec(
+                select(Call)
+                .where(
+                    col(Call.status).in_([s.value for s in DECIDED]),
+                    col(Call.decided_at) >= _start_of(today - timedelta(days=APPEAL_DAYS)),
+                    col(Call.decided_at) < _start_of(soon - timedelta(days=APPEAL_DAYS)),
+                )
+                .limit(limit)
+            )
+        ),
+        overdue_actions=[
+            (action, call)
+            for action, call in session.exec(
+                select(Action, Call)
+                .join(Call, col(Call.id) == col(Action.call_id))
+                .where(col(Action.done_on).is_(None), Action.due_on < today)
+                .order_by(col(Action.due_on))
+                .limit(limit)
+            )
+        ],
+    )
+
+
+@dataclass
+class CallFile:
+    """Everything about one Call, for its page."""
+
+    call: Call
+    contact: Contact | None
+    officer: Officer | None
+    meeting: PanelMeeting | None
+    events: list[tuple[CallEvent, Officer | None]]
+    notes: list[tuple[CallNote, Officer | None]]
+    evidence: list[Evidence]
+    transcript: list[Message]
+    score: Score | None
+    steps: dict[int, ScrutinyStep]
+    recommendations: list[Recommendation]
+    actions: list[Action]
+    appeals: list[Appeal]
+
+
+def call_file(session: Session, reference: str) -> CallFile | None:
+    """The Call with this reference and everything that hangs off it."""
+    call = session.exec(select(Call).where(Call.reference == reference.upper())).first()
+    if call is None:
+        return None
+    officers = {o.id: o for o in session.exec(select(Officer))}
+    return CallFile(
+        call=call,
+        contact=session.get(Contact, call.contact_id),
+        officer=officers.get(call.assigned_officer_id),
+        meeting=session.get(PanelMeeting, call.meeting_id) if call.meeting_id else None,
+        events=[
+            (e, officers.get(e.officer_id))
+            for e in session.exec(
+                select(CallEvent).where(CallEvent.call_id == call.id).order_by(col(CallEvent.id))
+            )
+        ],
+        notes=[
+            (n, officers.get(n.officer_id))
+            for n in session.exec(
+                select(CallNote).where(CallNote.call_id == call.id).order_by(col(CallNote.id))
+            )
+        ],
+        evidence=list(session.exec(select(Evidence).where(Evidence.call_id == call.id))),
+        transcript=list(
+            session.exec(
+                select(Message)
+                .where(Message.contact_id == call.contact_id)
+                .order_by(col(Message.id).desc())
+                .limit(200)
+            )
+        )[::-1],
+        score=session.exec(select(Score).where(Score.call_id == call.id)).first(),
+        steps={
+            s.number: s
+            for s in session.exec(select(ScrutinyStep).where(ScrutinyStep.call_id == call.id))
+        },
+        recommendations=list(
+            session.exec(select(Recommendation).where(Recommendation.call_id == call.id))
+        ),
+        actions=list(
+            session.exec(
+                select(Action).where(Action.call_id == call.id).order_by(col(Action.due_on))
+            )
+        ),
+        appeals=list(session.exec(select(Appeal).where(Appeal.call_id == call.id))),
+    )
+
+
+def officers(session: Session) -> list[Officer]:
+    """Active officer accounts, by name."""
+    return list(session.exec(select(Officer).where(Officer.active).order_by(col(Officer.name))))
+
+
+def meetings_ahead(session: Session, today: date) -> list[PanelMeeting]:
+    """Meetings from today on, soonest first."""
+    return list(
+        session.exec(
+            select(PanelMeeting)
+            .where(PanelMeeting.held_on >= today)
+            .order_by(col(PanelMeeting.held_on))
+        )
+    )

@@ -1,0 +1,76 @@
+"""After acceptance: the score, the 10 scrutiny steps, recommendations and the action plan."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from backend.models.types import UTCDateTime, utcnow
+
+
+class Score(SQLModel, table=True):
+    """The scoring matrix for a Call (0-5 each); the weights live in settings."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    call_id: int = Field(foreign_key="call.id", unique=True)
+    performance: int
+    satisfaction: int
+    complaints: int
+    business_critical: int
+    community_bonus: int
+    total: float
+    officer_id: int = Field(foreign_key="officer.id")
+    scored_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class ScrutinyStep(SQLModel, table=True):
+    """One of the 10 steps of a scrutiny activity, with when, who and what was found."""
+
+    __tablename__ = "scrutiny_step"
+    __table_args__ = (UniqueConstraint("call_id", "number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    call_id: int = Field(foreign_key="call.id", index=True)
+    number: int
+    done_on: date | None = None
+    notes: str = Field(default="", sa_type=Text)
+    officer_id: int | None = Field(default=None, foreign_key="officer.id")
+
+
+class Recommendation(SQLModel, table=True):
+    """A recommendation of the final report to the Executive Management Team and Board."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    call_id: int = Field(foreign_key="call.id", index=True)
+    text: str = Field(sa_type=Text)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class Action(SQLModel, table=True):
+    """An action of the plan agreed with the Head of Operations, monitored by the panel."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    call_id: int = Field(foreign_key="call.id", index=True)
+    description: str = Field(sa_type=Text)
+    owner: str = Field(max_length=80)
+    due_on: date = Field(index=True)
+    done_on: date | None = None
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class FollowUp(SQLModel, table=True):
+    """Three and six months after the action plan: did the service improve?"""
+
+    __tablename__ = "follow_up"
+    __table_args__ = (UniqueConstraint("call_id", "contact_id", "months"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    call_id: int = Field(foreign_key="call.id", index=True)
+    contact_id: int = Field(foreign_key="contact.id")
+    months: int
+    due_on: date = Field(index=True)
+    sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    answer: str | None = Field(default=None, max_length=500)
+    answered_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

@@ -1,0 +1,242 @@
+"""A Call's page, and the workflow's moves posted from it."""
+
+from __future__ import annotations
+
+import mimetypes
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+from fastapi import APIRouter, HTTPException, Request, Response
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse
+from sqlmodel import Session, select
+from starlette.datastructures import FormData
+
+from backend.auth import SignedIn
+from backend.casework import call_file, meetings_ahead, officers
+from backend.db import write_session
+from backend.deps import ServicesDep, SessionDep
+from backend.models import Action, Call, Decision, Evidence, Officer, PanelMeeting
+from backend.routes.officer.access import Anyone, CheckedForm, Worker, page
+from backend.workflow import (
+    MOVES,
+    SCRUTINY_STEPS,
+    IllegalTransition,
+    Workflow,
+    appeal_deadline,
+    can,
+)
+
+router = APIRouter(prefix="/officer", tags=["back office"])
+
+STEP_TITLES = (
+    "Agree the scope",
+    "Plan the evidence",
+    "Read the performance data",
+    "Review complaints",
+    "Hear from tenants",
+    "Interview staff",
+    "Reality check the service",
+    "Compare with others",
+    "Agree findings",
+    "Write the report and recommendations",
+)
+
+
+SCORE_PARTS = ("performance", "satisfaction", "complaints", "business_critical")
+
+
+class BadForm(ValueError):  # noqa: N818 - a refusal shown next to the form
+    """A form field that is missing or wrong; the message says which."""
+
+
+def _text(form: FormData, name: str, limit: int = 4000, required: bool = True) -> str:
+    value = str(form.get(name, "")).strip()
+    if required and not value:
+        raise BadForm(f"Please fill in {name.replace('_', ' ')}.")
+    return value[:limit]
+
+
+def _int(form: FormData, name: str) -> int:
+    try:
+        return int(str(form.get(name, "")))
+    except ValueError as error:
+        raise BadForm(f"{name.replace('_', ' ').capitalize()} must be a whole number.") from error
+
+
+def _date(form: FormData, name: str) -> date:
+    try:
+        return date.fromisoformat(str(form.get(name, "")))
+    except ValueError as error:
+        raise BadForm(f"{name.replace('_', ' ').capitalize()} must be a date.") from error
+
+
+def _show(
+    request: Request,
+    who: SignedIn,
+    session: Session,
+    reference: str,
+    status: int = 200,
+    error: str = "",
+) -> Response:
+    found = call_file(session, reference)
+    if found is None:
+        raise HTTPException(status_code=404, detail="No Call has that reference.")
+    services = request.app.state.services
+    today = services.worker.clock().date()
+    return page(
+        request,
+        who,
+        "call.html",
+        status,
+        file=found,
+        error=error,
+        today=today,
+        can=can,
+        moves=MOVES,
+        decisions=list(Decision),
+        officers=officers(session),
+        meetings=meetings_ahead(session, today),
+        appeal_by=appeal_deadline(found.call),
+        step_titles=STEP_TITLES,
+        steps=SCRUTINY_STEPS,
+        weights=services.settings.score_weights,
+    )
+
+
+@router.get("/calls/{reference}", response_class=HTMLResponse)
+def call_page(request: Request, reference: str, who: Anyone, session: SessionDep) -> Response:
+    """Every answer, evidence, transcript, notes, and the timeline of changes."""
+    return _show(request, who, session, reference)
+
+
+Handler = Callable[[Workflow, Call, FormData], object]
+
+
+def _assign(flow: Workflow, call: Call, form: FormData) -> None:
+    officer = flow.session.get(Officer, _int(form, "officer_id"))
+    if officer is None:
+        raise BadForm("Choose an officer.")
+    flow.assign_officer(call, officer)
+
+
+def _schedule(flow: Workflow, call: Call, form: FormData) -> None:
+    meeting = flow.session.get(PanelMeeting, _int(form, "meeting_id"))
+    if meeting is None:
+        raise BadForm("Choose a meeting.")
+    flow.schedule(call, meeting)
+
+
+def _decide(flow: Workflow, call: Call, form: FormData) -> None:
+    try:
+        decision = Decision(_text(form, "decision"))
+    except ValueError as error:
+        raise BadForm("Choose a decision.") from error
+    flow.decide(
+        call,
+        decision,
+        _text(form, "reasons"),
+        advice=_text(form, "advice", required=False),
+        recommendations=_text(form, "recommendations", required=False),
+    )
+
+
+def _action(flow: Workflow, form: FormData) -> Action:
+    action = flow.session.get(Action, _int(form, "action_id"))
+    if action is None:
+        raise BadForm("No such action.")
+    return action
+
+
+ACTIONS: dict[str, Handler] = {
+    "assign_officer": _assign,
+    "set_signatories": lambda f, c, form: f.set_signatories(c, _int(form, "needed")),
+    "accept_pro_forma": lambda f, c, form: f.accept_pro_forma(c, _text(form, "reason")),
+    "mark_ready": lambda f, c, form: f.mark_ready(c, _text(form, "note", required=False)),
+    "schedule": _schedule,
+    "decide": _decide,
+    "score": lambda f, c, form: f.score(
+        c,
+        {
+            k: _int(form, k)
+            for k in ("performance", "satisfaction", "complaints", "business_critical")
+        },
+        f.weights,
+    ),
+    "programme": lambda f, c, form: f.programme(c, _date(form, "start")),
+    "start_scrutiny": lambda f, c, form: f.start_scrutiny(c),
+    "record_step": lambda f, c, form: f.record_step(
+        c, _int(form, "number"), _date(form, "done_on"), _text(form, "notes", required=False)
+    ),
+    "report": lambda f, c, form: f.report(
+        c, _text(form, "summary", 8000), _date(form, "presented_on")
+    ),
+    "add_action": lambda f, c, form: f.add_action(
+        c, _text(form, "description", 1000), _text(form, "owner", 80), _date(form, "due_on")
+    ),
+    "action_done": lambda f, c, form: f.action_done(c, _action(f, form)),
+    "agree_action_plan": lambda f, c, form: f.agree_action_plan(c),
+    "complete": lambda f, c, form: f.complete(c),
+    "close": lambda f, c, form: f.close(c, _text(form, "note", required=False)),
+    "note": lambda f, c, form: f.note(c, _text(form, "body")),
+    "reply": lambda f, c, form: f.reply(c, _text(form, "text", limit=1500)),
+}
+
+
+@router.post("/calls/{reference}/{action}", response_class=HTMLResponse)
+def call_action(
+    request: Request,
+    reference: str,
+    action: str,
+    who: Worker,
+    form: CheckedForm,
+    services: ServicesDep,
+    session: SessionDep,
+) -> Response:
+    """Makes one move; an illegal one is refused with the reason, and nothing changes."""
+    handler = ACTIONS.get(action)
+    if handler is None:
+        raise HTTPException(status_code=404, detail="No such action.")
+    try:
+        with write_session(services.engine) as writing:
+            call = writing.exec(select(Call).where(Call.reference == reference.upper())).first()
+            if call is None:
+                raise HTTPException(status_code=404, detail="No Call has that reference.")
+            officer = writing.get(Officer, who.officer.id)
+            assert officer is not None  # noqa: S101 - signed in a moment ago
+            flow = Workflow(
+                writing,
+                services.renderer,
+                officer,
+                services.worker.clock(),
+                weights=services.settings.score_weights,
+            )
+            handler(flow, call, form)
+    except IllegalTransition as refused:
+        return _show(request, who, session, reference, 409, str(refused))
+    except BadForm as wrong:
+        return _show(request, who, session, reference, 422, str(wrong))
+    services.worker.wake()
+    return RedirectResponse(f"/officer/calls/{reference.upper()}#timeline", status_code=303)
+
+
+@router.get("/evidence/{evidence_id}")
+def evidence_file(
+    evidence_id: int, who: Anyone, services: ServicesDep, session: SessionDep
+) -> Response:
+    """A photo or document, for officers only."""
+    evidence = session.get(Evidence, evidence_id)
+    if evidence is None or not evidence.stored_path:
+        raise HTTPException(status_code=404, detail="No such file.")
+    folder = Path(services.settings.evidence_dir).resolve()
+    path = (folder / evidence.stored_path).resolve()
+    if folder not in path.parents or not path.is_file():
+        raise HTTPException(status_code=404, detail="No such file.")
+    media = (
+        evidence.content_type or mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    )
+    return FileResponse(
+        path,
+        media_type=media,
+        headers={"X-Content-Type-Options": "nosniff", "Cache-Control": "private, no-store"},
+    )

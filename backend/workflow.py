@@ -1,0 +1,416 @@
+"""The panel's process for a Call, as a state machine: who may move it, from where, to where.
+
+Every move checks the table below, refuses an illegal one with IllegalTransition (naming the
+state the Call is in), records a CallEvent (the timeline), and tells the tenant on the channel
+they used. The time comes in as `now`; nothing here reads the clock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from backend.meetings import long_date, next_meeting
+from backend.models import (
+    Action,
+    Call,
+    CallEvent,
+    CallNote,
+    CallStatus,
+    Contact,
+    Decision,
+    Officer,
+    OfficerRole,
+    PanelMeeting,
+    Score,
+    ScrutinyStep,
+    SupportRequest,
+    SupportStatus,
+)
+from backend.models.types import saved_id
+from backend.notify import notify
+from bot.render import Renderer
+from conversations import Outbound
+
+S = CallStatus
+ADVISING = frozenset({S.SUBMITTED, S.GATHERING_EVIDENCE, S.COLLECTING_SIGNATURES})
+DECIDED = frozenset({S.NOT_EXHAUSTED, S.MONITORING, S.ACCEPTED, S.SERIOUS_FAILURE})
+OPEN = frozenset(S) - {S.CLOSED}
+APPEAL_DAYS = 28
+SCRUTINY_STEPS = 10
+
+STAFF = frozenset({OfficerRole.OFFICER, OfficerRole.MANAGER})
+PANEL = frozenset({OfficerRole.PANEL, OfficerRole.MANAGER})
+EVERYONE_WORKING = STAFF | PANEL
+
+
+class IllegalTransition(Exception):  # noqa: N818 - the name the domain uses
+    """A move the Call's current state (or the officer's role) does not allow."""
+
+
+@dataclass(frozen=True)
+class Move:
+    """One kind of change: the states it may start from, and who may make it."""
+
+    sources: frozenset[CallStatus]
+    roles: frozenset[OfficerRole]
+
+
+MOVES: dict[str, Move] = {
+    "assign_officer": Move(ADVISING | {S.READY}, STAFF),
+    "set_signatories": Move(ADVISING, STAFF | PANEL),
+    "accept_pro_forma": Move(ADVISING, PANEL),
+    "mark_ready": Move(frozenset({S.GATHERING_EVIDENCE, S.COLLECTING_SIGNATURES}), STAFF | PANEL),
+    "schedule": Move(frozenset({S.READY, S.ON_AGENDA}), STAFF | PANEL),
+    "decide": Move(frozenset({S.ON_AGENDA}), PANEL),
+    "score": Move(frozenset({S.ACCEPTED, S.PROGRAMMED}), PANEL),
+    "programme": Move(frozenset({S.ACCEPTED}), PANEL),
+    "start_scrutiny": Move(frozenset({S.PROGRAMMED}), PANEL),
+    "record_step": Move(frozenset({S.IN_SCRUTINY}), PANEL),
+    "report": Move(frozenset({S.IN_SCRUTINY}), PANEL),
+    "agree_action_plan": Move(frozenset({S.REPORTED, S.SERIOUS_FAILURE}), PANEL),
+    "complete": Move(frozenset({S.ACTION_PLAN}), PANEL),
+    "close": Move(frozenset({S.NOT_EXHAUSTED, S.MONITORING, S.COMPLETED}), PANEL),
+    "note": Move(OPEN | {S.CLOSED}, EVERYONE_WORKING),
+    "reply": Move(OPEN, EVERYONE_WORKING),
+}
+
+
+def can(move: str, call: Call, officer: Officer) -> bool:
+    """Whether `officer` may make `move` on `call` as it stands (for showing buttons)."""
+    rule = MOVES[move]
+    return CallStatus(call.status) in rule.sources and OfficerRole(officer.role) in rule.roles
+
+
+def check(move: str, call: Call, officer: Officer) -> None:
+    """Refuses a move that the Call's state or the officer's role does not allow."""
+    rule = MOVES[move]
+    if OfficerRole(officer.role) not in rule.roles:
+        raise IllegalTransition(f"A {officer.role} account cannot {_words(move)}.")
+    if CallStatus(call.status) not in rule.sources:
+        raise IllegalTransition(
+            f"Cannot {_words(move)}: {call.reference} is {_words(call.status)}."
+        )
+
+
+def _words(name: str) -> str:
+    return name.replace("_", " ")
+
+
+def appeal_deadline(call: Call) -> date | None:
+    """The last day to appeal: 28 days from the decision."""
+    return (call.decided_at + timedelta(days=APPEAL_DAYS)).date() if call.decided_at else None
+
+
+Tell = Callable[[Call, str, dict[str, Any]], None]
+
+
+class Workflow:
+    """The moves, bound to a session, the time, the officer making them, and a way to tell."""
+
+    def __init__(
+        self,
+        session: Session,
+        renderer: Renderer,
+        officer: Officer,
+        now: datetime,
+        *,
+        weights: dict[str, float] | None = None,
+    ) -> None:
+        self.session = session
+        self.renderer = renderer
+        self.officer = officer
+        self.now = now
+        self.weights = weights or {}
+
+    # -- plumbing ------------------------------------------------------------------------
+
+    def _record(self, call: Call, move: str, to: CallStatus | None, note: str = "") -> None:
+        check(move, call, self.officer)
+        before = call.status
+        if to is not None:
+            call.status = to
+        call.updated_at = self.now
+        self.session.add(call)
+        self.session.add(
+            CallEvent(
+                call_id=saved_id(call),
+                at=self.now,
+                officer_id=self.officer.id,
+                from_status=before,
+                to_status=call.status,
+                action=move,
+                note=note[:2000],
+            )
+        )
+
+    def tell(self, call: Call, template: str, **context: Any) -> None:
+        """Tells the tenant, on the channel they used (`template` under templates/messages)."""
+        contact = self.session.get(Contact, call.contact_id)
+        if contact is not None:
+            context.setdefault("reference", call.reference)
+            notify(
+                self.session,
+                self.renderer,
+                contact,
+                Outbound(template, context),
+                self.now,
+            )
+
+    # -- on any open Call ----------------------------------------------------------------
+
+    def note(self, call: Call, body: str) -> None:
+        """An internal note: officers and the panel see it, the tenant does not."""
+        if not body.strip():
+            raise IllegalTransition("The note is empty.")
+        self._record(call, "note", None, "Internal note")
+        self.session.add(
+            CallNote(
+                call_id=saved_id(call),
+                officer_id=saved_id(self.officer),
+                body=body.strip(),
+                created_at=self.now,
+            )
+        )
+
+    def reply(self, call: Call, text: str) -> None:
+        """An officer's own words to the tenant, on the channel they used."""
+        if not text.strip():
+            raise IllegalTransition("The message is empty.")
+        self._record(call, "reply", None, text.strip())
+        self.tell(call, "officer_message", text=text.strip())
+
+    # -- advice and evidence -------------------------------------------------------------
+
+    def assign_officer(self, call: Call, officer: Officer) -> None:
+        """An officer will help the tenant; the tenant hears their first name."""
+        if not officer.active or officer.role not in (OfficerRole.OFFICER, OfficerRole.MANAGER):
+            raise IllegalTransition(f"{officer.name} cannot be assigned to support a tenant.")
+        to = S.GATHERING_EVIDENCE if call.status == S.SUBMITTED else None
+        self._record(call, "assign_officer", to, f"Assigned {officer.name}")
+        call.assigned_officer_id = officer.id
+        for request in self.session.exec(
+            select(SupportRequest).where(
+                SupportRequest.call_id == call.id, SupportRequest.status == SupportStatus.OPEN
+            )
+        ):
+            request.status = SupportStatus.ASSIGNED
+            request.officer_id = officer.id
+            self.session.add(request)
+        self.tell(call, "outcomes/officer_assigned", officer=officer.first_name, route=call.route)
+
+    def set_signatories(self, call: Call, needed: int) -> None:
+        """CEP sets how many signatures the petition needs."""
+        if not 1 <= needed <= 100_000:
+            raise IllegalTransition("The number of signatures must be between 1 and 100,000.")
+        self._record(call, "set_signatories", S.COLLECTING_SIGNATURES, f"{needed} signatures")
+        call.signatories_needed = needed
+        self.tell(call, "outcomes/signatories_set", needed=needed)
+
+    def accept_pro_forma(self, call: Call, reason: str) -> None:
+        """The failure is so significant that the pro-forma itself is the Call."""
+        self._record(call, "accept_pro_forma", S.READY, reason)
+        call.accepted_without_evidence = True
+        self._onto_next_agenda(call)
+
+    def mark_ready(self, call: Call, note: str = "") -> None:
+        """The evidence or the signatures are in: ready for the panel."""
+        self._record(call, "mark_ready", S.READY, note)
+        self._onto_next_agenda(call)
+
+    # -- the panel meeting ---------------------------------------------------------------
+
+    def _onto_next_agenda(self, call: Call) -> None:
+        meeting = next_meeting(self.session, self.now.date())
+        if meeting is not None:
+            self.schedule(call, meeting)
+
+    def schedule(self, call: Call, meeting: PanelMeeting) -> None:
+        """Puts the Call on a meeting's agenda and tells the tenant the date."""
+        if meeting.held_on < self.now.date():
+            raise IllegalTransition("That meeting has already taken place.")
+        self._record(call, "schedule", S.ON_AGENDA, f"Agenda of {meeting.held_on:%d %B %Y}")
+        call.meeting_id = meeting.id
+        self.tell(call, "outcomes/on_agenda", meeting_date=long_date(meeting.held_on))
+
+    def decide(
+        self,
+        call: Call,
+        decision: Decision,
+        reasons: str,
+        *,
+        advice: str = "",
+        recommendations: str = "",
+    ) -> None:
+        """Records the panel's decision and tells the tenant, with their right of appeal."""
+        if not reasons.strip():
+            raise IllegalTransition("Give the reasons for the decision: the tenant is told them.")
+        if decision == Decision.NOT_EXHAUSTED and not advice.strip():
+            raise IllegalTransition("Say which avenue the tenant should use first.")
+        if decision == Decision.SERIOUS_FAILURE and not recommendations.strip():
+            raise IllegalTransition("Give the immediate recommendations.")
+        self._record(call, "decide", CallStatus(decision.value), reasons)
+        call.decision = decision
+        call.decision_reasons = reasons.strip()
+        call.advice = advice.strip()
+        call.immediate_recommendations = recommendations.strip()
+        call.decided_at = self.now
+        deadline = appeal_deadline(call)
+        assert deadline is not None  # noqa: S101 - decided_at was just set
+        self.tell(
+            call,
+            f"outcomes/decision_{decision.value}",
+            reasons=call.decision_reasons,
+            advice=call.advice,
+            appeal_by=long_date(deadline),
+        )
+
+    # -- after acceptance ----------------------------------------------------------------
+
+    def score(self, call: Call, parts: dict[str, int], weights: dict[str, float]) -> Score:
+        """Scores the Call with the matrix; the community-call bonus is added by the weights."""
+        for name in ("performance", "satisfaction", "complaints", "business_critical"):
+            if not 0 <= parts.get(name, -1) <= 5:
+                raise IllegalTransition(f"Give {_words(name)} a score from 0 to 5.")
+        self._record(call, "score", None)
+        existing = self.session.exec(select(Score).where(Score.call_id == call.id)).first()
+        score = existing or Score(
+            call_id=saved_id(call),
+            officer_id=saved_id(self.officer),
+            performance=0,
+            satisfaction=0,
+            complaints=0,
+            business_critical=0,
+            community_bonus=0,
+            total=0,
+        )
+        for name, value in parts.items():
+            setattr(score, name, value)
+        score.community_bonus = int(weights["community_bonus"])
+        score.total = total_score(score, weights)
+        score.officer_id = saved_id(self.officer)
+        score.scored_at = self.now
+        self.session.add(score)
+        return score
+
+    def programme(self, call: Call, start: date) -> None:
+        """Schedules the scrutiny in the annual programme (a score comes first)."""
+        if self.session.exec(select(Score).where(Score.call_id == call.id)).first() is None:
+            raise IllegalTransition("Score the Call before putting it in the programme.")
+        self._record(call, "programme", S.PROGRAMMED, f"Starts {start:%d %B %Y}")
+        call.programme_start = start
+        self.tell(call, "outcomes/programmed", start=f"{start:%B %Y}")
+
+    def start_scrutiny(self, call: Call) -> None:
+        """Begins the 10 steps of the scrutiny activity."""
+        self._record(call, "start_scrutiny", S.IN_SCRUTINY)
+
+    def record_step(self, call: Call, number: int, done_on: date, notes: str) -> None:
+        """Marks one of the 10 steps done, with its date, notes and who did it."""
+        if not 1 <= number <= SCRUTINY_STEPS:
+            raise IllegalTransition(f"Steps are numbered 1 to {SCRUTINY_STEPS}.")
+        self._record(call, "record_step", None, f"Step {number} done")
+        step = self.session.exec(
+            select(ScrutinyStep).where(
+                ScrutinyStep.call_id == call.id, ScrutinyStep.number == number
+            )
+        ).first() or ScrutinyStep(call_id=saved_id(call), number=number)
+        step.done_on, step.notes, step.officer_id = done_on, notes.strip(), self.officer.id
+        self.session.add(step)
+
+    def report(self, call: Call, summary: str, presented_on: date) -> None:
+        """The final report goes to the Executive Management Team and Board."""
+        done = self.session.exec(
+            select(ScrutinyStep).where(
+                ScrutinyStep.call_id == call.id, col(ScrutinyStep.done_on).is_not(None)
+            )
+        ).all()
+        if len(done) < SCRUTINY_STEPS:
+            raise IllegalTransition(
+                f"{SCRUTINY_STEPS - len(done)} of the 10 steps are not done yet."
+            )
+        self._record(call, "report", S.REPORTED, summary[:200])
+        call.report_summary = summary.strip()
+        call.reported_on = presented_on
+        self.tell(call, "outcomes/reported", presented_on=long_date(presented_on))
+
+    def add_action(self, call: Call, description: str, owner: str, due_on: date) -> Action:
+        """An action for the plan agreed with the Head of Operations."""
+        if call.status not in (S.REPORTED, S.SERIOUS_FAILURE, S.ACTION_PLAN):
+            raise IllegalTransition(
+                f"Actions come after the report or a serious-failure decision: "
+                f"{call.reference} is {_words(call.status)}."
+            )
+        if not description.strip() or not owner.strip():
+            raise IllegalTransition("Say what the action is and who owns it.")
+        action = Action(
+            call_id=saved_id(call),
+            description=description.strip(),
+            owner=owner.strip(),
+            due_on=due_on,
+            created_at=self.now,
+        )
+        self.session.add(action)
+        return action
+
+    def action_done(self, call: Call, action: Action) -> None:
+        """Marks an action of the plan done today."""
+        if action.call_id != call.id:
+            raise IllegalTransition("That action belongs to another Call.")
+        action.done_on = self.now.date()
+        self.session.add(action)
+
+    def agree_action_plan(self, call: Call) -> None:
+        """The Head of Operations and the panel agree the actions; the panel monitors them."""
+        if not self.session.exec(select(Action).where(Action.call_id == call.id)).first():
+            raise IllegalTransition("Add at least one action before agreeing the plan.")
+        self._record(call, "agree_action_plan", S.ACTION_PLAN)
+        self.tell(call, "outcomes/action_plan")
+
+    def complete(self, call: Call) -> None:
+        """Every action is done: the tenant hears, and is asked later whether it helped."""
+        actions = self.session.exec(select(Action).where(Action.call_id == call.id)).all()
+        if any(a.done_on is None for a in actions):
+            raise IllegalTransition("Some actions are still open.")
+        self._record(call, "complete", S.COMPLETED)
+        self.tell(call, "outcomes/completed")
+
+    def close(self, call: Call, note: str = "") -> None:
+        """Closes a Call that needs nothing more."""
+        self._record(call, "close", S.CLOSED, note)
+        call.closed_at = self.now
+
+    def change_decision(self, call: Call, decision: Decision, note: str) -> None:
+        """An appeal panel overturned the decision: its decision is final."""
+        before = call.status
+        call.status = decision.value
+        call.decision = decision
+        call.updated_at = self.now
+        self.session.add(call)
+        self.session.add(
+            CallEvent(
+                call_id=saved_id(call),
+                at=self.now,
+                officer_id=self.officer.id,
+                from_status=before,
+                to_status=call.status,
+                action="appeal_outcome",
+                note=note[:2000],
+            )
+        )
+
+
+def total_score(score: Score, weights: dict[str, float]) -> float:
+    """The weighted total that orders the annual programme."""
+    return round(
+        score.performance * weights["performance"]
+        + score.satisfaction * weights["satisfaction"]
+        + score.complaints * weights["complaints"]
+        + score.business_critical * weights["business_critical"]
+        + score.community_bonus,
+        2,
+    )
