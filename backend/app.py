@@ -15,7 +15,7 @@ from sqlalchemy import Engine
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from backend.routes import health, public, telegram, twilio, uploads, webchat
-from backend.routes.officer import calls, dashboard, meetings, sessions
+from backend.routes.officer import appeals, calls, dashboard, meetings, privacy, reports, sessions
 from backend.routes.officer.access import SignInFirst, page
 from backend.services import Services
 from backend.settings import Settings, get_settings
@@ -67,7 +67,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app = FastAPI(title="Tenant Front Door", lifespan=lifespan)
     for module in (health, public, webchat, uploads, telegram, twilio):
         app.include_router(module.router)
-    for module in (sessions, dashboard, calls, meetings):
+    for module in (sessions, dashboard, calls, meetings, appeals, reports, privacy):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_exception_handler(SignInFirst, _sign_in_first)

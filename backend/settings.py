@@ -40,6 +40,20 @@ class Settings(BaseSettings):
     evidence_dir: str = "var/evidence"
     evidence_max_bytes: int = 10 * 1024 * 1024
     upload_link_days: int = 7
+    # Privacy: closed Calls lose their personal details this long after closing (days);
+    # petition signatures this long after the petition closes.
+    retention_days: int = 730
+    signature_retention_days: int = 183
+
+    # Petitions: how long one runs by default (weeks), whether it can be shared before CEP sets
+    # a target, and the default rule proposing a target: this share of the households the
+    # tenant said were affected, never fewer than the minimum.
+    petition_weeks: int = 8
+    petition_share_before_target: bool = True
+    petition_target_share: float = 0.5
+    petition_target_minimum: int = 10
+    signature_per_household: bool = False
+
     # The scoring matrix: each part is scored 0-5 and multiplied by its weight; a Community
     # Call for Scrutiny earns the bonus on top. The total orders the annual programme.
     score_weights: dict[str, float] = {
