@@ -39,14 +39,17 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def sign_in(session: Session, email: str, password: str, now: datetime) -> tuple[str, SignedIn]:
-    """Checks the password; returns a new session token. Five failures lock for 15 minutes."""
+def sign_in(
+    session: Session, email: str, password: str, now: datetime
+) -> tuple[str, SignedIn] | LoginRefused:
+    """Checks the password: a new session token, or the refusal (returned, not raised, so
+    that the caller's transaction keeps the failure count). Five failures lock 15 minutes."""
     officer = session.exec(select(Officer).where(Officer.email == email.strip().lower())).first()
     if officer is None or not officer.active:
         _verify(_DUMMY_HASH, password)
-        raise LoginRefused("That email and password do not match an account.")
+        return LoginRefused("That email and password do not match an account.")
     if officer.locked_until is not None and officer.locked_until > now:
-        raise LoginRefused(
+        return LoginRefused(
             f"Too many failed attempts. Try again after {officer.locked_until:%H:%M} (UTC)."
         )
     if not _verify(officer.password_hash, password):
@@ -55,7 +58,7 @@ def sign_in(session: Session, email: str, password: str, now: datetime) -> tuple
             officer.locked_until = now + timedelta(minutes=LOCK_MINUTES)
             officer.failed_logins = 0
         session.add(officer)
-        raise LoginRefused("That email and password do not match an account.")
+        return LoginRefused("That email and password do not match an account.")
     if hasher.check_needs_rehash(officer.password_hash):
         officer.password_hash = hasher.hash(password)
     officer.failed_logins = 0

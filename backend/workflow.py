@@ -40,6 +40,8 @@ S = CallStatus
 ADVISING = frozenset({S.SUBMITTED, S.GATHERING_EVIDENCE, S.COLLECTING_SIGNATURES})
 DECIDED = frozenset({S.NOT_EXHAUSTED, S.MONITORING, S.ACCEPTED, S.SERIOUS_FAILURE})
 OPEN = frozenset(S) - {S.CLOSED}
+# A decision can be appealed while the Call rests on it (or was closed on it).
+APPEALABLE = DECIDED | {S.CLOSED}
 APPEAL_DAYS = 28
 SCRUTINY_STEPS = 10
 
@@ -75,6 +77,8 @@ MOVES: dict[str, Move] = {
     "agree_action_plan": Move(frozenset({S.REPORTED, S.SERIOUS_FAILURE}), PANEL),
     "complete": Move(frozenset({S.ACTION_PLAN}), PANEL),
     "close": Move(frozenset({S.NOT_EXHAUSTED, S.MONITORING, S.COMPLETED}), PANEL),
+    "lodge_appeal": Move(APPEALABLE, STAFF | PANEL),
+    "appeal_outcome": Move(APPEALABLE, PANEL),
     "note": Move(OPEN | {S.CLOSED}, EVERYONE_WORKING),
     "reply": Move(OPEN, EVERYONE_WORKING),
 }
@@ -384,24 +388,14 @@ class Workflow:
         self._record(call, "close", S.CLOSED, note)
         call.closed_at = self.now
 
+    def record(self, call: Call, move: str, note: str = "") -> None:
+        """Records a move that changes no status (an appeal lodged, say) on the timeline."""
+        self._record(call, move, None, note)
+
     def change_decision(self, call: Call, decision: Decision, note: str) -> None:
         """An appeal panel overturned the decision: its decision is final."""
-        before = call.status
-        call.status = decision.value
+        self._record(call, "appeal_outcome", CallStatus(decision.value), note)
         call.decision = decision
-        call.updated_at = self.now
-        self.session.add(call)
-        self.session.add(
-            CallEvent(
-                call_id=saved_id(call),
-                at=self.now,
-                officer_id=self.officer.id,
-                from_status=before,
-                to_status=call.status,
-                action="appeal_outcome",
-                note=note[:2000],
-            )
-        )
 
 
 def total_score(score: Score, weights: dict[str, float]) -> float:

@@ -5,10 +5,14 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine
 from sqlmodel import Session
 
 from backend import intake
-from backend.models import Call, Contact
+from backend.db import write_session
+from backend.models import Call, Contact, Officer, OfficerRole
+from backend.officers import create_officer
 from conversations import Conversation, Step, SubmitCall
 from conversations.proforma import FORM, applicable
 
@@ -132,3 +136,45 @@ def typed_pro_forma(route: str = "1") -> list[str]:
         answered[q.step.value] = KEPT[q.step] if q.step != Step.ROUTE else typed
     script.append("0")
     return script
+
+
+PASSWORD = "a-long-test-password"
+
+
+def make_officer(
+    session: Session, role: str = "officer", email: str | None = None, name: str | None = None
+) -> Officer:
+    """A stored officer account with the test password."""
+    return create_officer(
+        session,
+        email=email or f"{role}-{make_officer.counter}@example.org",  # type: ignore[attr-defined]
+        name=name or f"{role.capitalize()} Person",
+        role=OfficerRole(role),
+        password=PASSWORD,
+    )
+
+
+make_officer.counter = 0  # type: ignore[attr-defined]
+
+
+def sign_in(client: TestClient, engine: Engine, role: str = "officer") -> str:
+    """Creates an officer with `role`, signs in through the login form; returns the CSRF token."""
+    import re
+
+    make_officer.counter += 1  # type: ignore[attr-defined]
+    email = f"{role}-{make_officer.counter}@example.org"  # type: ignore[attr-defined]
+    with write_session(engine) as session:
+        make_officer(session, role, email=email)
+    form = client.get("/officer/login")
+    login_csrf = re.search(r'name="csrf" value="([^"]+)"', form.text)
+    assert login_csrf
+    response = client.post(
+        "/officer/login",
+        data={"email": email, "password": PASSWORD, "csrf": login_csrf.group(1)},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303, response.text
+    page = client.get("/officer/")
+    token = re.search(r'name="csrf" value="([^"]+)"', page.text)
+    assert token, page.text[:500]
+    return token.group(1)

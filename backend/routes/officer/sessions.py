@@ -71,15 +71,15 @@ async def login(
     if not expected or not hmac.compare_digest(expected, csrf):
         return _login_page(request, "The form expired. Please try again.", 403, email)
 
-    def attempt() -> tuple[str, SignedIn]:
+    def attempt() -> tuple[str, SignedIn] | LoginRefused:
         with write_session(services.engine) as session:
             return sign_in(session, email, password, services.worker.clock())
 
-    try:
-        token, _who = await run_in_threadpool(attempt)
-    except LoginRefused as refused:
+    outcome = await run_in_threadpool(attempt)
+    if isinstance(outcome, LoginRefused):
         await asyncio.sleep(FAILED_LOGIN_DELAY)
-        return _login_page(request, str(refused), 401, email)
+        return _login_page(request, str(outcome), 401, email)
+    token, _who = outcome
     response = RedirectResponse(_safe_next(next), status_code=303)
     response.set_cookie(
         SESSION_COOKIE,

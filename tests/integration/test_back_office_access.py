@@ -1,0 +1,132 @@
+"""Back-office access: every route refuses strangers and wrong roles; CSRF; lockout."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+from sqlmodel import Session, select
+
+from backend.models import Officer
+from tests.factories import PASSWORD, make_call, sign_in
+
+PUBLIC_OFFICER_PATHS = {"/officer/login"}
+
+
+def officer_routes(client: TestClient) -> list[tuple[str, str]]:
+    """Every back-office route the app serves, with sample path parameters."""
+    routes = []
+    for path, operations in client.app.openapi()["paths"].items():  # type: ignore[attr-defined]
+        if path.startswith("/officer/") and path not in PUBLIC_OFFICER_PATHS:
+            sample = re.sub(r"\{[^}]+\}", "1", path)
+            routes += [(method.upper(), sample) for method in operations]
+    return routes
+
+
+def test_every_back_office_route_refuses_an_anonymous_visitor(client: TestClient) -> None:
+    routes = officer_routes(client)
+    assert len(routes) >= 8
+    for method, path in routes:
+        response = client.request(method, path, follow_redirects=False)
+        if method == "GET":
+            assert response.status_code == 303, (method, path)
+            assert response.headers["location"].startswith("/officer/login")
+        else:
+            assert response.status_code == 403, (method, path)
+
+
+def test_a_viewer_cannot_make_any_move(
+    client: TestClient, engine: Engine, session: Session
+) -> None:
+    call = make_call(session)
+    session.commit()
+    csrf = sign_in(client, engine, "viewer")
+    assert client.get(f"/officer/calls/{call.reference}").status_code == 200
+    response = client.post(
+        f"/officer/calls/{call.reference}/set_signatories", data={"csrf": csrf, "needed": "5"}
+    )
+    assert response.status_code == 403
+    session.refresh(call)
+    assert call.signatories_needed is None
+
+
+def test_a_form_without_its_csrf_token_is_refused(
+    client: TestClient, engine: Engine, session: Session
+) -> None:
+    call = make_call(session)
+    session.commit()
+    sign_in(client, engine, "officer")
+    for token in ("", "someone-elses-token"):
+        response = client.post(
+            f"/officer/calls/{call.reference}/set_signatories", data={"csrf": token, "needed": "5"}
+        )
+        assert response.status_code == 403
+    session.refresh(call)
+    assert call.signatories_needed is None
+
+
+def test_five_wrong_passwords_lock_the_account_even_to_the_right_one(
+    client: TestClient, engine: Engine, session: Session
+) -> None:
+    sign_in(client, engine, "panel")
+    client.cookies.clear()
+    email = session.exec(select(Officer)).one().email
+
+    def attempt(password: str) -> int:
+        form = client.get("/officer/login")
+        token = re.search(r'name="csrf" value="([^"]+)"', form.text)
+        assert token
+        return client.post(
+            "/officer/login",
+            data={"email": email, "password": password, "csrf": token.group(1)},
+            follow_redirects=False,
+        ).status_code
+
+    for _ in range(5):
+        assert attempt("wrong-password-here") == 401
+    assert attempt(PASSWORD) == 401
+    session.rollback()
+    assert session.exec(select(Officer)).one().locked_until is not None
+
+
+def test_session_cookie_is_httponly_and_samesite(client: TestClient, engine: Engine) -> None:
+    sign_in(client, engine, "officer")
+    cookie = next(c for c in client.cookies.jar if c.name == "fd_officer")
+    assert cookie.has_nonstandard_attr("HttpOnly")
+    assert cookie.path == "/officer/"
+
+
+def test_signing_out_ends_the_session(client: TestClient, engine: Engine) -> None:
+    csrf = sign_in(client, engine, "officer")
+    assert (
+        client.post("/officer/logout", data={"csrf": csrf}, follow_redirects=False).status_code
+        == 303
+    )
+    assert client.get("/officer/", follow_redirects=False).status_code == 303
+
+
+@pytest.mark.parametrize("next_url", ["https://evil.example/", "//evil.example/", "/elsewhere"])
+def test_sign_in_never_redirects_off_the_back_office(
+    client: TestClient, engine: Engine, next_url: str
+) -> None:
+    from backend.db import write_session
+    from tests.factories import make_officer
+
+    with write_session(engine) as writing:
+        make_officer(writing, "officer", email="nx@example.org")
+    form = client.get("/officer/login")
+    token = re.search(r'name="csrf" value="([^"]+)"', form.text)
+    assert token
+    response = client.post(
+        "/officer/login",
+        data={
+            "email": "nx@example.org",
+            "password": PASSWORD,
+            "csrf": token.group(1),
+            "next": next_url,
+        },
+        follow_redirects=False,
+    )
+    assert response.headers["location"] == "/officer/"
