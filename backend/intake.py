@@ -94,7 +94,9 @@ def submit_call(session: Session, contact: Contact, submit: SubmitCall, now: dat
     )
     session.add(call)
     session.flush()
-    session.add(CallEvent(call_id=saved_id(call), at=now, to_status=call.status, note="Submitted"))
+    session.add(
+        CallEvent(call_id=saved_id(call), at=now, to_status=call.status, action="submit", note="")
+    )
     _adopt_drafts(session, contact, call)
     return call
 

@@ -94,7 +94,8 @@ def check(move: str, call: Call, officer: Officer) -> None:
     """Refuses a move that the Call's state or the officer's role does not allow."""
     rule = MOVES[move]
     if OfficerRole(officer.role) not in rule.roles:
-        raise IllegalTransition(f"A {officer.role} account cannot {_words(move)}.")
+        article = "An" if officer.role[0] in "aeiou" else "A"
+        raise IllegalTransition(f"{article} {officer.role} account cannot {_words(move)}.")
     if CallStatus(call.status) not in rule.sources:
         raise IllegalTransition(
             f"Cannot {_words(move)}: {call.reference} is {_words(call.status)}."

@@ -8,6 +8,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -34,11 +35,20 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 @pytest.fixture
 def live_server(settings: Settings, engine: Engine) -> Iterator[str]:
     """The app served by uvicorn on 127.0.0.1 at a free port."""
+    with serve_app(settings, engine) as base:
+        yield base
+
+
+@contextmanager
+def serve_app(settings: Settings, engine: Engine, **changes: object) -> Iterator[str]:
+    """Serves the app with `settings` (plus `changes`) at a free port; yields its URL."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     base = f"http://127.0.0.1:{port}"
-    served = Settings(**{**settings.model_dump(), "public_base_url": base}, _env_file=None)
+    served = Settings(
+        **{**settings.model_dump(), "public_base_url": base, **changes}, _env_file=None
+    )
     app = create_app(served, engine)
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)

@@ -1,0 +1,178 @@
+"""A Call's whole journey through the panel's process, on the real database."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from sqlmodel import Session, col, select
+
+from backend.models import (
+    Call,
+    CallEvent,
+    CallStatus,
+    Decision,
+    Message,
+    Officer,
+    PanelMeeting,
+    SupportRequest,
+)
+from backend.services import message_renderer
+from backend.settings import Settings
+from backend.workflow import IllegalTransition, Workflow
+from tests.factories import NOW, make_call, make_contact, make_officer
+
+
+def told(session: Session, call: Call) -> list[str]:
+    """What the tenant has been sent (queued in the outbox), oldest first."""
+    return [
+        m.body
+        for m in session.exec(
+            select(Message)
+            .where(Message.contact_id == call.contact_id, Message.direction == "out")
+            .order_by(col(Message.id))
+        )
+    ]
+
+
+@pytest.fixture
+def staff(session: Session) -> tuple[Officer, Officer]:
+    officer = make_officer(session, "officer", email="ola@example.org", name="Ola Jones")
+    panel = make_officer(session, "panel", email="pat@example.org", name="Pat Panel")
+    return officer, panel
+
+
+def test_a_petition_call_from_advice_to_completion(
+    session: Session, settings: Settings, staff: tuple[Officer, Officer]
+) -> None:
+    officer, panel = staff
+    renderer = message_renderer(settings)
+    call = make_call(session)
+    session.add(
+        SupportRequest(contact_id=call.contact_id, call_id=call.id, step="concerns", reason="asked")
+    )
+    as_officer = Workflow(session, renderer, officer, NOW)
+    as_panel = Workflow(session, renderer, panel, NOW, weights=settings.score_weights)
+
+    as_officer.assign_officer(call, officer)
+    assert call.status == CallStatus.GATHERING_EVIDENCE
+    assert "Ola, an officer, will help you" in told(session, call)[-1]
+    assert session.exec(select(SupportRequest)).one().status == "assigned"
+
+    as_officer.set_signatories(call, 40)
+    assert call.status == CallStatus.COLLECTING_SIGNATURES
+    assert "40 signatures" in told(session, call)[-1]
+
+    session.add(PanelMeeting(held_on=NOW.date() + timedelta(days=14), location="Bootle"))
+    session.flush()
+    as_officer.mark_ready(call, "40 signatures in")
+    assert call.status == CallStatus.ON_AGENDA  # straight onto the next meeting's agenda
+    assert "meeting on" in told(session, call)[-1]
+
+    with pytest.raises(IllegalTransition, match="cannot decide"):
+        as_officer.decide(call, Decision.ACCEPTED, "Strong evidence")
+    as_panel.decide(call, Decision.ACCEPTED, "Strong evidence of a persistent failure.")
+    assert call.status == CallStatus.ACCEPTED and call.decided_at == NOW
+    assert "accepted it" in told(session, call)[-1]
+
+    with pytest.raises(IllegalTransition, match="Score"):
+        as_panel.programme(call, date(2027, 1, 4))
+    score = as_panel.score(
+        call,
+        {"performance": 4, "satisfaction": 3, "complaints": 5, "business_critical": 2},
+        settings.score_weights,
+    )
+    assert score.total == 4 * 2 + 3 * 2 + 5 * 2 + 2 * 3 + 5
+    as_panel.programme(call, date(2027, 1, 4))
+    assert "January 2027" in told(session, call)[-1]
+
+    as_panel.start_scrutiny(call)
+    for number in range(1, 10):
+        as_panel.record_step(call, number, NOW.date(), f"Step {number} notes")
+    with pytest.raises(IllegalTransition, match="1 of the 10 steps"):
+        as_panel.report(call, "Findings", NOW.date())
+    as_panel.record_step(call, 10, NOW.date(), "Report drafted")
+    as_panel.report(call, "Findings and recommendations", NOW.date())
+    assert call.status == CallStatus.REPORTED
+
+    with pytest.raises(IllegalTransition, match="at least one action"):
+        as_panel.agree_action_plan(call)
+    action = as_panel.add_action(
+        call, "Fix the lift within 24 hours", "Head of Repairs", NOW.date() + timedelta(days=30)
+    )
+    as_panel.agree_action_plan(call)
+    with pytest.raises(IllegalTransition, match="still open"):
+        as_panel.complete(call)
+    as_panel.action_done(call, action)
+    as_panel.complete(call)
+    as_panel.close(call)
+    assert call.status == CallStatus.CLOSED
+
+    events = session.exec(
+        select(CallEvent).where(CallEvent.call_id == call.id).order_by(col(CallEvent.id))
+    ).all()
+    assert [e.to_status for e in events if e.from_status not in (None, e.to_status)] == [
+        "gathering_evidence",
+        "collecting_signatures",
+        "ready",
+        "on_agenda",
+        "accepted",
+        "programmed",
+        "in_scrutiny",
+        "reported",
+        "action_plan",
+        "completed",
+        "closed",
+    ]
+    assert all(e.officer_id in (officer.id, panel.id) for e in events[1:])
+
+
+def test_the_decision_tells_the_tenant_the_reasons_and_the_appeal_date(
+    session: Session, settings: Settings, staff: tuple[Officer, Officer]
+) -> None:
+    _, panel = staff
+    call = make_call(session, make_contact(session, "sms", "+447911123456"))
+    session.add(PanelMeeting(held_on=NOW.date(), location=""))
+    session.flush()
+    flow = Workflow(session, message_renderer(settings), panel, NOW)
+    flow.accept_pro_forma(call, "Serious")
+    with pytest.raises(IllegalTransition, match="avenue"):
+        flow.decide(call, Decision.NOT_EXHAUSTED, "Use the complaints procedure")
+    flow.decide(
+        call,
+        Decision.NOT_EXHAUSTED,
+        "You have not used stage 2 yet.",
+        advice="Ask for stage 2 of the complaints procedure.",
+    )
+    text = told(session, call)[-1]
+    assert "Monday 21 December 2026" in text  # 28 days after 23 November 2026
+    assert "APPEAL " + call.reference in text
+    assert "stage 2" in text
+
+
+def test_an_illegal_move_changes_nothing(
+    session: Session, settings: Settings, staff: tuple[Officer, Officer]
+) -> None:
+    _, panel = staff
+    call = make_call(session)
+    before = (call.status, call.updated_at)
+    events = len(session.exec(select(CallEvent)).all())
+    with pytest.raises(IllegalTransition, match="is submitted"):
+        Workflow(session, message_renderer(settings), panel, NOW).start_scrutiny(call)
+    assert (call.status, call.updated_at) == before
+    assert len(session.exec(select(CallEvent)).all()) == events
+    assert told(session, call) == []
+
+
+def test_a_past_meeting_cannot_take_a_call(
+    session: Session, settings: Settings, staff: tuple[Officer, Officer]
+) -> None:
+    officer, _ = staff
+    call = make_call(session)
+    flow = Workflow(session, message_renderer(settings), officer, NOW)
+    past = PanelMeeting(held_on=NOW.date() - timedelta(days=1))
+    session.add(past)
+    session.flush()
+    call.status = CallStatus.READY
+    with pytest.raises(IllegalTransition, match="already taken place"):
+        flow.schedule(call, past)
