@@ -44,6 +44,7 @@ format: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m bench.flow
 	$(BIN)/python -m bench.webhooks
+	$(BIN)/python -m bench.backoffice
 
 clean:
 	rm -rf $(VENV) var/*.db var/*.db-* .pytest_cache .mypy_cache .ruff_cache

@@ -14,8 +14,17 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from backend.routes import health, public, telegram, twilio, uploads, webchat
-from backend.routes.officer import appeals, calls, dashboard, meetings, privacy, reports, sessions
+from backend.routes import health, public, signing, telegram, twilio, uploads, webchat
+from backend.routes.officer import (
+    appeals,
+    calls,
+    dashboard,
+    meetings,
+    petition_admin,
+    privacy,
+    reports,
+    sessions,
+)
 from backend.routes.officer.access import SignInFirst, page
 from backend.services import Services
 from backend.settings import Settings, get_settings
@@ -65,9 +74,9 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
                 services.engine.dispose()
 
     app = FastAPI(title="Tenant Front Door", lifespan=lifespan)
-    for module in (health, public, webchat, uploads, telegram, twilio):
+    for module in (health, public, webchat, uploads, signing, telegram, twilio):
         app.include_router(module.router)
-    for module in (sessions, dashboard, calls, meetings, appeals, reports, privacy):
+    for module in (sessions, dashboard, calls, petition_admin, meetings, appeals, reports, privacy):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_exception_handler(SignInFirst, _sign_in_first)

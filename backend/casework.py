@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
+from sqlalchemy import literal, union_all
 from sqlmodel import Session, col, func, or_, select
 
+from backend import petitions
 from backend.models import (
     Action,
     Appeal,
@@ -19,6 +21,7 @@ from backend.models import (
     Message,
     Officer,
     PanelMeeting,
+    Petition,
     Recommendation,
     Score,
     ScrutinyStep,
@@ -29,6 +32,7 @@ from backend.workflow import APPEAL_DAYS, DECIDED
 
 PER_PAGE = 25
 STAGES = tuple(CallStatus)
+TOTAL = "*total*"  # not a status: the row of counts_by_stage's query that counts every Call
 
 
 @dataclass(frozen=True)
@@ -46,9 +50,20 @@ class Filters:
 
 def counts_by_stage(session: Session) -> dict[str, int]:
     """How many Calls are at each stage (every stage listed, zeros included)."""
-    rows = session.exec(select(Call.status, func.count()).group_by(Call.status)).all()
-    found = dict(rows)
-    return {stage.value: int(found.get(stage.value, 0)) for stage in STAGES}
+    # Closed Calls pile up for years: counting them one by one took 9 of the dashboard's 14 ms
+    # at 100,000 Calls (bench/backoffice.py). So the other stages are counted through the status
+    # index, and closed is the table's total (cheap to count) minus those. One statement, one
+    # snapshot: the numbers add up even while Calls move.
+    others = [stage.value for stage in STAGES if stage != CallStatus.CLOSED]
+    open_counts = (
+        select(col(Call.status), func.count())
+        .where(col(Call.status).in_(others))
+        .group_by(col(Call.status))
+    )
+    total = select(literal(TOTAL), select(func.count()).select_from(Call).scalar_subquery())
+    found = {status: int(n) for status, n in session.execute(union_all(open_counts, total))}
+    found[CallStatus.CLOSED.value] = found.pop(TOTAL, 0) - sum(found.values())
+    return {stage.value: found.get(stage.value, 0) for stage in STAGES}
 
 
 def find_calls(session: Session, filters: Filters) -> tuple[list[Call], int]:
@@ -101,6 +116,7 @@ class Today:
     appeals_open: list[tuple[Appeal, Call]] = field(default_factory=list)
     appeal_windows_closing: list[Call] = field(default_factory=list)
     overdue_actions: list[tuple[Action, Call]] = field(default_factory=list)
+    petitions_closed: list[tuple[Petition, Call]] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
@@ -164,6 +180,7 @@ def needs_action(session: Session, today: date, limit: int = 10) -> Today:
                 .limit(limit)
             )
         ),
+        petitions_closed=petitions.closed_short(session, _start_of(today - timedelta(days=14))),
         overdue_actions=[
             (action, call)
             for action, call in session.exec(

@@ -12,7 +12,7 @@ from backend.db import make_engine, write_session
 from backend.migrate import upgrade
 from backend.models import OfficerRole
 from backend.officers import create_officer
-from backend.services import message_renderer, upload_links
+from backend.services import message_renderer
 from backend.settings import get_settings
 
 
@@ -55,7 +55,7 @@ def _chat(args: argparse.Namespace) -> int:
     settings = get_settings()
     engine = make_engine(settings.database_url)
     upgrade(engine)
-    chat(SqlStore(engine, upload_links(settings)), message_renderer(settings), address=args.address)
+    chat(SqlStore(engine, settings), message_renderer(settings), address=args.address)
     return 0
 
 
@@ -139,6 +139,21 @@ def _create_officer(args: argparse.Namespace) -> int:
     return 0
 
 
+def _retention(_: argparse.Namespace) -> int:
+    from datetime import UTC, datetime
+
+    from backend.privacy import anonymise_closed
+
+    settings = get_settings()
+    with write_session(make_engine(settings.database_url)) as session:
+        count = anonymise_closed(
+            session, datetime.now(UTC), settings.retention_days, settings.evidence_dir
+        )
+    calls = "Call" if count == 1 else "Calls"
+    print(f"{count} closed {calls} anonymised (retention {settings.retention_days} days).")
+    return 0
+
+
 def _demo(_: argparse.Namespace) -> int:
     engine = make_engine(get_settings().database_url)
     upgrade(engine)
@@ -188,6 +203,11 @@ def parser() -> argparse.ArgumentParser:
     officer.add_argument("--role", choices=[r.value for r in OfficerRole], default="officer")
     officer.add_argument("--password", help="omit to be asked for it")
     officer.set_defaults(run=_create_officer)
+
+    retention = commands.add_parser(
+        "retention", help="anonymise Calls closed longer ago than RETENTION_DAYS (run daily)"
+    )
+    retention.set_defaults(run=_retention)
 
     seed = commands.add_parser("demo", help="add demo meetings, an officer and Calls")
     seed.set_defaults(run=_demo)

@@ -10,14 +10,14 @@ from datetime import datetime
 from sqlalchemy import Engine, update
 from sqlmodel import Session, col, select
 
-from backend import contacts, intake, outbox
+from backend import contacts, intake, outbox, petitions
 from backend.db import insert_or_skip, write_session
 from backend.models import Contact, ConversationRecord, Direction, Message, MessageStatus
-from backend.uploads import UploadLinks
+from backend.settings import Settings
 from bot.delivery import buttons_of
 from bot.front_door import ConcurrentTurn
 from bot.render import Rendered
-from conversations import Channel, Conversation, Effect, Inbound, Outbound
+from conversations import Channel, Conversation, Effect, Inbound, Outbound, signing
 from conversations.validation import clean
 
 INBOUND_LOG_LIMIT = 20_000
@@ -26,10 +26,10 @@ INBOUND_LOG_LIMIT = 20_000
 class SqlTurn:
     """One turn's reads and writes, all in one transaction."""
 
-    def __init__(self, session: Session, now: datetime, links: UploadLinks) -> None:
+    def __init__(self, session: Session, now: datetime, settings: Settings) -> None:
         self.session = session
         self.now = now
-        self.links = links
+        self.settings = settings
         self.contact: Contact | None = None
         self.version: int | None = None
         self.inbound_id: int | None = None
@@ -85,6 +85,18 @@ class SqlTurn:
         ).all()
         return [Rendered(r.body, buttons_of(json.loads(r.buttons))) for r in replies]
 
+    def facts(self, inbound: Inbound) -> dict[str, str]:
+        command = signing.command(clean(inbound.text))
+        if command is None:
+            return {}
+        petition = petitions.by_code(self.session, command[1])
+        if petition is None:
+            return {}
+        facts = {signing.PETITION_URL_FACT: petitions.share_url(self.settings, petition)}
+        if petitions.can_sign(petition, self.settings):
+            facts[signing.PETITION_FACT] = petition.title
+        return facts
+
     def load(self, inbound: Inbound) -> Conversation | None:
         record = self.session.exec(
             select(ConversationRecord).where(
@@ -98,7 +110,7 @@ class SqlTurn:
 
     def carry_out(self, inbound: Inbound, effects: Sequence[Effect]) -> list[Outbound]:
         return intake.carry_out(
-            self.session, self.contact_of(inbound), effects, self.now, self.links
+            self.session, self.contact_of(inbound), effects, self.now, self.settings
         )
 
     def save(self, inbound: Inbound, state: Conversation) -> None:
@@ -154,14 +166,14 @@ class SqlTurn:
 class SqlStore:
     """Turns kept in the database behind `engine`."""
 
-    def __init__(self, engine: Engine, links: UploadLinks) -> None:
+    def __init__(self, engine: Engine, settings: Settings) -> None:
         self.engine = engine
-        self.links = links
+        self.settings = settings
 
     @contextmanager
     def turn(self, now: datetime) -> Iterator[SqlTurn]:
         with write_session(self.engine) as session:
-            yield SqlTurn(session, now, self.links)
+            yield SqlTurn(session, now, self.settings)
 
     def opt_out(self, inbound: Inbound, now: datetime) -> None:
         with self.turn(now) as scope:

@@ -20,12 +20,13 @@ _writer_locks_guard = threading.Lock()
 def make_engine(url: str) -> Engine:
     """An engine for `url`; SQLite gets WAL, foreign keys, and writers that take turns."""
     if not url.startswith("sqlite"):
-        return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+        # Up to the 40 threads that serve sync routes, so no request waits on the pool.
+        return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=30)
     path = url.split("///", 1)[-1]
     if path and path != ":memory:":
         Path(path).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(
-        url, connect_args={"check_same_thread": False, "timeout": 30}, pool_size=8
+        url, connect_args={"check_same_thread": False, "timeout": 30}, pool_size=8, max_overflow=32
     )
 
     @event.listens_for(engine, "connect")

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
+from backend import appeals, petitions
 from backend.meetings import long_date, next_meeting
 from backend.models import (
     Call,
@@ -19,15 +20,20 @@ from backend.models import (
 )
 from backend.models.types import saved_id
 from backend.references import format_reference, next_sequence
+from backend.renderer import message_renderer
+from backend.settings import Settings
 from backend.uploads import UploadLinks
 from conversations import (
     AttachEvidence,
     Effect,
+    LodgeAppeal,
     OfferUpload,
     Outbound,
     ReportStatus,
     RequestSupport,
+    SignPetition,
     SubmitCall,
+    WithdrawSignature,
 )
 from conversations.validation import find_postcode, household_count
 
@@ -39,7 +45,7 @@ def carry_out(
     contact: Contact,
     effects: Sequence[Effect],
     now: datetime,
-    links: UploadLinks,
+    settings: Settings,
 ) -> list[Outbound]:
     """Applies each effect in the caller's transaction; returns the replies they produce."""
     replies: list[Outbound] = []
@@ -47,16 +53,79 @@ def carry_out(
         if isinstance(effect, SubmitCall):
             call = submit_call(session, contact, effect, now)
             replies.append(submitted_reply(session, call, now))
+            if call.route == "petition":
+                petition = petitions.open_petition(session, call, settings, now)
+                if settings.petition_share_before_target:
+                    replies.append(petitions.link_message(settings, petition, call))
         elif isinstance(effect, RequestSupport):
             request_support(session, contact, effect, now)
         elif isinstance(effect, ReportStatus):
             replies.append(status_report(session, contact, effect))
         elif isinstance(effect, AttachEvidence):
             keep_evidence(session, contact, effect, now)
+        elif isinstance(effect, LodgeAppeal):
+            replies.append(
+                appeals.lodge_by_message(
+                    session,
+                    message_renderer(settings),
+                    contact,
+                    effect.reference,
+                    effect.reasons,
+                    now,
+                )
+            )
+        elif isinstance(effect, SignPetition | WithdrawSignature):
+            replies.append(petition_by_reply(session, contact, effect, now, settings))
         elif isinstance(effect, OfferUpload):
+            links = UploadLinks.from_settings(settings)
             url = links.for_contact(saved_id(contact), now)
             replies.append(Outbound("upload_link", {"url": url, "days": links.days}))
     return replies
+
+
+def petition_by_reply(
+    session: Session,
+    contact: Contact,
+    effect: SignPetition | WithdrawSignature,
+    now: datetime,
+    settings: Settings,
+) -> Outbound:
+    """SIGN or UNSIGN by text: the phone that texted is the one that signs (or withdraws)."""
+    petition = petitions.by_code(session, effect.code)
+    if petition is None:
+        return Outbound("petition/unknown_code", {"code": effect.code})
+    if isinstance(effect, WithdrawSignature):
+        taken = petitions.withdraw(session, petition, contact.address, now)
+        return Outbound(
+            "petition/withdrawn" if taken else "petition/not_signed", {"code": petition.code}
+        )
+    outcome = petitions.sign(
+        session,
+        petition,
+        settings,
+        message_renderer(settings),
+        name=effect.name,
+        address=effect.address,
+        phone=contact.address,
+        hear_outcome=False,
+        verified_by="reply",
+        ip_hash="",
+        now=now,
+    )
+    if outcome.result == petitions.Signed.ALREADY:
+        return Outbound("petition/already")
+    if outcome.result == petitions.Signed.CLOSED:
+        return Outbound("petition/closed_to_signing")
+    first_name = effect.name.split()[0]
+    return Outbound(
+        "petition/signed",
+        {
+            "name": first_name,
+            "count": outcome.count,
+            "target": outcome.target,
+            "code": petition.code,
+        },
+    )
 
 
 def submit_call(session: Session, contact: Contact, submit: SubmitCall, now: datetime) -> Call:

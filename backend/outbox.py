@@ -34,7 +34,7 @@ def queue(
             channel=contact.channel,
             direction=Direction.OUT,
             body=reply.text,
-            buttons=json.dumps([[b.label, b.reply] for b in reply.buttons]),
+            buttons=json.dumps([[b.label, b.reply, b.url] for b in reply.buttons]),
             status=MessageStatus.SUPPRESSED if contact.opted_out_at else status,
             created_at=now,
             in_reply_to=in_reply_to,

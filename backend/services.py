@@ -9,8 +9,8 @@ from sqlalchemy import Engine
 from backend.channels import Channels, build_channels
 from backend.conversation_store import SqlStore
 from backend.db import make_engine
+from backend.renderer import message_renderer
 from backend.settings import Settings
-from backend.uploads import UploadLinks
 from backend.worker import Worker
 from bot.render import Renderer
 
@@ -34,24 +34,11 @@ class Services:
         return cls(
             settings,
             engine,
-            SqlStore(engine, upload_links(settings)),
+            SqlStore(engine, settings),
             message_renderer(settings),
             channels,
             Worker(engine, settings, channels),
         )
 
 
-def message_renderer(settings: Settings) -> Renderer:
-    """A renderer that fills the landlord's details into every message."""
-    return Renderer(
-        landlord=settings.landlord_name,
-        phone=settings.landlord_phone,
-        privacy_url=f"{settings.base_url}/privacy",
-    )
-
-
-def upload_links(settings: Settings) -> UploadLinks:
-    """Personal upload links signed with this installation's secret."""
-    return UploadLinks(
-        settings.secret_key.get_secret_value(), settings.base_url, settings.upload_link_days
-    )
+__all__ = ["Services", "message_renderer"]

@@ -53,6 +53,9 @@ class Settings(BaseSettings):
     petition_target_share: float = 0.5
     petition_target_minimum: int = 10
     signature_per_household: bool = False
+    # Codes texted to signers per hour: per phone, per connection, per petition. SMS pumping
+    # costs real money; the per-petition cap must still let a real surge through.
+    signing_codes_per_hour: dict[str, int] = {"phone": 3, "ip": 10, "petition": 5000}
 
     # The scoring matrix: each part is scored 0-5 and multiplied by its weight; a Community
     # Call for Scrutiny earns the bonus on top. The total orders the annual programme.

@@ -16,7 +16,7 @@ class Line:
 
     mine: bool  # sent by the tenant
     text: str
-    buttons: tuple[tuple[str, str], ...]
+    buttons: tuple[tuple[str, str, str], ...]  # label, reply, url
 
 
 def transcript(session: Session, channel: str, address: str, limit: int = 80) -> list[Line]:
@@ -36,7 +36,10 @@ def transcript(session: Session, channel: str, address: str, limit: int = 80) ->
         Line(
             mine=row.direction == "in",
             text=row.body,
-            buttons=tuple((str(b[0]), str(b[1])) for b in json.loads(row.buttons)),
+            buttons=tuple(
+                (str(b[0]), str(b[1]), str(b[2]) if len(b) > 2 else "")
+                for b in json.loads(row.buttons)
+            ),
         )
         for row in reversed(rows)
     ]

@@ -8,6 +8,8 @@ import hmac
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from backend.settings import Settings
+
 _PURPOSE = b"evidence-upload:"
 
 
@@ -44,6 +46,13 @@ class UploadLinks:
     secret: str
     base_url: str
     days: int
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> UploadLinks:
+        """Links signed with this installation's secret."""
+        return cls(
+            settings.secret_key.get_secret_value(), settings.base_url, settings.upload_link_days
+        )
 
     def for_contact(self, contact_id: int, now: datetime) -> str:
         """The link for this contact, good for `days` days from `now`."""

@@ -5,20 +5,24 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import Engine
 
+from backend import petitions, rate_limits
 from backend.channels import Channels
+from backend.db import write_session
 from backend.evidence import Download, EvidenceFetcher
 from backend.outbox import SqlOutbox
+from backend.renderer import message_renderer
 from backend.settings import Settings
 from bot import telegram, twilio_sms
 from bot.delivery import deliver_due
 
 log = logging.getLogger(__name__)
 IDLE_SECONDS = 1.0
+HOUSEKEEPING = timedelta(minutes=10)
 
 
 class Worker:
@@ -32,8 +36,11 @@ class Worker:
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         self.outbox = SqlOutbox(engine)
+        self.engine = engine
+        self.settings = settings
         self.channels = channels
         self.clock = clock
+        self._last_housekeeping: datetime | None = None
         self.evidence = EvidenceFetcher(
             engine,
             Path(settings.evidence_dir),
@@ -64,9 +71,24 @@ class Worker:
     async def run_once(self) -> int:
         """One round of deliveries and fetches; returns how many things were tried."""
         now = self.clock()
+        if self._last_housekeeping is None or now - self._last_housekeeping >= HOUSEKEEPING:
+            self._last_housekeeping = now
+            await asyncio.to_thread(self.housekeeping, now)
         sent = await deliver_due(self.outbox, self.channels.senders, now)
         fetched = await self.evidence.fetch_due(now)
         return sent + fetched
+
+    def housekeeping(self, now: datetime) -> int:
+        """Closes petitions past their date (telling their tenants) and forgets old limits."""
+        with write_session(self.engine) as session:
+            closed = petitions.close_expired(
+                session, self.settings, message_renderer(self.settings), now.date(), now
+            )
+            rate_limits.forget_before(session, now - timedelta(days=2))
+            petitions.anonymise_signatures(session, now, self.settings.signature_retention_days)
+        if closed:
+            self.wake()
+        return len(closed)
 
     async def run(self, stop: asyncio.Event) -> None:
         """Works until `stop` is set; a failing round is logged and the next one tried."""

@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from backend import petitions
 from backend.meetings import long_date, next_meeting
 from backend.models import (
     Action,
@@ -33,7 +34,8 @@ from backend.models import (
 )
 from backend.models.types import saved_id
 from backend.notify import notify
-from bot.render import Renderer
+from backend.settings import Settings
+from bot.render import Renderer, label
 from conversations import Outbound
 
 S = CallStatus
@@ -125,12 +127,14 @@ class Workflow:
         now: datetime,
         *,
         weights: dict[str, float] | None = None,
+        settings: Settings | None = None,
     ) -> None:
         self.session = session
         self.renderer = renderer
         self.officer = officer
         self.now = now
-        self.weights = weights or {}
+        self.settings = settings
+        self.weights = weights or (settings.score_weights if settings else {})
 
     # -- plumbing ------------------------------------------------------------------------
 
@@ -165,6 +169,17 @@ class Workflow:
                 Outbound(template, context),
                 self.now,
             )
+
+    def _tell_signers(self, call: Call, stage: str) -> None:
+        """Signers who opted in hear the outcome too."""
+        context = {
+            "area": label("service_area", call.service_area),
+            "stage": stage,
+            "decision": call.decision or "",
+        }
+        petitions.tell_signers(
+            self.session, self.renderer, call, Outbound("petition/outcome", context), self.now
+        )
 
     # -- on any open Call ----------------------------------------------------------------
 
@@ -214,7 +229,17 @@ class Workflow:
             raise IllegalTransition("The number of signatures must be between 1 and 100,000.")
         self._record(call, "set_signatories", S.COLLECTING_SIGNATURES, f"{needed} signatures")
         call.signatories_needed = needed
-        self.tell(call, "outcomes/signatories_set", needed=needed)
+        petition = petitions.petition_of(self.session, call)
+        share = None
+        if petition is not None and self.settings is not None:
+            petitions.set_target(self.session, petition, needed)
+            share = petitions.share_url(self.settings, petition)
+        self.tell(call, "outcomes/signatories_set", needed=needed, share_url=share)
+        if petition is not None and self.settings is not None:
+            # Signatures gathered before the target was set may already be enough.
+            petitions.check_milestones(
+                self.session, petition, self.settings, self.renderer, needed, self.now
+            )
 
     def accept_pro_forma(self, call: Call, reason: str) -> None:
         """The failure is so significant that the pro-forma itself is the Call."""
@@ -266,6 +291,8 @@ class Workflow:
         call.decided_at = self.now
         deadline = appeal_deadline(call)
         assert deadline is not None  # noqa: S101 - decided_at was just set
+        petitions.close_for_decision(self.session, call, self.now)
+        self._tell_signers(call, "decided")
         self.tell(
             call,
             f"outcomes/decision_{decision.value}",
@@ -383,6 +410,7 @@ class Workflow:
             raise IllegalTransition("Some actions are still open.")
         self._record(call, "complete", S.COMPLETED)
         self.tell(call, "outcomes/completed")
+        self._tell_signers(call, "completed")
 
     def close(self, call: Call, note: str = "") -> None:
         """Closes a Call that needs nothing more."""

@@ -44,11 +44,17 @@ def free_port() -> int:
 
 
 @contextmanager
-def served(database_url: str, *, channels: bool = False) -> Iterator[str]:
+def served(
+    database_url: str, *, channels: bool = False, settings: dict[str, object] | None = None
+) -> Iterator[str]:
     """bench.server in its own process (so the clients do not share its core)."""
+    import json
+
     port = free_port()
     command = [sys.executable, "-m", "bench.server", "--database-url", database_url]
     command += ["--port", str(port), *(["--channels"] if channels else [])]
+    for name, value in (settings or {}).items():
+        command += ["--setting", f"{name}={json.dumps(value)}"]
     process = subprocess.Popen(command)
     base = f"http://127.0.0.1:{port}"
     try:

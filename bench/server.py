@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import time
 from contextlib import ExitStack
 from typing import Any
@@ -90,8 +91,12 @@ def main() -> None:
     args.add_argument("--database-url", required=True)
     args.add_argument("--port", type=int, required=True)
     args.add_argument("--channels", action="store_true")
+    args.add_argument("--setting", action="append", default=[], help="NAME=JSON value")
     parsed = args.parse_args()
     settings: dict[str, object] = {"outbox_worker": True}
+    for pair in parsed.setting:
+        name, _, value = pair.partition("=")
+        settings[name] = json.loads(value)
     with ExitStack() as stack:
         if parsed.channels:
             from tests.fakes.telegram_api import FakeTelegram

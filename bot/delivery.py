@@ -126,6 +126,6 @@ async def _deliver(
         await asyncio.to_thread(outbox.sent, parcel, provider_id, now)
 
 
-def buttons_of(pairs: Sequence[Sequence[str]]) -> tuple[Button, ...]:
-    """Buttons from their stored [label, reply] pairs."""
-    return tuple(Button(str(label), str(reply)) for label, reply in pairs)
+def buttons_of(stored: Sequence[Sequence[str]]) -> tuple[Button, ...]:
+    """Buttons from their stored [label, reply, url] lists (url missing in older rows)."""
+    return tuple(Button(str(b[0]), str(b[1]), str(b[2]) if len(b) > 2 else "") for b in stored)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Protocol
 
@@ -32,6 +33,9 @@ class TurnScope(Protocol):
 
     def earlier_replies(self, inbound: Inbound) -> list[Rendered]:
         """What we answered when this (replayed) message first came, if it can still reach them."""
+
+    def facts(self, inbound: Inbound) -> dict[str, str]:
+        """What the flow needs to know that only storage can tell (see Inbound.facts)."""
 
     def load(self, inbound: Inbound) -> Conversation | None:
         """The sender's saved conversation, or None for someone new."""
@@ -77,7 +81,8 @@ def receive(
                 if not scope.record_inbound(inbound):
                     log.info("replayed %s message: answered once only", inbound.channel)
                     return scope.earlier_replies(inbound) if in_response else []
-                turn = advance(scope.load(inbound), inbound, now=now)
+                known = replace(inbound, facts=scope.facts(inbound))
+                turn = advance(scope.load(inbound), known, now=now)
                 outbound = [*turn.replies, *scope.carry_out(inbound, turn.effects)]
                 replies = [renderer.render(o, inbound.channel) for o in outbound]
                 scope.save(inbound, turn.state)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
@@ -20,10 +21,11 @@ _BLANK_RUNS = re.compile(r"\n{3,}")
 
 @dataclass(frozen=True)
 class Button:
-    """A tappable choice: what it says, and what pressing it sends."""
+    """A tappable choice: what it says, and what pressing it sends (or the page it opens)."""
 
     label: str
     reply: str
+    url: str = ""
 
 
 @dataclass(frozen=True)
@@ -82,4 +84,15 @@ class Renderer:
         if channel == Channel.SMS:
             text = sms_safe(text)
         buttons = tuple(Button(label(c.kind, c.value), c.reply) for c in outbound.choices)
+        share = outbound.context.get("share_url")
+        if share and channel in (Channel.TELEGRAM, Channel.WEB):
+            buttons += (_share_button(str(share), channel),)
         return Rendered(text, buttons)
+
+
+def _share_button(url: str, channel: Channel) -> Button:
+    """Telegram's own share sheet; in the web chat the phone's (the page's script opens it)."""
+    if channel == Channel.TELEGRAM:
+        invite = "Please sign my petition to the tenant panel"
+        url = f"https://t.me/share/url?url={quote(url, safe='')}&text={quote(invite)}"
+    return Button(label("words", "share"), "", url)

@@ -31,7 +31,7 @@ def as_json(replies: list[Rendered]) -> list[dict[str, object]]:
     return [
         {
             "text": reply.text,
-            "buttons": [{"label": b.label, "reply": b.reply} for b in reply.buttons],
+            "buttons": [{"label": b.label, "reply": b.reply, "url": b.url} for b in reply.buttons],
         }
         for reply in replies
     ]

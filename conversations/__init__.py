@@ -3,10 +3,13 @@
 from conversations.effects import (
     AttachEvidence,
     Effect,
+    LodgeAppeal,
     OfferUpload,
     ReportStatus,
     RequestSupport,
+    SignPetition,
     SubmitCall,
+    WithdrawSignature,
 )
 from conversations.flow import Turn, advance
 from conversations.messages import Attachment, Channel, Choice, Inbound, Outbound
@@ -22,12 +25,15 @@ __all__ = [
     "Conversation",
     "Effect",
     "Inbound",
+    "LodgeAppeal",
     "OfferUpload",
     "Outbound",
     "ReportStatus",
     "RequestSupport",
+    "SignPetition",
     "Step",
     "SubmitCall",
     "Turn",
+    "WithdrawSignature",
     "advance",
 ]

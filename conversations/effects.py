@@ -44,4 +44,37 @@ class OfferUpload:
     """Give a tenant on a channel without pictures a personal link to add photos to the draft."""
 
 
-Effect = SubmitCall | RequestSupport | ReportStatus | AttachEvidence | OfferUpload
+@dataclass(frozen=True)
+class SignPetition:
+    """Sign the petition with this code for the texting phone (possession verifies it)."""
+
+    code: str
+    name: str
+    address: str
+
+
+@dataclass(frozen=True)
+class WithdrawSignature:
+    """Take the texting phone's signature off the petition with this code."""
+
+    code: str
+
+
+@dataclass(frozen=True)
+class LodgeAppeal:
+    """The tenant appeals, in writing, against the panel's decision on this Call."""
+
+    reference: str
+    reasons: str
+
+
+Effect = (
+    SubmitCall
+    | RequestSupport
+    | ReportStatus
+    | AttachEvidence
+    | OfferUpload
+    | SignPetition
+    | WithdrawSignature
+    | LodgeAppeal
+)

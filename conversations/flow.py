@@ -6,9 +6,11 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import NamedTuple
 
+from conversations import appeals, signing
 from conversations.effects import (
     AttachEvidence,
     Effect,
+    LodgeAppeal,
     OfferUpload,
     ReportStatus,
     RequestSupport,
@@ -81,12 +83,21 @@ def advance(state: Conversation | None, inbound: Inbound, *, now: datetime) -> T
         if state.step != Step.EVIDENCE:
             notes = (Outbound("photo_kept", {"count": len(inbound.attachments)}),)
 
-    if not state.welcomed:
+    signing_command = signing.command(text)
+    appeal = appeals.command(text)
+    if appeal is not None:
+        turn = _appeal(state, *appeal)
+    elif signing_command is not None:
+        # Signing someone's petition works whatever else the person was doing.
+        turn = Turn(*signing.start(state, inbound, *signing_command))
+    elif state.signing_code is not None and said not in GLOBAL_WORDS:
+        turn = Turn(*signing.answer(state, text))
+    elif not state.welcomed:
         turn = Turn(state.but(welcomed=True), (_welcome(),))
     elif state.confirming_restart and said in ("1", *_YES, "2", *_NO):
         turn = _confirm_restart(state.but(confirming_restart=False), said in ("1", *_YES))
     else:
-        state = state.but(confirming_restart=False)
+        state = state.but(confirming_restart=False, signing_code=None, signing_name=None)
         handler = _WORDS.get(said or "")
         if handler is not None:
             turn = handler(state)
@@ -99,6 +110,16 @@ def advance(state: Conversation | None, inbound: Inbound, *, now: datetime) -> T
     if arrived and inbound.channel in NO_PICTURES:
         offer = (OfferUpload(),)
     return Turn(turn.state, notes + turn.replies, kept + turn.effects + offer)
+
+
+def _appeal(state: Conversation, reference: str, reasons: str) -> Turn:
+    """APPEAL works at any step; the draft pro-forma is left exactly as it was."""
+    if not reference or not reasons:
+        return Turn(
+            state,
+            (Outbound("outcomes/appeal_reasons", {"reference": reference or "CCS-2026-0042"}),),
+        )
+    return Turn(state, (), (LodgeAppeal(reference, reasons),))
 
 
 # -- the welcome and the end ------------------------------------------------------------------

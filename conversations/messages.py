@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -34,6 +35,9 @@ class Inbound:
     text: str = ""
     message_id: str | None = None
     attachments: tuple[Attachment, ...] = ()
+    # Facts the shell looked up for this message (e.g. the title of the petition a
+    # "SIGN <code>" names, if it is open), so the flow can answer without doing I/O.
+    facts: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,8 @@ class Conversation(BaseModel):
     support_requested: bool = False
     evidence_count: int = 0
     calls_submitted: int = 0
+    signing_code: str | None = None  # texting SIGN <code>: the petition being signed
+    signing_name: str | None = None  # the signer's name, once given
 
     def but(self, **changes: Any) -> Conversation:
         """A copy with `changes` applied (the state itself never changes)."""

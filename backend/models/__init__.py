@@ -8,10 +8,19 @@ from backend.models.evidence import Evidence
 from backend.models.meeting import PanelMeeting
 from backend.models.message import UNSENT, Direction, Message, MessageStatus
 from backend.models.officer import AuditEntry, Officer, OfficerRole, OfficerSession
+from backend.models.petition import (
+    SIGNABLE,
+    PendingSignature,
+    Petition,
+    PetitionStatus,
+    RateEvent,
+    Signature,
+)
 from backend.models.scrutiny import Action, FollowUp, Recommendation, Score, ScrutinyStep
 from backend.models.support import SupportRequest, SupportStatus
 
 __all__ = [
+    "SIGNABLE",
     "UNSENT",
     "Action",
     "Appeal",
@@ -33,11 +42,16 @@ __all__ = [
     "OfficerRole",
     "OfficerSession",
     "PanelMeeting",
+    "PendingSignature",
+    "Petition",
+    "PetitionStatus",
+    "RateEvent",
     "Recommendation",
     "ReferenceCounter",
     "Representative",
     "Score",
     "ScrutinyStep",
+    "Signature",
     "SupportRequest",
     "SupportStatus",
 ]

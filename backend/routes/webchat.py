@@ -28,10 +28,11 @@ class ChatMessage(BaseModel):
 
 
 class ChatButton(BaseModel):
-    """A choice the visitor can press."""
+    """A choice the visitor can press (or, with a url, a page to open or share)."""
 
     label: str
     reply: str
+    url: str = ""
 
 
 class ChatReply(BaseModel):

@@ -42,9 +42,34 @@
     item.scrollIntoView({ block: "end" });
   }
 
+  function shareLink(b) {
+    var link = document.createElement("a");
+    link.className = "button share";
+    link.href = b.url;
+    link.textContent = b.label;
+    link.setAttribute("data-share", "");
+    return link;
+  }
+
+  // A share link opens the phone's share sheet where there is one, or copies the link.
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("a[data-share]");
+    if (!link) { return; }
+    if (navigator.share) {
+      event.preventDefault();
+      navigator.share({ title: "Please sign", url: link.href }).catch(function () {});
+    } else if (navigator.clipboard) {
+      event.preventDefault();
+      navigator.clipboard.writeText(link.href).then(function () {
+        link.textContent = "Link copied: paste it in a message";
+      });
+    }
+  });
+
   function showChoices(buttons) {
     choices.textContent = "";
     buttons.forEach(function (b) {
+      if (b.url) { choices.appendChild(shareLink(b)); return; }
       var button = document.createElement("button");
       button.type = "submit";
       button.name = "choice";

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from httpx2 import Response
 from sqlalchemy import Engine
 from twilio.request_validator import RequestValidator
 
@@ -91,7 +91,7 @@ def signed_post(
     auth_token: str,
     *,
     signature: str | None = None,
-) -> Any:
+) -> Response:
     """Posts a form the way Twilio does, signed for PUBLIC + path."""
     if signature is None:
         signature = RequestValidator(auth_token).compute_signature(PUBLIC + path, params)

@@ -12,13 +12,12 @@ from backend.conversation_store import SqlStore
 from backend.db import write_session
 from backend.models import Call, Contact, ConversationRecord
 from backend.references import format_reference, next_sequence
-from backend.uploads import UploadLinks
+from backend.settings import Settings
 from bot.front_door import receive
 from bot.render import Renderer
 from conversations import Channel, Inbound, Step
 from tests.factories import conversation_at
 
-LINKS = UploadLinks("test-secret", "http://testserver", 7)
 renderer = Renderer(landlord="PCH", phone="0151 496 0000", privacy_url="https://x.test/privacy")
 
 
@@ -49,7 +48,7 @@ def test_concurrent_submits_get_distinct_sequential_references(engine: Engine) -
     tenants = [f"tenant-{n}" for n in range(24)]
     for address in tenants:
         _at_review(engine, address)
-    store = SqlStore(engine, LINKS)
+    store = SqlStore(engine, Settings(_env_file=None))
 
     def submit(address: str) -> str:
         replies = receive(store, renderer, Inbound(Channel.WEB, address, "0", f"{address}-send"))
@@ -66,7 +65,7 @@ def test_concurrent_submits_get_distinct_sequential_references(engine: Engine) -
 
 def test_two_messages_from_one_tenant_at_once_are_both_answered_in_turn(engine: Engine) -> None:
     _at_review(engine, "busy")
-    store = SqlStore(engine, LINKS)
+    store = SqlStore(engine, Settings(_env_file=None))
     with ThreadPoolExecutor(max_workers=2) as pool:
         results = list(
             pool.map(

@@ -85,10 +85,13 @@ def test_a_whole_pro_forma_over_telegram_with_buttons_typing_and_a_photo(
         answered[q.step.value] = KEPT[q.step]
     assert "check your answers" in chat.last_text()
     chat.send(callback_data="0")
-    assert "CCS-" in chat.last_text()
+    texts = fake_telegram.texts(CHAT)
+    assert "Share your petition" in texts[-1]
+    share = fake_telegram.sent()[-1].params["reply_markup"]["inline_keyboard"][0][0]
+    assert share["url"].startswith("https://t.me/share/url?url=")  # Telegram's share sheet
 
     call = session.exec(select(Call)).one()
-    assert call.reference in chat.last_text()
+    assert call.reference in texts[-2]
     evidence = session.exec(select(Evidence)).one()
     assert evidence.call_id == call.id
     assert evidence.stored_path is not None

@@ -117,9 +117,10 @@ def test_a_whole_pro_forma_over_sms_with_a_photo_through_the_upload_link(
             replies = phone.text("DONE")
         answered[q.step.value] = KEPT[q.step]
     assert any("check your answers" in r for r in replies)
-    (done,) = phone.text("0")
+    done, share = phone.text("0")
     call = session.exec(select(Call)).one()
     assert call.reference in done
+    assert "Forward this text" in share and "/s/" in share
     evidence = session.exec(select(Evidence)).one()
     assert evidence.call_id == call.id and evidence.stored_path
     with Image.open(Path(channel_settings.evidence_dir) / evidence.stored_path) as kept:

@@ -98,6 +98,44 @@ WORST: dict[str, list[dict[str, Any]]] = {
         {"reference": "CCS-2026-0042", "route": "individual", "meeting_date": None},
     ],
     "submitted_menu": [{}],
+    "petition/milestone": [
+        {
+            "reference": "CCS-2026-10042",
+            "percent": 75,
+            "count": 1234,
+            "target": 1650,
+            "url": "https://frontdoor.pinecourt.example.org/s/ABCDEF",
+        },
+        {"reference": "CCS-2026-10042", "percent": 100, "count": 1650, "target": 1650, "url": ""},
+    ],
+    "petition/closed": [{"reference": "CCS-2026-10042", "count": 1234, "target": 1650}],
+    "petition/code": [{"code": "123456"}],
+    "petition/share": [
+        {
+            "area": "Home Improvement Works",
+            "url": "https://frontdoor.pinecourt.example.org/s/ABCDEF",
+        }
+    ],
+    "petition/link": [
+        {
+            "area": "Home Improvement Works",
+            "url": "https://frontdoor.pinecourt.example.org/s/ABCDEF",
+            "share_url": "https://frontdoor.pinecourt.example.org/s/ABCDEF",
+        }
+    ],
+    "petition/ask_name": [{"title": "Ask the tenant panel to look into Home Improvement Works"}],
+    "petition/ask_address": [{}],
+    "petition/unknown_code": [{"code": "ABCDEFGHIJKL"}],
+    "petition/signed": [{"name": "Bartholomew", "count": 1234, "target": 1650, "code": "ABCDEF"}],
+    "petition/already": [{}],
+    "petition/closed_to_signing": [{}],
+    "petition/withdrawn": [{"code": "ABCDEF"}],
+    "petition/not_signed": [{"code": "ABCDEF"}],
+    "petition/outcome": [
+        {"area": "Home Improvement Works", "stage": "decided", "decision": "serious_failure"},
+        {"area": "Home Improvement Works", "stage": "completed", "decision": "accepted"},
+    ],
+    "petition/use_link": [{"url": "https://frontdoor.pinecourt.example.org/s/ABCDEF"}],
     "officer_message": [{"text": "Your Call CCS-2026-0042 is on the agenda for 7 December."}],
     "upload_link": [{"url": "https://frontdoor.pinecourt.example.org/u/" + "x" * 40, "days": 7}],
     "status": [
@@ -134,9 +172,13 @@ WORST: dict[str, list[dict[str, Any]]] = {
             "appeal_received",
             "appeal_late",
             "appeal_outcome",
+            "appeal_unknown",
+            "appeal_not_open",
+            "appeal_reasons",
             "follow_up",
         )
     },
+    "outcomes/appeal_already": [{**OUTCOME, "decided": True}, {**OUTCOME, "decided": False}],
     **{
         f"errors/{name}": [
             {"step": "evidence", "number": 10, "total": 11, "count": 11, "limit": 1500, "room": 3},

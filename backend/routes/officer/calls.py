@@ -12,6 +12,7 @@ from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse
 from sqlmodel import Session, select
 from starlette.datastructures import FormData
 
+from backend import petitions
 from backend.auth import SignedIn
 from backend.casework import call_file, meetings_ahead, officers
 from backend.db import write_session
@@ -84,6 +85,7 @@ def _show(
         raise HTTPException(status_code=404, detail="No Call has that reference.")
     services = request.app.state.services
     today = services.worker.clock().date()
+    petition = petitions.petition_of(session, found.call)
     return page(
         request,
         who,
@@ -101,6 +103,9 @@ def _show(
         step_titles=STEP_TITLES,
         steps=SCRUTINY_STEPS,
         weights=services.settings.score_weights,
+        petition=petition,
+        share_url=petitions.share_url(services.settings, petition) if petition else "",
+        proposed_target=petitions.proposed_target(found.call, services.settings),
     )
 
 
@@ -209,7 +214,7 @@ def call_action(
                 services.renderer,
                 officer,
                 services.worker.clock(),
-                weights=services.settings.score_weights,
+                settings=services.settings,
             )
             handler(flow, call, form)
     except IllegalTransition as refused:

@@ -63,7 +63,13 @@ def add_meeting(
         upcoming = next_meeting(writing, today)
         ready = writing.exec(select(Call).where(Call.status == CallStatus.READY)).all()
         if officer is not None and upcoming is not None:
-            flow = Workflow(writing, services.renderer, officer, services.worker.clock())
+            flow = Workflow(
+                writing,
+                services.renderer,
+                officer,
+                services.worker.clock(),
+                settings=services.settings,
+            )
             for call in ready:
                 flow.schedule(call, upcoming)
     services.worker.wake()

@@ -1,0 +1,109 @@
+"""A neighbour signs a petition from the share link on a small phone, JavaScript off."""
+
+from __future__ import annotations
+
+import re
+import time
+from typing import Any
+
+from sqlalchemy import Engine
+from sqlmodel import Session, select
+
+from backend import petitions
+from backend.db import write_session
+from backend.models import CallStatus, Petition
+from backend.settings import Settings
+from tests.browser.conftest import screenshot, serve_app
+from tests.factories import NOW, make_call, make_contact
+from tests.fakes.twilio_api import FakeTwilio
+
+SIGNER = "+447911000123"
+
+
+def _code(twilio: FakeTwilio, phone: str, already: int) -> str:
+    deadline = time.monotonic() + 15
+    while len(twilio.bodies(phone)) <= already:
+        if time.monotonic() > deadline:
+            raise AssertionError("no code was texted")
+        time.sleep(0.1)
+    found = re.search(r"(\d{6})", twilio.bodies(phone)[-1])
+    assert found
+    return found.group(1)
+
+
+def test_a_neighbour_signs_from_the_share_link_with_the_texted_code(
+    browser: Any, settings: Settings, engine: Engine, session: Session
+) -> None:
+    with write_session(engine) as writing:
+        call = make_call(writing, make_contact(writing, "sms", "+447911999999"))
+        call.signatories_needed, call.status = 4, CallStatus.COLLECTING_SIGNATURES
+        petition = petitions.open_petition(writing, call, settings, NOW)
+        petitions.set_target(writing, petition, 4)
+        code = petition.code
+    twilio = FakeTwilio()
+    with (
+        twilio.running(),
+        serve_app(
+            settings,
+            engine,
+            outbox_worker=True,
+            twilio_account_sid=twilio.account_sid,
+            twilio_auth_token=twilio.auth_token,
+            twilio_from_number="+447700900000",
+            twilio_api_base_url=twilio.base_url,
+        ) as base,
+    ):
+        phone = browser.new_context(
+            viewport={"width": 360, "height": 740}, java_script_enabled=False
+        ).new_page()
+        phone.goto(f"{base}/s/{code}")
+        assert phone.evaluate("document.documentElement.scrollWidth") <= 360
+        assert phone.get_by_label("0 of 4 signatures").get_attribute("value") == "0"
+        screenshot(phone, "petition-page")
+
+        # Every validation error sits next to its field.
+        phone.get_by_role("button", name="Send me a code").click()
+        for field in ("name", "address", "affected", "phone"):
+            error = phone.locator(f"#{field}-error")
+            assert error.is_visible()
+            described = phone.locator(f"#{field}").get_attribute("aria-describedby") or ""
+            assert f"{field}-error" in described
+        screenshot(phone, "petition-errors")
+
+        phone.get_by_label("Full name").fill("Ann Lee")
+        phone.get_by_label("Address or postcode").fill("3 Elm Road, L30 4TH")
+        phone.get_by_label("I am a customer or resident affected by this").check()
+        phone.get_by_label("Mobile number").fill("07911 000123")
+        phone.get_by_role("button", name="Send me a code").click()
+        phone.get_by_label("Code").wait_for()
+        confirm_url = phone.url
+        # Opening any page of the flow again counts nothing.
+        for url in (f"{base}/s/{code}", confirm_url, f"{base}/s/{code}?signed=1"):
+            phone.goto(url)
+        phone.goto(confirm_url)
+        session.rollback()
+        assert session.exec(select(Petition)).one().signature_count == 0
+
+        phone.get_by_label("Code").fill(_code(twilio, SIGNER, 0))
+        phone.get_by_role("button", name="Sign the petition").click()
+        phone.get_by_text("Thank you: you have signed.").wait_for()
+        assert phone.get_by_label("1 of 4 signatures").get_attribute("value") == "1"
+        screenshot(phone, "petition-signed")
+
+        # The same phone again is told kindly, and nothing more is texted.
+        sent = len(twilio.bodies(SIGNER))
+        phone.goto(f"{base}/s/{code}")
+        phone.get_by_label("Full name").fill("Ann Lee")
+        phone.get_by_label("Address or postcode").fill("3 Elm Road, L30 4TH")
+        phone.get_by_label("I am a customer or resident affected by this").check()
+        phone.get_by_label("Mobile number").fill("07911000123")
+        phone.get_by_role("button", name="Send me a code").click()
+        assert (
+            phone.locator("#phone-error")
+            .inner_text()
+            .startswith("This phone number has already signed")
+        )
+        time.sleep(0.5)
+        assert len(twilio.bodies(SIGNER)) == sent
+    session.rollback()
+    assert session.exec(select(Petition)).one().signature_count == 1

@@ -1,0 +1,409 @@
+"""Petitions end to end: share link, signing with a texted code, limits, SIGN by reply."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
+
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+from sqlmodel import Session, col, select
+
+from backend import petitions
+from backend.db import write_session
+from backend.models import Call, CallStatus, Contact, Message, PanelMeeting, Petition, Signature
+from backend.renderer import message_renderer
+from backend.settings import Settings
+from tests.factories import NOW, make_call, make_contact, typed_pro_forma
+from tests.fakes.twilio_api import FakeTwilio
+from tests.integration.conftest import drain, services_of, signed_post
+
+SIGNER = "+447911000001"
+
+
+def _petition(engine: Engine, settings: Settings, target: int | None = None) -> tuple[str, str]:
+    """A petition Call from an SMS tenant; returns (share code, tenant phone)."""
+    with write_session(engine) as writing:
+        contact = make_contact(writing, "sms", "+447911999999")
+        call = make_call(writing, contact)
+        call.signatories_needed = target
+        if target:
+            call.status = CallStatus.COLLECTING_SIGNATURES
+        petition = petitions.open_petition(writing, call, settings, NOW)
+        if target:
+            petitions.set_target(writing, petition, target)
+        return petition.code, contact.address
+
+
+def _code_texted_to(fake: FakeTwilio, phone: str) -> str:
+    found = re.search(r"code to sign the petition is (\d{6})", fake.bodies(phone)[-1])
+    assert found, fake.bodies(phone)
+    return found.group(1)
+
+
+def _sign(
+    client: TestClient,
+    fake: FakeTwilio,
+    code: str,
+    phone: str,
+    name: str,
+    address: str = "3 Elm Road, L30 4TH",
+) -> str:
+    """Fills the form, reads the texted code from the fake provider, confirms; returns the page."""
+    response = client.post(
+        f"/s/{code}",
+        data={"name": name, "address": address, "phone": phone, "affected": "yes"},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303, response.text
+    confirm = response.headers["location"]
+    drain(client)
+    done = client.post(confirm, data={"code": _code_texted_to(fake, phone)})
+    return done.text
+
+
+def test_a_tenant_who_chooses_a_petition_gets_a_link_to_share(
+    client: TestClient, session: Session
+) -> None:
+    replies: list[dict[str, object]] = []
+    for text in typed_pro_forma(route="1"):
+        response = client.post(
+            "/chat/messages", json={"text": text, "message_id": uuid.uuid4().hex}
+        )
+        replies = response.json()["replies"]
+    petition = session.exec(select(Petition)).one()
+    link = str(replies[-1]["text"])
+    assert f"/s/{petition.code}" in link
+    assert "Please sign my petition" in link  # a text ready to forward
+    page = client.get(f"/s/{petition.code}")
+    assert page.status_code == 200
+    assert "Sam Jones" not in page.text and "Elm Road" not in page.text  # first name at most
+    assert "Sam," in page.text
+
+
+def test_signing_with_the_texted_code_counts_once_and_a_get_counts_nothing(
+    app_client: TestClient,
+    fake_twilio: FakeTwilio,
+    engine: Engine,
+    channel_settings: Settings,
+    session: Session,
+) -> None:
+    code, _ = _petition(engine, channel_settings, target=40)
+    for _ in range(3):
+        assert app_client.get(f"/s/{code}").status_code == 200
+    assert session.exec(select(Petition)).one().signature_count == 0
+    page = _sign(app_client, fake_twilio, code, SIGNER, "Ann Lee")
+    assert "Thank you: you have signed." in page
+    assert "1 of 40 signatures" in page
+    session.rollback()
+    signature = session.exec(select(Signature)).one()
+    assert signature.verified_by == "sms_code" and signature.phone == SIGNER
+    assert signature.ip_hash and "127.0.0.1" not in signature.ip_hash
+    # The same phone again is told kindly before any code is sent.
+    again = app_client.post(
+        f"/s/{code}",
+        data={"name": "Ann Lee", "address": "L30 4TH", "phone": "07911 000001", "affected": "yes"},
+    )
+    assert again.status_code == 422 and "already signed" in again.text
+    # The same name and address from another phone is a duplicate too.
+    other = _sign(app_client, fake_twilio, code, "+447911000002", "ann  LEE")
+    assert "already signed" in other
+    session.rollback()
+    assert session.exec(select(Petition)).one().signature_count == 1
+
+
+def test_every_validation_error_is_shown_next_to_its_field(
+    app_client: TestClient, engine: Engine, channel_settings: Settings
+) -> None:
+    code, _ = _petition(engine, channel_settings)
+    page = app_client.post(f"/s/{code}", data={"name": "", "address": "nowhere", "phone": "12"})
+    assert page.status_code == 422
+    for field in ("name", "address", "affected", "phone"):
+        assert f'id="{field}-error"' in page.text
+        assert re.search(rf'aria-describedby="[^"]*{field}-error', page.text)
+
+
+def test_the_sixth_wrong_code_is_refused_even_with_the_right_one(
+    app_client: TestClient,
+    fake_twilio: FakeTwilio,
+    engine: Engine,
+    channel_settings: Settings,
+    session: Session,
+) -> None:
+    code, _ = _petition(engine, channel_settings)
+    response = app_client.post(
+        f"/s/{code}",
+        data={"name": "Bo Li", "address": "L30 4TH", "phone": SIGNER, "affected": "yes"},
+        follow_redirects=False,
+    )
+    confirm = response.headers["location"]
+    drain(app_client)
+    right = _code_texted_to(fake_twilio, SIGNER)
+    wrong = "000000" if right != "000000" else "111111"
+    for tries_left in (4, 3, 2, 1):
+        assert f"{tries_left} " in app_client.post(confirm, data={"code": wrong}).text
+    assert "Too many wrong codes" in app_client.post(confirm, data={"code": wrong}).text
+    assert "Too many wrong codes" in app_client.post(confirm, data={"code": right}).text
+    assert session.exec(select(Signature)).all() == []
+
+
+def test_codes_past_the_limit_are_refused_and_not_sent(
+    app_client: TestClient, fake_twilio: FakeTwilio, engine: Engine, channel_settings: Settings
+) -> None:
+    code, _ = _petition(engine, channel_settings)
+    form = {"name": "Cy Ode", "address": "L30 4TH", "phone": SIGNER, "affected": "yes"}
+    for _ in range(3):
+        assert app_client.post(f"/s/{code}", data=form, follow_redirects=False).status_code == 303
+    refused = app_client.post(f"/s/{code}", data=form)
+    assert refused.status_code == 422 and "Too many codes" in refused.text
+    drain(app_client)
+    assert len(fake_twilio.bodies(SIGNER)) == 3
+
+
+def test_a_number_that_opted_out_is_never_texted_a_code(
+    app_client: TestClient, fake_twilio: FakeTwilio, engine: Engine, channel_settings: Settings
+) -> None:
+    code, _ = _petition(engine, channel_settings)
+    with write_session(engine) as writing:
+        contact = make_contact(writing, "sms", SIGNER)
+        contact.opted_out_at = NOW
+    refused = app_client.post(
+        f"/s/{code}",
+        data={"name": "Di Ode", "address": "L30 4TH", "phone": SIGNER, "affected": "yes"},
+    )
+    assert refused.status_code == 422 and "asked us not to text it" in refused.text
+    drain(app_client)
+    assert fake_twilio.bodies(SIGNER) == []
+
+
+def test_the_honeypot_stops_a_bot_without_sending_anything(
+    app_client: TestClient, fake_twilio: FakeTwilio, engine: Engine, channel_settings: Settings
+) -> None:
+    code, _ = _petition(engine, channel_settings)
+    refused = app_client.post(
+        f"/s/{code}",
+        data={
+            "name": "Bot",
+            "address": "L30 4TH",
+            "phone": SIGNER,
+            "affected": "yes",
+            "website": "http://spam.example",
+        },
+    )
+    assert refused.status_code == 422
+    drain(app_client)
+    assert fake_twilio.bodies(SIGNER) == []
+
+
+def test_sign_and_unsign_by_reply_with_signed_twilio_requests(
+    app_client: TestClient,
+    fake_twilio: FakeTwilio,
+    engine: Engine,
+    channel_settings: Settings,
+    session: Session,
+) -> None:
+    code, _ = _petition(engine, channel_settings, target=10)
+
+    def text(body: str, n: int) -> str:
+        params = {
+            "MessageSid": f"SMsign{n:026d}",
+            "From": SIGNER,
+            "To": "+447700900000",
+            "Body": body,
+            "NumMedia": "0",
+        }
+        response = signed_post(app_client, "/webhooks/twilio/sms", params, fake_twilio.auth_token)
+        assert response.status_code == 200
+        return response.text
+
+    assert "What is your full name?" in text(f"sign {code.lower()}", 1)
+    assert "What is your address?" in text("Ed Jones", 2)
+    assert "1 of 10 signatures" in text("7 Oak Road L30 4TH", 3)
+    signature = session.exec(select(Signature)).one()
+    assert (signature.verified_by, signature.phone, signature.name) == ("reply", SIGNER, "Ed Jones")
+    assert "off the petition" in text(f"UNSIGN {code}", 4)
+    session.rollback()
+    assert session.exec(select(Petition)).one().signature_count == 0
+    assert "no open petition" in text("SIGN ZZZZZZ", 5)
+
+
+def test_milestones_are_told_once_and_the_target_puts_the_call_on_the_agenda(
+    app_client: TestClient,
+    fake_twilio: FakeTwilio,
+    engine: Engine,
+    channel_settings: Settings,
+    session: Session,
+) -> None:
+    code, tenant = _petition(engine, channel_settings, target=4)
+    with write_session(engine) as writing:
+        writing.add(PanelMeeting(held_on=NOW.date() + timedelta(days=500), location="Bootle"))
+    for n in range(5):
+        _sign(
+            app_client,
+            fake_twilio,
+            code,
+            f"+44791100010{n}",
+            f"Signer Number{n}",
+            f"{n + 1} Elm Road L30 4TH",
+        )
+    drain(app_client)
+    told = [b for b in fake_twilio.bodies(tenant) if "petition" in b]
+    found = [re.search(r"(\d+)%|the number the panel asked for", b) for b in told]
+    assert [m.group(0) if m else b for m, b in zip(found, told, strict=True)] == [
+        "25%",
+        "50%",
+        "75%",
+        "the number the panel asked for",
+    ]
+    session.rollback()
+    call = session.exec(select(Call)).one()
+    assert call.status == CallStatus.ON_AGENDA
+    assert session.exec(select(Petition)).one().signature_count == 5
+
+
+def test_two_hundred_signatures_racing_are_counted_exactly_with_one_message_per_milestone(
+    engine: Engine, settings: Settings, session: Session
+) -> None:
+    code, tenant = _petition(engine, settings, target=200)
+    renderer = message_renderer(settings)
+
+    def sign(n: int) -> str:
+        with write_session(engine) as writing:
+            petition = petitions.by_code(writing, code)
+            assert petition is not None
+            return petitions.sign(
+                writing,
+                petition,
+                settings,
+                renderer,
+                name=f"Racer {n}",
+                address=f"{n} Race Street L30 4TH",
+                phone=f"+4479112{n:05d}",
+                hear_outcome=False,
+                verified_by="sms_code",
+                ip_hash=f"ip{n % 7}",
+                now=NOW,
+            ).result.value
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(sign, range(200)))
+    assert results.count("signed") == 200
+    session.rollback()
+    assert session.exec(select(Petition)).one().signature_count == 200
+    assert len(session.exec(select(Signature)).all()) == 200
+    contact = session.exec(select(Contact).where(Contact.address == tenant)).one()
+    told = session.exec(
+        select(Message).where(Message.contact_id == contact.id).order_by(col(Message.id))
+    ).all()
+    milestones = [m.body for m in told if "petition" in m.body]
+    assert len(milestones) == 4
+    assert sum("25%" in m for m in milestones) == 1 and sum("75%" in m for m in milestones) == 1
+
+
+def test_a_closed_petition_takes_no_signatures_and_the_tenant_is_told(
+    app_client: TestClient,
+    fake_twilio: FakeTwilio,
+    engine: Engine,
+    channel_settings: Settings,
+    session: Session,
+) -> None:
+    code, tenant = _petition(engine, channel_settings, target=5)
+    worker = services_of(app_client).worker
+    later = NOW + timedelta(weeks=channel_settings.petition_weeks, days=1)
+    assert worker.housekeeping(later) == 1
+    worker.clock = lambda: later
+    drain(app_client)
+    assert any("has closed" in b for b in fake_twilio.bodies(tenant))
+    page = app_client.get(f"/s/{code}")
+    assert "not taking signatures" in page.text
+    refused = app_client.post(
+        f"/s/{code}",
+        data={"name": "Late Comer", "address": "L30 4TH", "phone": SIGNER, "affected": "yes"},
+    )
+    assert refused.status_code == 422
+
+
+def test_officers_see_signatures_audited_strike_one_and_export_csv(
+    app_client: TestClient,
+    fake_twilio: FakeTwilio,
+    engine: Engine,
+    channel_settings: Settings,
+    session: Session,
+) -> None:
+    from backend.models import AuditEntry
+    from tests.factories import sign_in
+
+    code, _ = _petition(engine, channel_settings, target=10)
+    _sign(app_client, fake_twilio, code, SIGNER, '=HYPERLINK("x")', "9 Elm Road L30 4TH")
+    _sign(app_client, fake_twilio, code, "+447911000009", "Gil Hart", "1 Ash Road L20 3DF")
+    reference = session.exec(select(Call)).one().reference
+    # PUBLIC_BASE_URL is https here, so session cookies are Secure: officers use https.
+    viewer = TestClient(app_client.app, base_url="https://testserver")
+    sign_in(viewer, engine, "viewer")
+    assert viewer.get(f"/officer/calls/{reference}/signatures").status_code == 403
+    officer = TestClient(app_client.app, base_url="https://testserver")
+    csrf = sign_in(officer, engine, "officer")
+    page = officer.get(f"/officer/calls/{reference}/signatures")
+    assert page.status_code == 200 and "Gil Hart" in page.text
+    assert re.search(r"<td>L30</td><td>1</td>", page.text)
+    assert re.search(r"<td>L20</td><td>1</td>", page.text)
+    export = officer.get(f"/officer/calls/{reference}/signatures.csv")
+    assert export.headers["content-type"].startswith("text/csv")
+    assert "'=HYPERLINK" in export.text
+    session.rollback()
+    gil = session.exec(select(Signature).where(Signature.name == "Gil Hart")).one()
+    no_reason = officer.post(
+        f"/officer/calls/{reference}/signatures/{gil.id}/strike",
+        data={"csrf": csrf, "reason": ""},
+        follow_redirects=False,
+    )
+    assert no_reason.status_code == 303, (no_reason.status_code, no_reason.text[:300])
+    assert "error=" in no_reason.headers["location"]
+    officer.post(
+        f"/officer/calls/{reference}/signatures/{gil.id}/strike",
+        data={"csrf": csrf, "reason": "Not a resident of the block"},
+    )
+    session.rollback()
+    assert session.exec(select(Petition)).one().signature_count == 1
+    actions = [a.action for a in session.exec(select(AuditEntry))]
+    assert actions.count("view_signatures") >= 1
+    assert "export_signatures" in actions and "strike_signature" in actions
+
+
+def test_signatures_are_anonymised_a_set_time_after_the_petition_closes(
+    engine: Engine, settings: Settings, session: Session
+) -> None:
+    code, _ = _petition(engine, settings, target=5)
+    renderer = message_renderer(settings)
+    with write_session(engine) as writing:
+        petition = petitions.by_code(writing, code)
+        assert petition is not None
+        petitions.sign(
+            writing,
+            petition,
+            settings,
+            renderer,
+            name="Fay Long",
+            address="L30 4TH",
+            phone=SIGNER,
+            hear_outcome=True,
+            verified_by="sms_code",
+            ip_hash="",
+            now=NOW,
+        )
+        petition.status, petition.closed_at = "closed", NOW
+    days = settings.signature_retention_days
+    with write_session(engine) as writing:
+        assert petitions.anonymise_signatures(writing, NOW + timedelta(days=days - 1), days) == 0
+    with write_session(engine) as writing:
+        assert petitions.anonymise_signatures(writing, NOW + timedelta(days=days + 1), days) == 1
+    session.rollback()
+    signature = session.exec(select(Signature)).one()
+    assert (signature.name, signature.address, signature.phone) == (
+        "[anonymised]",
+        "[anonymised]",
+        None,
+    )
+    assert session.exec(select(Petition)).one().signature_count == 1  # the count stands
