@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import literal, union_all
 from sqlmodel import Session, col, func, or_, select
 
-from backend import petitions
+from backend import follow_ups, petitions
 from backend.models import (
     Action,
     Appeal,
@@ -18,6 +18,7 @@ from backend.models import (
     CallStatus,
     Contact,
     Evidence,
+    FollowUp,
     Message,
     Officer,
     PanelMeeting,
@@ -211,6 +212,7 @@ class CallFile:
     recommendations: list[Recommendation]
     actions: list[Action]
     appeals: list[Appeal]
+    follow_ups: list[FollowUp]
 
 
 def call_file(session: Session, reference: str) -> CallFile | None:
@@ -259,6 +261,7 @@ def call_file(session: Session, reference: str) -> CallFile | None:
             )
         ),
         appeals=list(session.exec(select(Appeal).where(Appeal.call_id == call.id))),
+        follow_ups=follow_ups.answers_for(session, call),
     )
 
 

@@ -10,14 +10,15 @@ from datetime import datetime
 from sqlalchemy import Engine, update
 from sqlmodel import Session, col, select
 
-from backend import contacts, intake, outbox, petitions
+from backend import contacts, follow_ups, intake, outbox, petitions
 from backend.db import insert_or_skip, write_session
-from backend.models import Contact, ConversationRecord, Direction, Message, MessageStatus
+from backend.models import Call, Contact, ConversationRecord, Direction, Message, MessageStatus
 from backend.settings import Settings
 from bot.delivery import buttons_of
 from bot.front_door import ConcurrentTurn
 from bot.render import Rendered
 from conversations import Channel, Conversation, Effect, Inbound, Outbound, signing
+from conversations.flow import FOLLOW_UP_FACT
 from conversations.validation import clean
 
 INBOUND_LOG_LIMIT = 20_000
@@ -86,7 +87,12 @@ class SqlTurn:
         return [Rendered(r.body, buttons_of(json.loads(r.buttons))) for r in replies]
 
     def facts(self, inbound: Inbound) -> dict[str, str]:
-        command = signing.command(clean(inbound.text))
+        text = clean(inbound.text)
+        if text in ("1", "2", "3"):
+            waiting = follow_ups.waiting(self.session, self.contact_of(inbound), self.now)
+            call = self.session.get(Call, waiting.call_id) if waiting else None
+            return {FOLLOW_UP_FACT: call.reference} if call else {}
+        command = signing.command(text)
         if command is None:
             return {}
         petition = petitions.by_code(self.session, command[1])

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
-from backend import appeals, petitions
+from backend import appeals, follow_ups, petitions
 from backend.meetings import long_date, next_meeting
 from backend.models import (
     Call,
@@ -15,6 +15,7 @@ from backend.models import (
     CallStatus,
     Contact,
     Evidence,
+    Score,
     SupportRequest,
     SupportStatus,
 )
@@ -24,6 +25,7 @@ from backend.renderer import message_renderer
 from backend.settings import Settings
 from backend.uploads import UploadLinks
 from conversations import (
+    AnswerFollowUp,
     AttachEvidence,
     Effect,
     LodgeAppeal,
@@ -37,7 +39,7 @@ from conversations import (
 )
 from conversations.validation import find_postcode, household_count
 
-STATUS_CALLS = 3  # the newest few, so the reply fits an SMS budget
+STATUS_CALLS = 2  # the newest few, so the reply (with scores) fits an SMS budget
 
 
 def carry_out(
@@ -63,6 +65,10 @@ def carry_out(
             replies.append(status_report(session, contact, effect))
         elif isinstance(effect, AttachEvidence):
             keep_evidence(session, contact, effect, now)
+        elif isinstance(effect, AnswerFollowUp):
+            replies.append(
+                follow_ups.record(session, contact, effect.reference, effect.answer, now)
+            )
         elif isinstance(effect, LodgeAppeal):
             replies.append(
                 appeals.lodge_by_message(
@@ -227,6 +233,23 @@ def keep_evidence(
         )
 
 
+def programme_place(session: Session, call: Call) -> dict[str, object]:
+    """The Call's score and its place in the annual programme, once it has been scored."""
+    score = session.exec(select(Score).where(Score.call_id == call.id)).first()
+    if score is None:
+        return {}
+    ahead = session.exec(
+        select(func.count())
+        .select_from(Score)
+        .join(Call, col(Call.id) == col(Score.call_id))
+        .where(
+            Score.total > score.total,
+            col(Call.status).in_(["accepted", "programmed", "in_scrutiny"]),
+        )
+    ).one()
+    return {"score": score.total, "place": int(ahead) + 1}
+
+
 def status_report(session: Session, contact: Contact, report: ReportStatus) -> Outbound:
     """Where each of the tenant's Calls is, newest first."""
     calls = session.exec(
@@ -236,7 +259,12 @@ def status_report(session: Session, contact: Contact, report: ReportStatus) -> O
         "status",
         {
             "calls": [
-                {"reference": c.reference, "service_area": c.service_area, "status": c.status}
+                {
+                    "reference": c.reference,
+                    "service_area": c.service_area,
+                    "status": c.status,
+                    **programme_place(session, c),
+                }
                 for c in calls[:STATUS_CALLS]
             ],
             "older": max(len(calls) - STATUS_CALLS, 0),

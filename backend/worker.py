@@ -10,7 +10,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from backend import petitions, rate_limits
+from backend import follow_ups, petitions, rate_limits
 from backend.channels import Channels
 from backend.db import write_session
 from backend.evidence import Download, EvidenceFetcher
@@ -86,6 +86,7 @@ class Worker:
             )
             rate_limits.forget_before(session, now - timedelta(days=2))
             petitions.anonymise_signatures(session, now, self.settings.signature_retention_days)
+            follow_ups.send_due(session, message_renderer(self.settings), now)
         if closed:
             self.wake()
         return len(closed)

@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from backend import petitions
+from backend import follow_ups, petitions
 from backend.meetings import long_date, next_meeting
 from backend.models import (
     Action,
@@ -411,6 +411,7 @@ class Workflow:
         self._record(call, "complete", S.COMPLETED)
         self.tell(call, "outcomes/completed")
         self._tell_signers(call, "completed")
+        follow_ups.schedule(self.session, call, self.now)
 
     def close(self, call: Call, note: str = "") -> None:
         """Closes a Call that needs nothing more."""

@@ -1,6 +1,7 @@
 """The Community Call for Scrutiny as a conversation: pure, channel-agnostic, no I/O."""
 
 from conversations.effects import (
+    AnswerFollowUp,
     AttachEvidence,
     Effect,
     LodgeAppeal,
@@ -18,6 +19,7 @@ from conversations.state import Conversation
 
 __all__ = [
     "FORM",
+    "AnswerFollowUp",
     "AttachEvidence",
     "Attachment",
     "Channel",

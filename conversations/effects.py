@@ -68,6 +68,14 @@ class LodgeAppeal:
     reasons: str
 
 
+@dataclass(frozen=True)
+class AnswerFollowUp:
+    """The tenant (or a signer) says whether the service got better after the action plan."""
+
+    reference: str
+    answer: str  # "1" better, "2" a little, "3" not better
+
+
 Effect = (
     SubmitCall
     | RequestSupport
@@ -77,4 +85,5 @@ Effect = (
     | SignPetition
     | WithdrawSignature
     | LodgeAppeal
+    | AnswerFollowUp
 )

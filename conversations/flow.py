@@ -8,6 +8,7 @@ from typing import NamedTuple
 
 from conversations import appeals, signing
 from conversations.effects import (
+    AnswerFollowUp,
     AttachEvidence,
     Effect,
     LodgeAppeal,
@@ -47,6 +48,7 @@ DONE, SEND = "DONE", "SEND"
 GLOBAL_WORDS = frozenset({HELP, BACK, RESTART, SKIP, OFFICER, STATUS})
 FLOW_WORDS = GLOBAL_WORDS | {DONE, SEND}
 
+FOLLOW_UP_FACT = "follow_up"  # the reference of a Call whose follow-up question awaits a reply
 MISFITS_BEFORE_OFFER = 3
 REVIEW_SPLIT = 8  # answers per review message, so each fits an SMS budget
 
@@ -85,7 +87,11 @@ def advance(state: Conversation | None, inbound: Inbound, *, now: datetime) -> T
 
     signing_command = signing.command(text)
     appeal = appeals.command(text)
-    if appeal is not None:
+    follow_up = inbound.facts.get(FOLLOW_UP_FACT)
+    if follow_up and said in ("1", "2", "3"):
+        # The answer to "Is the service better?", asked months after the action plan.
+        turn = Turn(state, (), (AnswerFollowUp(follow_up, said),))
+    elif appeal is not None:
         turn = _appeal(state, *appeal)
     elif signing_command is not None:
         # Signing someone's petition works whatever else the person was doing.

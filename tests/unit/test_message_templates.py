@@ -144,10 +144,12 @@ WORST: dict[str, list[dict[str, Any]]] = {
                 {
                     "reference": "CCS-2026-10042",
                     "service_area": "home_improvement_works",
-                    "status": "submitted",
+                    "status": "programmed",
+                    "score": 33.5,
+                    "place": 12,
                 }
             ]
-            * 3,
+            * 2,
             "older": 12,
             "draft_question": 10,
             "draft_total": 11,
@@ -176,6 +178,7 @@ WORST: dict[str, list[dict[str, Any]]] = {
             "appeal_not_open",
             "appeal_reasons",
             "follow_up",
+            "follow_up_thanks",
         )
     },
     "outcomes/appeal_already": [{**OUTCOME, "decided": True}, {**OUTCOME, "decided": False}],

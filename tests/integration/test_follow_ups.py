@@ -1,0 +1,71 @@
+"""After the action plan the tenant is asked at 3 and 6 months; the answer shows on the Call."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+from sqlmodel import Session, col, select
+
+from backend.db import write_session
+from backend.models import Action, CallStatus, FollowUp
+from backend.renderer import message_renderer
+from backend.settings import Settings
+from backend.workflow import Workflow
+from tests.factories import NOW, make_call, make_contact, make_officer, sign_in
+from tests.fakes.twilio_api import FakeTwilio
+from tests.integration.conftest import TENANT_PHONE, drain, services_of, signed_post
+
+
+def test_the_tenant_is_asked_later_whether_it_helped_and_the_answer_shows_on_the_call(
+    app_client: TestClient,
+    fake_twilio: FakeTwilio,
+    engine: Engine,
+    session: Session,
+    channel_settings: Settings,
+) -> None:
+    with write_session(engine) as writing:
+        call = make_call(writing, make_contact(writing, "sms", TENANT_PHONE))
+        panel = make_officer(writing, "panel", email="fu@example.org")
+        call.status = CallStatus.ACTION_PLAN
+        writing.add(
+            Action(
+                call_id=call.id or 0,
+                description="Fix the lift",
+                owner="Repairs",
+                due_on=NOW.date(),
+                done_on=NOW.date(),
+            )
+        )
+        writing.flush()
+        Workflow(
+            writing, message_renderer(channel_settings), panel, NOW, settings=channel_settings
+        ).complete(call)
+        reference = call.reference
+    assert len(session.exec(select(FollowUp)).all()) == 2
+
+    worker = services_of(app_client).worker
+    three_months = NOW + timedelta(days=91)
+    worker.housekeeping(three_months)
+    worker.clock = lambda: three_months
+    drain(app_client)
+    assert any("Is the service better now?" in b for b in fake_twilio.bodies(TENANT_PHONE))
+
+    params = {
+        "MessageSid": "SMfollowup0000000000000000000001",
+        "From": TENANT_PHONE,
+        "To": "+447700900000",
+        "Body": "1",
+        "NumMedia": "0",
+    }
+    reply = signed_post(app_client, "/webhooks/twilio/sms", params, fake_twilio.auth_token)
+    assert "The panel will see your answer" in reply.text
+    session.rollback()
+    answered = session.exec(select(FollowUp).where(col(FollowUp.answer).is_not(None))).one()
+    assert (answered.months, answered.answer) == (3, "better")
+
+    officer = TestClient(app_client.app, base_url="https://testserver")
+    sign_in(officer, engine, "officer")
+    page = officer.get(f"/officer/calls/{reference}")
+    assert "Did the service improve?" in page.text and "better" in page.text
