@@ -199,7 +199,7 @@ def sign(
             verified_by=verified_by,
             verified_at=now,
             ip_hash=ip_hash,
-            flagged=_flag(session, petition, ip_hash, identity, now),
+            flagged=_flag(session, petition, ip_hash, address, now),
         )
         .returning(Signature.id)
     ).scalar()
@@ -230,8 +230,18 @@ def _rejoin(
     return bool(revived.rowcount)  # type: ignore[attr-defined]
 
 
-def _flag(session: Session, petition: Petition, ip_hash: str, identity: str, now: datetime) -> str:
-    """Why this signature deserves a look (a burst from one connection), or ''."""
+def _flag(session: Session, petition: Petition, ip_hash: str, address: str, now: datetime) -> str:
+    """Why this signature deserves a look (a burst from one connection, a crowded address)."""
+    at_address = session.exec(
+        select(func.count())
+        .select_from(Signature)
+        .where(
+            Signature.petition_id == petition.id,
+            func.lower(Signature.address) == address.strip().lower()[:200],
+        )
+    ).one()
+    if at_address >= SAME_ADDRESS:
+        return f"{at_address + 1} signatures from one address"
     if not ip_hash:
         return ""
     recent = session.exec(

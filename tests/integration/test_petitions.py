@@ -407,3 +407,47 @@ def test_signatures_are_anonymised_a_set_time_after_the_petition_closes(
         None,
     )
     assert session.exec(select(Petition)).one().signature_count == 1  # the count stands
+
+
+def test_bursts_from_one_connection_and_crowded_addresses_are_flagged_for_review(
+    engine: Engine, settings: Settings, session: Session
+) -> None:
+    code, _ = _petition(engine, settings, target=100)
+    renderer = message_renderer(settings)
+    with write_session(engine) as writing:
+        petition = petitions.by_code(writing, code)
+        assert petition is not None
+        for n in range(petitions.BURST_PER_IP + 2):
+            petitions.sign(
+                writing,
+                petition,
+                settings,
+                renderer,
+                name=f"Burst {n}",
+                address=f"{n} Far Lane L20 3DF",
+                phone=f"+44791130{n:04d}",
+                hear_outcome=False,
+                verified_by="sms_code",
+                ip_hash="same",
+                now=NOW,
+            )
+        for n in range(petitions.SAME_ADDRESS + 2):
+            petitions.sign(
+                writing,
+                petition,
+                settings,
+                renderer,
+                name=f"Lodger {n}",
+                address="1 Crowded Court L30 4TH",
+                phone=f"+44791140{n:04d}",
+                hear_outcome=False,
+                verified_by="sms_code",
+                ip_hash=f"ip{n}",
+                now=NOW,
+            )
+    flags = [s.flagged for s in session.exec(select(Signature).order_by(col(Signature.id)))]
+    burst, crowded = flags[: petitions.BURST_PER_IP + 2], flags[petitions.BURST_PER_IP + 2 :]
+    assert burst[: petitions.BURST_PER_IP] == [""] * petitions.BURST_PER_IP
+    assert all("one connection" in f for f in burst[petitions.BURST_PER_IP :])
+    assert all("one address" in f for f in crowded[petitions.SAME_ADDRESS :])
+    assert session.exec(select(Petition)).one().signature_count == len(flags)  # counted, flagged
