@@ -14,6 +14,8 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from backend import logs
+from backend.middleware import AccessLog, LimitBody
 from backend.routes import health, public, signing, telegram, twilio, uploads, webchat
 from backend.routes.officer import (
     appeals,
@@ -47,6 +49,7 @@ def _say_which_channels_are_on(settings: Settings) -> None:
 def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
     """The whole service; tests pass their own settings and engine."""
     settings = settings or get_settings()
+    logs.quiet()  # in every worker process, however it was started
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -79,6 +82,9 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     for module in (sessions, dashboard, calls, petition_admin, meetings, appeals, reports, privacy):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    # Added last, so they run first: the size limit before anything reads a body.
+    app.add_middleware(LimitBody, upload_limit=settings.evidence_max_bytes * 10 + 64 * 1024)
+    app.add_middleware(AccessLog)
     app.add_exception_handler(SignInFirst, _sign_in_first)
     app.add_exception_handler(StarletteHTTPException, _officer_error)
     return app

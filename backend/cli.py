@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import argparse
 import getpass
-import logging
 import sys
 
-from backend import demo
+from backend import demo, logs
 from backend.db import make_engine, write_session
 from backend.migrate import upgrade
 from backend.models import OfficerRole
@@ -44,6 +43,7 @@ def _serve(args: argparse.Namespace) -> int:
         workers=args.workers,
         proxy_headers=True,
         log_level="info",
+        access_log=False,  # backend.middleware.AccessLog logs requests with tokens redacted
     )
     return 0
 
@@ -216,7 +216,7 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `frontdoor` console script."""
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    logs.configure()
     args = parser().parse_args(argv)
     result: int = args.run(args)
     return result

@@ -1,0 +1,115 @@
+"""Oversized bodies are refused, and the logs never hold a phone number, code, token or password."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+
+from backend import logs, petitions
+from backend.db import write_session
+from backend.middleware import MAX_BODY, redact
+from backend.models import CallStatus
+from backend.settings import Settings
+from tests.factories import NOW, PASSWORD, make_call, make_contact, sign_in
+from tests.fakes.telegram_api import FakeTelegram, make_update
+from tests.fakes.twilio_api import FakeTwilio
+from tests.integration.conftest import TELEGRAM_SECRET, TENANT_PHONE, drain, signed_post
+
+
+def test_a_body_over_the_limit_is_refused_with_413_before_any_handler(client: TestClient) -> None:
+    big = b"x" * (MAX_BODY + 1)
+    declared = client.post(
+        "/chat/messages", content=big, headers={"content-type": "application/json"}
+    )
+    assert declared.status_code == 413
+
+    def chunks() -> Iterator[bytes]:  # no Content-Length: the limit counts as it reads
+        for _ in range(MAX_BODY // 65536 + 2):
+            yield b"y" * 65536
+
+    streamed = client.post(
+        "/chat/messages", content=chunks(), headers={"content-type": "application/json"}
+    )
+    assert streamed.status_code == 413
+    assert client.get("/healthz").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("path", "shown"),
+    [
+        ("/u/1a.6f.Ab_c-9", "/u/…"),
+        ("/s/K7QMX3/confirm/tOk3n-Xyz", "/s/K7QMX3/confirm/…"),
+        ("/s/K7QMX3", "/s/K7QMX3"),
+        ("/chat", "/chat"),
+    ],
+)
+def test_the_access_log_never_writes_a_token(path: str, shown: str) -> None:
+    assert redact(path) == shown
+
+
+def test_no_log_line_holds_a_phone_number_a_code_a_token_or_a_password(
+    app_client: TestClient,
+    fake_twilio: FakeTwilio,
+    fake_telegram: FakeTelegram,
+    engine: Engine,
+    channel_settings: Settings,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    logs.quiet()  # as `frontdoor serve` sets it up
+    caplog.set_level(logging.INFO)
+    with write_session(engine) as writing:
+        call = make_call(writing, make_contact(writing, "sms", "+447911999999"))
+        call.status, call.signatories_needed = CallStatus.COLLECTING_SIGNATURES, 5
+        code = petitions.open_petition(writing, call, channel_settings, NOW).code
+    secrets: list[str] = [PASSWORD, TELEGRAM_SECRET, "TEST-token", fake_twilio.auth_token]
+
+    # A tenant texting in, forged and real.
+    for n, body in enumerate(["Hi", "1", "Sam Jones", "12 Elm Road L30 4TH", "STOP", "START"]):
+        params = {
+            "MessageSid": f"SMlog{n:027d}",
+            "From": TENANT_PHONE,
+            "To": "+447700900000",
+            "Body": body,
+            "NumMedia": "0",
+        }
+        signed_post(app_client, "/webhooks/twilio/sms", params, fake_twilio.auth_token)
+    signed_post(
+        app_client,
+        "/webhooks/twilio/sms",
+        {"From": TENANT_PHONE, "MessageSid": "SMx"},
+        fake_twilio.auth_token,
+        signature="forged",
+    )
+    # A neighbour signing with a texted code.
+    asked = app_client.post(
+        f"/s/{code}",
+        data={"name": "Ann Lee", "address": "L30 4TH", "phone": "07911 000123", "affected": "yes"},
+        follow_redirects=False,
+    )
+    drain(app_client)
+    texted = re.search(r"\d{6}", fake_twilio.bodies("+447911000123")[-1])
+    assert texted
+    app_client.post(asked.headers["location"], data={"code": texted.group()})
+    secrets += [texted.group(), asked.headers["location"].rsplit("/", 1)[-1]]
+    # A Telegram update, an officer signing in (and a wrong password).
+    app_client.post(
+        "/webhooks/telegram",
+        json=make_update(9, chat_id=77, text="hello"),
+        headers={"X-Telegram-Bot-Api-Secret-Token": TELEGRAM_SECRET},
+    )
+    drain(app_client)
+    officer = TestClient(app_client.app, base_url="https://testserver")
+    sign_in(officer, engine, "officer")
+
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    assert logged, "nothing was logged at all"
+    for phone_digits in ("7911123456", "7911000123", "7911999999"):
+        assert phone_digits not in logged
+    for secret in secrets:
+        assert secret not in logged, f"a secret reached the log: {secret[:3]}..."
+    assert "Sam Jones" not in logged and "Elm Road" not in logged

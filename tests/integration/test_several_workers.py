@@ -1,0 +1,91 @@
+"""Two uvicorn worker processes on one database: conversations and references stay right."""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+
+import httpx
+import pytest
+from sqlalchemy import Engine
+from sqlmodel import Session, select
+
+from backend.models import Call
+from tests.factories import typed_pro_forma
+
+
+@pytest.fixture
+def two_workers(database_url: str, engine: Engine) -> Iterator[str]:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "ENVIRONMENT": "test",
+        "DEMO_DATA": "false",
+        "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
+    }
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "backend.cli",
+            "serve",
+            "--workers",
+            "2",
+            "--port",
+            str(port),
+            "--no-worker",
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(f"{base}/readyz", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if time.monotonic() > deadline or server.poll() is not None:
+                raise RuntimeError("the two-worker server did not start")
+            time.sleep(0.2)
+        yield base
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+
+
+def test_many_tenants_at_once_across_two_processes(two_workers: str, engine: Engine) -> None:
+    def tenant(n: int) -> str:
+        with httpx.Client(base_url=two_workers, timeout=30) as client:
+            replies: list[dict[str, object]] = []
+            for text in typed_pro_forma(route="2"):
+                response = client.post(
+                    "/chat/messages", json={"text": text, "message_id": uuid.uuid4().hex}
+                )
+                response.raise_for_status()
+                replies = response.json()["replies"]
+            found = re.search(r"CCS-\d{4}-\d{4}", str(replies[-1]["text"]))
+            assert found, replies
+            return found.group()
+
+    with ThreadPoolExecutor(max_workers=12) as pool:
+        references = list(pool.map(tenant, range(12)))
+    assert len(set(references)) == 12
+    with Session(engine) as session:
+        stored = sorted(c.reference for c in session.exec(select(Call)))
+    assert stored == sorted(references)
+    numbers = sorted(int(r.rsplit("-", 1)[1]) for r in references)
+    assert numbers == list(range(numbers[0], numbers[0] + 12))
