@@ -70,7 +70,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         finally:
             stop.set()
             for task in tasks:
-                with suppress(asyncio.CancelledError):
+                with suppress(asyncio.CancelledError, TimeoutError):
                     await asyncio.wait_for(task, timeout=5)
             await services.channels.stop()
             if engine is None:

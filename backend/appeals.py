@@ -281,6 +281,8 @@ def lodge(
         raise IllegalTransition("An appeal comes by message or by letter.")
     if not reasons.strip():
         raise IllegalTransition("Give the tenant's reasons for the appeal.")
+    # Hold the Call's row first: two appeals at once take turns, so only one is lodged.
+    flow.session.execute(select(Call.id).where(Call.id == call.id).with_for_update())
     refusal = lodge_refusal(flow.session, call)
     if refusal:
         raise IllegalTransition(refusal)
@@ -344,7 +346,9 @@ def lodge_by_message(
     del renderer  # the caller renders the reply on the tenant's channel
     wanted = reference.strip().upper()
     call = session.exec(
-        select(Call).where(Call.reference == wanted, Call.contact_id == contact.id)
+        select(Call)
+        .where(Call.reference == wanted, Call.contact_id == contact.id)
+        .with_for_update()  # two appeals at once take turns, so only one is lodged
     ).first()
     if call is None:
         # The same answer whether the Call does not exist or is someone else's: no leaks.

@@ -195,6 +195,15 @@ def needs_action(session: Session, today: date, limit: int = 10) -> Today:
     )
 
 
+def find_call(session: Session, reference: str, *, lock: bool = False) -> Call | None:
+    """The Call with this reference; `lock` holds its row until the transaction ends, so two
+    officers moving the same Call at once take turns (PostgreSQL; SQLite has one writer)."""
+    query = select(Call).where(Call.reference == reference.strip().upper())
+    if lock:
+        query = query.with_for_update()
+    return session.exec(query).first()
+
+
 @dataclass
 class CallFile:
     """Everything about one Call, for its page."""
@@ -217,7 +226,7 @@ class CallFile:
 
 def call_file(session: Session, reference: str) -> CallFile | None:
     """The Call with this reference and everything that hangs off it."""
-    call = session.exec(select(Call).where(Call.reference == reference.upper())).first()
+    call = find_call(session, reference)
     if call is None:
         return None
     officers = {o.id: o for o in session.exec(select(Officer))}

@@ -18,10 +18,13 @@ from bot.delivery import buttons_of
 from bot.front_door import ConcurrentTurn
 from bot.render import Rendered
 from conversations import Channel, Conversation, Effect, Inbound, Outbound, signing
-from conversations.flow import FOLLOW_UP_FACT
+from conversations.flow import FOLLOW_UP_FACT, FOLLOW_UP_WORDS
 from conversations.validation import clean
 
 INBOUND_LOG_LIMIT = 20_000
+# On these channels a new message from someone means they want replies again; SMS and
+# WhatsApp have carrier keywords (START) for that instead.
+WRITING_IS_CONSENT = frozenset({Channel.TELEGRAM, Channel.WEB, Channel.TERMINAL})
 
 
 class SqlTurn:
@@ -52,6 +55,10 @@ class SqlTurn:
 
     def record_inbound(self, inbound: Inbound) -> bool:
         contact = self.contact_of(inbound)
+        if contact.opted_out_at is not None and inbound.channel in WRITING_IS_CONSENT:
+            # They blocked the bot once (Telegram 403) and have come back: writing is consent.
+            contact.opted_out_at = None
+            self.session.add(contact)
         self.inbound_id = self.session.execute(
             insert_or_skip(self.session, Message)
             .values(
@@ -88,7 +95,7 @@ class SqlTurn:
 
     def facts(self, inbound: Inbound) -> dict[str, str]:
         text = clean(inbound.text)
-        if text in ("1", "2", "3"):
+        if text.upper() in FOLLOW_UP_WORDS:
             waiting = follow_ups.waiting(self.session, self.contact_of(inbound), self.now)
             call = self.session.get(Call, waiting.call_id) if waiting else None
             return {FOLLOW_UP_FACT: call.reference} if call else {}

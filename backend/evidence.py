@@ -26,17 +26,15 @@ UPLOAD_PREFIX = "upload:"
 Download = Callable[[str], Awaitable[bytes]]
 
 
-def store_upload(
+def record_upload(
     session: Session,
-    folder: Path,
     contact_id: int,
     name: str,
-    data: bytes,
-    max_bytes: int,
+    kept: tuple[str, str, int],
     now: datetime,
 ) -> Evidence:
-    """Keeps a file uploaded from a personal link with the contact's draft Call."""
-    path, content_type, size = keep(folder, contact_id, data, max_bytes)
+    """Records a file already kept (see evidence_files.keep) with the contact's draft Call."""
+    path, content_type, size = kept
     evidence = Evidence(
         contact_id=contact_id,
         channel_ref=(UPLOAD_PREFIX + name)[:500],

@@ -16,7 +16,7 @@ from conversations import Outbound
 
 MONTHS = (3, 6)
 ANSWER_WINDOW = timedelta(days=30)  # a bare "1" this long after asking answers the question
-ANSWERS = {"1": "better", "2": "a little better", "3": "not better"}
+ANSWERS = {"BETTER": "better", "SAME": "no better", "WORSE": "worse"}
 
 
 def schedule(session: Session, call: Call, now: datetime) -> int:

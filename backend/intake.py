@@ -22,6 +22,7 @@ from backend.models import (
 from backend.models.types import saved_id
 from backend.references import format_reference, next_sequence
 from backend.renderer import message_renderer
+from backend.reports import IN_PROGRAMME
 from backend.settings import Settings
 from backend.uploads import UploadLinks
 from conversations import (
@@ -221,10 +222,28 @@ def request_support(
 def keep_evidence(
     session: Session, contact: Contact, attach: AttachEvidence, now: datetime
 ) -> None:
-    """Keeps a note of each photo or document with the tenant's draft."""
+    """Keeps each photo or document with the tenant's draft, or after sending with their last
+    Call (so officers see it there, with a line on the timeline)."""
+    call = None
+    if attach.to_last_call:
+        call = session.exec(
+            select(Call).where(Call.contact_id == contact.id).order_by(col(Call.id).desc())
+        ).first()
+        if call is not None:
+            session.add(
+                CallEvent(
+                    call_id=saved_id(call),
+                    at=now,
+                    from_status=call.status,
+                    to_status=call.status,
+                    action="evidence_added",
+                    note=f"{len(attach.attachments)} more from the tenant",
+                )
+            )
     for attachment in attach.attachments:
         session.add(
             Evidence(
+                call_id=call.id if call else None,
                 contact_id=saved_id(contact),
                 channel_ref=attachment.ref[:500],
                 content_type=attachment.content_type[:100],
@@ -236,16 +255,13 @@ def keep_evidence(
 def programme_place(session: Session, call: Call) -> dict[str, object]:
     """The Call's score and its place in the annual programme, once it has been scored."""
     score = session.exec(select(Score).where(Score.call_id == call.id)).first()
-    if score is None:
+    if score is None or call.status not in IN_PROGRAMME:
         return {}
     ahead = session.exec(
         select(func.count())
         .select_from(Score)
         .join(Call, col(Call.id) == col(Score.call_id))
-        .where(
-            Score.total > score.total,
-            col(Call.status).in_(["accepted", "programmed", "in_scrutiny"]),
-        )
+        .where(Score.total > score.total, col(Call.status).in_(list(IN_PROGRAMME)))
     ).one()
     return {"score": score.total, "place": int(ahead) + 1}
 

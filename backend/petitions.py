@@ -405,7 +405,7 @@ def strike(
     return True
 
 
-def set_target(session: Session, petition: Petition, needed: int) -> None:
+def set_target(session: Session, petition: Petition) -> None:
     """CEP set the target: the petition is open (or already met)."""
     if petition.status == PetitionStatus.AWAITING_TARGET:
         petition.status = PetitionStatus.OPEN
@@ -521,12 +521,6 @@ def tell_signers(
             notify(session, renderer, contact, message, now)
             told += 1
     return told
-
-
-def csv_cell(value: object) -> str:
-    """A value safe to open in a spreadsheet: no formula can start it."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def close_for_decision(session: Session, call: Call, now: datetime) -> None:

@@ -357,6 +357,11 @@ def _anonymise_call(session: Session, call: Call, evidence_dir: Path, now: datet
         .values(answer=ERASED)
     )
     files = session.exec(select(Evidence).where(Evidence.call_id == call.id)).all()
+    petition = session.exec(select(Petition).where(Petition.call_id == call.id)).first()
+    if petition is not None:  # the public page named the tenant's first name and district
+        petition.title = "A petition to the tenant panel"
+        petition.summary = "This petition's details have been removed."
+        session.add(petition)
     return _delete_files(session, files, evidence_dir)
 
 

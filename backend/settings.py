@@ -5,10 +5,17 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Literal
 
-from pydantic import SecretStr, model_validator
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEV_SECRET = "dev-only-not-secret"  # noqa: S105 - the placeholder that production refuses
+DEFAULT_SCORE_WEIGHTS = {
+    "performance": 2.0,
+    "satisfaction": 2.0,
+    "complaints": 2.0,
+    "business_critical": 3.0,
+    "community_bonus": 5.0,
+}
 
 
 class Settings(BaseSettings):
@@ -59,13 +66,7 @@ class Settings(BaseSettings):
 
     # The scoring matrix: each part is scored 0-5 and multiplied by its weight; a Community
     # Call for Scrutiny earns the bonus on top. The total orders the annual programme.
-    score_weights: dict[str, float] = {
-        "performance": 2.0,
-        "satisfaction": 2.0,
-        "complaints": 2.0,
-        "business_critical": 3.0,
-        "community_bonus": 5.0,
-    }
+    score_weights: dict[str, float] = Field(default_factory=lambda: dict(DEFAULT_SCORE_WEIGHTS))
 
     @model_validator(mode="after")
     def _refuse_placeholders(self) -> Settings:

@@ -37,6 +37,11 @@ async def poll(services: Services, stop: asyncio.Event) -> None:
             continue
         for update in updates:
             offset = update.update_id + 1
-            query_id = await take_update(services, update)
+            try:
+                query_id = await take_update(services, update)
+            except Exception:
+                # Telegram keeps it only until the next offset: log and go on, never stop polling.
+                log.exception("a Telegram update could not be taken")
+                continue
             if query_id:
                 await answer_button(services, query_id)

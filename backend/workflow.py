@@ -27,6 +27,7 @@ from backend.models import (
     Officer,
     OfficerRole,
     PanelMeeting,
+    Recommendation,
     Score,
     ScrutinyStep,
     SupportRequest,
@@ -34,7 +35,7 @@ from backend.models import (
 )
 from backend.models.types import saved_id
 from backend.notify import notify
-from backend.settings import Settings
+from backend.settings import DEFAULT_SCORE_WEIGHTS, Settings
 from bot.render import Renderer, label
 from conversations import Outbound
 
@@ -45,6 +46,7 @@ OPEN = frozenset(S) - {S.CLOSED}
 # A decision can be appealed while the Call rests on it (or was closed on it).
 APPEALABLE = DECIDED | {S.CLOSED}
 APPEAL_DAYS = 28
+SCORE_PARTS = ("performance", "satisfaction", "complaints", "business_critical")
 SCRUTINY_STEPS = 10
 
 STAFF = frozenset({OfficerRole.OFFICER, OfficerRole.MANAGER})
@@ -76,6 +78,9 @@ MOVES: dict[str, Move] = {
     "start_scrutiny": Move(frozenset({S.PROGRAMMED}), PANEL),
     "record_step": Move(frozenset({S.IN_SCRUTINY}), PANEL),
     "report": Move(frozenset({S.IN_SCRUTINY}), PANEL),
+    "add_recommendation": Move(frozenset({S.IN_SCRUTINY, S.REPORTED, S.SERIOUS_FAILURE}), PANEL),
+    "add_action": Move(frozenset({S.REPORTED, S.SERIOUS_FAILURE, S.ACTION_PLAN}), PANEL),
+    "action_done": Move(frozenset({S.ACTION_PLAN}), PANEL),
     "agree_action_plan": Move(frozenset({S.REPORTED, S.SERIOUS_FAILURE}), PANEL),
     "complete": Move(frozenset({S.ACTION_PLAN}), PANEL),
     "close": Move(frozenset({S.NOT_EXHAUSTED, S.MONITORING, S.COMPLETED}), PANEL),
@@ -126,7 +131,6 @@ class Workflow:
         officer: Officer,
         now: datetime,
         *,
-        weights: dict[str, float] | None = None,
         settings: Settings | None = None,
     ) -> None:
         self.session = session
@@ -134,7 +138,7 @@ class Workflow:
         self.officer = officer
         self.now = now
         self.settings = settings
-        self.weights = weights or (settings.score_weights if settings else {})
+        self.weights = settings.score_weights if settings else DEFAULT_SCORE_WEIGHTS
 
     # -- plumbing ------------------------------------------------------------------------
 
@@ -230,9 +234,12 @@ class Workflow:
         self._record(call, "set_signatories", S.COLLECTING_SIGNATURES, f"{needed} signatures")
         call.signatories_needed = needed
         petition = petitions.petition_of(self.session, call)
+        if petition is None and self.settings is not None:
+            # A Call the tenant meant to pursue alone: the panel asks for signatures after all.
+            petition = petitions.open_petition(self.session, call, self.settings, self.now)
         share = None
         if petition is not None and self.settings is not None:
-            petitions.set_target(self.session, petition, needed)
+            petitions.set_target(self.session, petition)
             share = petitions.share_url(self.settings, petition)
         self.tell(call, "outcomes/signatories_set", needed=needed, share_url=share)
         if petition is not None and self.settings is not None:
@@ -303,9 +310,12 @@ class Workflow:
 
     # -- after acceptance ----------------------------------------------------------------
 
-    def score(self, call: Call, parts: dict[str, int], weights: dict[str, float]) -> Score:
+    def score(
+        self, call: Call, parts: dict[str, int], weights: dict[str, float] | None = None
+    ) -> Score:
         """Scores the Call with the matrix; the community-call bonus is added by the weights."""
-        for name in ("performance", "satisfaction", "complaints", "business_critical"):
+        weights = weights or self.weights
+        for name in SCORE_PARTS:
             if not 0 <= parts.get(name, -1) <= 5:
                 raise IllegalTransition(f"Give {_words(name)} a score from 0 to 5.")
         self._record(call, "score", None)
@@ -370,15 +380,22 @@ class Workflow:
         call.reported_on = presented_on
         self.tell(call, "outcomes/reported", presented_on=long_date(presented_on))
 
+    def add_recommendation(self, call: Call, text: str) -> Recommendation:
+        """A recommendation of the final report to the Executive Management Team and Board."""
+        if not text.strip():
+            raise IllegalTransition("The recommendation is empty.")
+        self._record(call, "add_recommendation", None, text.strip()[:200])
+        recommendation = Recommendation(
+            call_id=saved_id(call), text=text.strip(), created_at=self.now
+        )
+        self.session.add(recommendation)
+        return recommendation
+
     def add_action(self, call: Call, description: str, owner: str, due_on: date) -> Action:
         """An action for the plan agreed with the Head of Operations."""
-        if call.status not in (S.REPORTED, S.SERIOUS_FAILURE, S.ACTION_PLAN):
-            raise IllegalTransition(
-                f"Actions come after the report or a serious-failure decision: "
-                f"{call.reference} is {_words(call.status)}."
-            )
         if not description.strip() or not owner.strip():
             raise IllegalTransition("Say what the action is and who owns it.")
+        self._record(call, "add_action", None, f"{description.strip()[:150]} ({owner.strip()})")
         action = Action(
             call_id=saved_id(call),
             description=description.strip(),
@@ -393,6 +410,7 @@ class Workflow:
         """Marks an action of the plan done today."""
         if action.call_id != call.id:
             raise IllegalTransition("That action belongs to another Call.")
+        self._record(call, "action_done", None, action.description[:200])
         action.done_on = self.now.date()
         self.session.add(action)
 

@@ -44,7 +44,7 @@ def _petition(url: str) -> str:
         call = make_call(session, make_contact(session, "sms", "+447911999999"))
         call.status, call.signatories_needed = CallStatus.COLLECTING_SIGNATURES, 1_000_000
         petition = petitions.open_petition(session, call, settings, datetime.now(UTC))
-        petitions.set_target(session, petition, 1_000_000)
+        petitions.set_target(session, petition)
         return petition.code
 
 

@@ -34,9 +34,10 @@ class ReportStatus:
 
 @dataclass(frozen=True)
 class AttachEvidence:
-    """Keep photos or documents with the tenant's draft Call."""
+    """Keep photos or documents with the tenant's draft Call (or, once sent, their last Call)."""
 
     attachments: tuple[Attachment, ...] = field(default_factory=tuple)
+    to_last_call: bool = False
 
 
 @dataclass(frozen=True)

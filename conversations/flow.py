@@ -49,6 +49,8 @@ GLOBAL_WORDS = frozenset({HELP, BACK, RESTART, SKIP, OFFICER, STATUS})
 FLOW_WORDS = GLOBAL_WORDS | {DONE, SEND}
 
 FOLLOW_UP_FACT = "follow_up"  # the reference of a Call whose follow-up question awaits a reply
+# Words, not numbers: "1" already means something at every step of the form.
+FOLLOW_UP_WORDS = frozenset({"BETTER", "SAME", "WORSE"})
 MISFITS_BEFORE_OFFER = 3
 REVIEW_SPLIT = 8  # answers per review message, so each fits an SMS budget
 
@@ -80,7 +82,7 @@ def advance(state: Conversation | None, inbound: Inbound, *, now: datetime) -> T
     notes: tuple[Outbound, ...] = ()
     if inbound.attachments:
         # A photo is never dropped, whatever step it arrives at.
-        kept = (AttachEvidence(inbound.attachments),)
+        kept = (AttachEvidence(inbound.attachments, to_last_call=state.step == Step.SUBMITTED),)
         state = state.but(evidence_count=state.evidence_count + len(inbound.attachments))
         if state.step != Step.EVIDENCE:
             notes = (Outbound("photo_kept", {"count": len(inbound.attachments)}),)
@@ -88,7 +90,7 @@ def advance(state: Conversation | None, inbound: Inbound, *, now: datetime) -> T
     signing_command = signing.command(text)
     appeal = appeals.command(text)
     follow_up = inbound.facts.get(FOLLOW_UP_FACT)
-    if follow_up and said in ("1", "2", "3"):
+    if follow_up and said in FOLLOW_UP_WORDS:
         # The answer to "Is the service better?", asked months after the action plan.
         turn = Turn(state, (), (AnswerFollowUp(follow_up, said),))
     elif appeal is not None:

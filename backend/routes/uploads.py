@@ -7,12 +7,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, File, Request, Response, UploadFile
 from fastapi.responses import HTMLResponse
-from sqlmodel import col, func, select
+from sqlmodel import Session, col, func, select
 
 from backend.db import write_session
 from backend.deps import ServicesDep, pages
-from backend.evidence import store_upload
-from backend.evidence_files import EvidenceRefused
+from backend.evidence import record_upload
+from backend.evidence_files import EvidenceRefused, keep
 from backend.models import Evidence
 from backend.uploads import read_upload_token
 
@@ -69,30 +69,33 @@ def upload_files(
     chosen = [f for f in files if f.filename]
     if not chosen:
         errors.append("Choose a photo or document first.")
-    with write_session(services.engine) as session:
-        already = session.exec(
+    folder, limit = Path(services.settings.evidence_dir), services.settings.evidence_max_bytes
+    with Session(services.engine) as reading:
+        already = reading.exec(
             select(func.count())
             .select_from(Evidence)
             .where(col(Evidence.contact_id) == contact_id, col(Evidence.call_id).is_(None))
         ).one()
-        room = max(0, FILES_PER_DRAFT - already)
-        for upload in chosen[: min(FILES_PER_POST, room)]:
-            name = Path(upload.filename or "file").name[:100]
-            data = upload.file.read(services.settings.evidence_max_bytes + 1)
-            try:
-                store_upload(
-                    session,
-                    Path(services.settings.evidence_dir),
-                    contact_id,
-                    name,
-                    data,
-                    services.settings.evidence_max_bytes,
-                    now,
-                )
+    room = min(FILES_PER_POST, max(0, FILES_PER_DRAFT - already))
+    # Check and re-encode the files before taking the writer's turn: Pillow is slow, and
+    # every tenant's message waits while a write transaction is open.
+    ready: list[tuple[str, tuple[str, str, int]]] = []
+    for upload in chosen[:room]:
+        name = Path(upload.filename or "file").name[:100]
+        try:
+            ready.append((name, keep(folder, contact_id, upload.file.read(limit + 1), limit)))
+        except EvidenceRefused as refused:
+            errors.append(f"{name}: {refused}")
+    if len(chosen) > room:
+        errors.append(f"Only {room} more files can be added.")
+    try:
+        with write_session(services.engine) as session:
+            for name, stored in ready:
+                record_upload(session, contact_id, name, stored, now)
                 kept.append(name)
-            except EvidenceRefused as refused:
-                errors.append(f"{name}: {refused}")
-        if len(chosen) > min(FILES_PER_POST, room):
-            errors.append(f"Only {min(FILES_PER_POST, room)} more files can be added.")
+    except Exception:
+        for _, (path, _, _) in ready:  # not recorded, so nobody could ever find and erase it
+            (folder / path).unlink(missing_ok=True)
+        raise
     status = 200 if kept or not errors else 422
     return _page(request, services, status, token=token, kept=kept, errors=errors)

@@ -24,7 +24,7 @@ class ChatMessage(BaseModel):
     """A message typed (or a button pressed) in the web chat."""
 
     text: str = Field(default="", max_length=webchat.MAX_TEXT)
-    message_id: str | None = Field(default=None, max_length=64)
+    message_id: str | None = Field(default=None, max_length=48)  # visitor + id fit 128
 
 
 class ChatButton(BaseModel):
@@ -86,7 +86,7 @@ def chat_form(
     services: ServicesDep,
     text: Annotated[str, Form(max_length=webchat.MAX_TEXT)] = "",
     choice: Annotated[str | None, Form(max_length=16)] = None,
-    message_id: Annotated[str | None, Form(max_length=64)] = None,
+    message_id: Annotated[str | None, Form(max_length=48)] = None,
     visitor: VisitorCookie = None,
 ) -> Response:
     """The no-JavaScript path: take the message, then show the page again."""

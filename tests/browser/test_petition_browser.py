@@ -38,7 +38,7 @@ def test_a_neighbour_signs_from_the_share_link_with_the_texted_code(
         call = make_call(writing, make_contact(writing, "sms", "+447911999999"))
         call.signatories_needed, call.status = 4, CallStatus.COLLECTING_SIGNATURES
         petition = petitions.open_petition(writing, call, settings, NOW)
-        petitions.set_target(writing, petition, 4)
+        petitions.set_target(writing, petition)
         code = petition.code
     twilio = FakeTwilio()
     with (

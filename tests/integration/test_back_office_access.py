@@ -130,3 +130,21 @@ def test_sign_in_never_redirects_off_the_back_office(
         follow_redirects=False,
     )
     assert response.headers["location"] == "/officer/"
+
+
+def test_a_support_officer_cannot_change_the_action_plan_by_posting_directly(
+    client: TestClient, engine: Engine, session: Session
+) -> None:
+    from backend.models import Action, CallStatus
+
+    call = make_call(session)
+    call.status = CallStatus.REPORTED
+    session.commit()
+    csrf = sign_in(client, engine, "officer")
+    response = client.post(
+        f"/officer/calls/{call.reference}/add_action",
+        data={"csrf": csrf, "description": "Fix it", "owner": "Me", "due_on": "2027-01-01"},
+    )
+    assert response.status_code == 409
+    assert "cannot add action" in response.text
+    assert session.exec(select(Action)).all() == []

@@ -56,14 +56,19 @@ def test_the_tenant_is_asked_later_whether_it_helped_and_the_answer_shows_on_the
         "MessageSid": "SMfollowup0000000000000000000001",
         "From": TENANT_PHONE,
         "To": "+447700900000",
-        "Body": "1",
+        "Body": "better",
         "NumMedia": "0",
     }
+    session.rollback()
     reply = signed_post(app_client, "/webhooks/twilio/sms", params, fake_twilio.auth_token)
     assert "The panel will see your answer" in reply.text
     session.rollback()
     answered = session.exec(select(FollowUp).where(col(FollowUp.answer).is_not(None))).one()
     assert (answered.months, answered.answer) == (3, "better")
+    # A bare "1" still means what the form says: here, start a new Call.
+    params = {**params, "MessageSid": "SMfollowup0000000000000000000002", "Body": "1"}
+    reply = signed_post(app_client, "/webhooks/twilio/sms", params, fake_twilio.auth_token)
+    assert "The panel will see your answer" not in reply.text
 
     officer = TestClient(app_client.app, base_url="https://testserver")
     sign_in(officer, engine, "officer")

@@ -33,7 +33,7 @@ def _petition(engine: Engine, settings: Settings, target: int | None = None) -> 
             call.status = CallStatus.COLLECTING_SIGNATURES
         petition = petitions.open_petition(writing, call, settings, NOW)
         if target:
-            petitions.set_target(writing, petition, target)
+            petitions.set_target(writing, petition)
         return petition.code, contact.address
 
 

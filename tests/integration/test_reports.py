@@ -40,7 +40,9 @@ class Journey:
     def flow(self, days: float = 0) -> Workflow:
         """The workflow `days` after the factories' NOW."""
         renderer = message_renderer(self.settings)
-        return Workflow(self.session, renderer, self.panel, NOW + timedelta(days=days))
+        return Workflow(
+            self.session, renderer, self.panel, NOW + timedelta(days=days), settings=self.settings
+        )
 
     def new(self, **answers: str) -> Call:
         """A submitted Call from a contact of its own."""
@@ -61,7 +63,7 @@ class Journey:
         """An accepted Call with the score matrix filled in."""
         call = self.accepted(**answers)
         names = ("performance", "satisfaction", "complaints", "business_critical")
-        self.flow().score(call, dict(zip(names, parts, strict=True)), self.settings.score_weights)
+        self.flow().score(call, dict(zip(names, parts, strict=True)))
         return call
 
     def programmed(self, start: date, **answers: str) -> Call:

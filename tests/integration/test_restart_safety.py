@@ -12,7 +12,8 @@ from sqlmodel import Session, select
 from backend.app import create_app
 from backend.models import Call
 from backend.settings import Settings
-from tests.factories import typed_pro_forma
+from conversations import Step
+from tests.factories import KEPT, full_answers, typed_pro_forma
 
 
 def test_a_new_app_process_between_every_message_loses_nothing(
@@ -34,4 +35,25 @@ def test_a_new_app_process_between_every_message_loses_nothing(
     assert reference, text
     call = session.exec(select(Call)).one()
     assert call.reference == reference.group()
-    assert call.route == "individual"
+    stored = {
+        "name": call.tenant_name,
+        "address": call.address,
+        "contact_phone": call.contact_phone,
+        "service_area_other": call.service_area_other,
+        "concerns": call.concerns,
+        "actions_taken": call.actions_taken,
+        "complaint_reference": call.complaint_reference,
+        "failures": call.failures,
+        "failures_since": call.failures_since,
+        "affected_who": call.affected_who,
+        "evidence_notes": call.evidence_notes,
+        "route": call.route,
+        "complaint_stage": call.complaint_stage,
+        "failures_frequency": call.failures_frequency,
+        "service_area": call.service_area,
+    }
+    expected = {**full_answers(route="individual"), "evidence_notes": KEPT[Step.EVIDENCE]}
+    for field, value in stored.items():
+        assert value == expected.get(
+            field, expected.get(field.replace("evidence_notes", "evidence"))
+        ), field

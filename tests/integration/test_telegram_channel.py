@@ -192,7 +192,7 @@ def test_a_provider_outage_then_recovery_delivers_everything_once_in_order(
     assert len(texts) == len(set(texts))
 
 
-def test_a_user_who_blocked_the_bot_gets_nothing_more(
+def test_a_user_who_blocked_the_bot_is_left_alone_until_they_write_again(
     app_client: TestClient, fake_telegram: FakeTelegram, session: Session
 ) -> None:
     fake_telegram.fail_next("sendMessage", status=403)
@@ -200,11 +200,14 @@ def test_a_user_who_blocked_the_bot_gets_nothing_more(
     chat.send(text="/start")
     contact = session.exec(select(Contact)).one()
     assert contact.opted_out_at is not None
-    assert (
-        session.exec(select(Message).where(Message.direction == "out")).one().status == "suppressed"
-    )
-    chat.send(text="STATUS")
+    out = session.exec(select(Message).where(Message.direction == "out")).one()
+    assert out.status == "suppressed"
     assert fake_telegram.texts(CHAT) == []
+    # Writing to the bot again means they unblocked it: replies flow once more.
+    chat.send(text="/status")
+    session.rollback()
+    assert session.exec(select(Contact)).one().opted_out_at is None
+    assert "You have not sent a Call yet" in chat.last_text()
 
 
 def test_status_command_lists_the_tenants_calls(

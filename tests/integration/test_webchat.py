@@ -30,7 +30,7 @@ def test_a_tenant_completes_the_pro_forma_and_gets_a_reference(
     final = " ".join(str(r["text"]) for r in replies)
     match = re.search(r"CCS-\d{4}-\d{4,}", final)
     assert match, final
-    assert "next meeting" in final
+    assert "tell you what happens next" in final
     call = session.exec(select(Call)).one()
     assert call.reference == match.group()
     assert call.tenant_name == "Sam Jones"
@@ -120,3 +120,42 @@ def test_the_visitor_cookie_is_httponly_and_samesite(client: TestClient) -> None
     response = client.get("/chat")
     cookie = response.headers["set-cookie"].lower()
     assert "httponly" in cookie and "samesite=lax" in cookie
+
+
+def test_an_over_long_message_id_is_refused_with_4xx_not_500(client: TestClient) -> None:
+    response = client.post("/chat/messages", json={"text": "hi", "message_id": "m" * 64})
+    assert response.status_code == 422
+
+
+def test_a_photo_sent_after_submitting_joins_the_newest_call(
+    client: TestClient, session: Session
+) -> None:
+    from backend.models import Evidence
+    from bot.front_door import receive
+    from conversations import Attachment, Channel, Inbound
+
+    for text in typed_pro_forma():
+        send(client, text)
+    services = client.app.state.services  # type: ignore[attr-defined]
+    visitor = session.exec(select(Message)).first()
+    assert visitor is not None
+    from backend.models import Contact
+
+    contact = session.get(Contact, visitor.contact_id)
+    assert contact is not None
+    receive(
+        services.store,
+        services.renderer,
+        Inbound(
+            Channel.WEB,
+            contact.address,
+            "",
+            "late-photo",
+            (Attachment("telegram:late", "image/jpeg"),),
+        ),
+    )
+    session.rollback()
+    call = session.exec(select(Call)).one()
+    late = session.exec(select(Evidence).where(Evidence.channel_ref == "telegram:late")).one()
+    assert late.call_id == call.id
+    assert "evidence_added" in [e.action for e in session.exec(select(CallEvent))]

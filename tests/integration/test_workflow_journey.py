@@ -52,7 +52,7 @@ def test_a_petition_call_from_advice_to_completion(
         SupportRequest(contact_id=call.contact_id, call_id=call.id, step="concerns", reason="asked")
     )
     as_officer = Workflow(session, renderer, officer, NOW)
-    as_panel = Workflow(session, renderer, panel, NOW, weights=settings.score_weights)
+    as_panel = Workflow(session, renderer, panel, NOW, settings=settings)
 
     as_officer.assign_officer(call, officer)
     assert call.status == CallStatus.GATHERING_EVIDENCE
@@ -80,7 +80,6 @@ def test_a_petition_call_from_advice_to_completion(
     score = as_panel.score(
         call,
         {"performance": 4, "satisfaction": 3, "complaints": 5, "business_critical": 2},
-        settings.score_weights,
     )
     assert score.total == 4 * 2 + 3 * 2 + 5 * 2 + 2 * 3 + 5
     as_panel.programme(call, date(2027, 1, 4))

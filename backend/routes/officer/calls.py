@@ -9,18 +9,19 @@ from pathlib import Path
 
 from fastapi import APIRouter, HTTPException, Request, Response
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse
-from sqlmodel import Session, select
+from sqlmodel import Session
 from starlette.datastructures import FormData
 
 from backend import petitions
 from backend.auth import SignedIn
-from backend.casework import call_file, meetings_ahead, officers
+from backend.casework import call_file, find_call, meetings_ahead, officers
 from backend.db import write_session
 from backend.deps import ServicesDep, SessionDep
 from backend.models import Action, Call, Decision, Evidence, Officer, PanelMeeting
 from backend.routes.officer.access import Anyone, CheckedForm, Worker, page
 from backend.workflow import (
     MOVES,
+    SCORE_PARTS,
     SCRUTINY_STEPS,
     IllegalTransition,
     Workflow,
@@ -42,9 +43,6 @@ STEP_TITLES = (
     "Agree findings",
     "Write the report and recommendations",
 )
-
-
-SCORE_PARTS = ("performance", "satisfaction", "complaints", "business_critical")
 
 
 class BadForm(ValueError):  # noqa: N818 - a refusal shown next to the form
@@ -160,14 +158,7 @@ ACTIONS: dict[str, Handler] = {
     "mark_ready": lambda f, c, form: f.mark_ready(c, _text(form, "note", required=False)),
     "schedule": _schedule,
     "decide": _decide,
-    "score": lambda f, c, form: f.score(
-        c,
-        {
-            k: _int(form, k)
-            for k in ("performance", "satisfaction", "complaints", "business_critical")
-        },
-        f.weights,
-    ),
+    "score": lambda f, c, form: f.score(c, {k: _int(form, k) for k in SCORE_PARTS}),
     "programme": lambda f, c, form: f.programme(c, _date(form, "start")),
     "start_scrutiny": lambda f, c, form: f.start_scrutiny(c),
     "record_step": lambda f, c, form: f.record_step(
@@ -176,6 +167,7 @@ ACTIONS: dict[str, Handler] = {
     "report": lambda f, c, form: f.report(
         c, _text(form, "summary", 8000), _date(form, "presented_on")
     ),
+    "add_recommendation": lambda f, c, form: f.add_recommendation(c, _text(form, "text", 4000)),
     "add_action": lambda f, c, form: f.add_action(
         c, _text(form, "description", 1000), _text(form, "owner", 80), _date(form, "due_on")
     ),
@@ -204,7 +196,7 @@ def call_action(
         raise HTTPException(status_code=404, detail="No such action.")
     try:
         with write_session(services.engine) as writing:
-            call = writing.exec(select(Call).where(Call.reference == reference.upper())).first()
+            call = find_call(writing, reference, lock=True)
             if call is None:
                 raise HTTPException(status_code=404, detail="No Call has that reference.")
             officer = writing.get(Officer, who.officer.id)

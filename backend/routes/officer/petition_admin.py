@@ -15,6 +15,7 @@ from backend.db import write_session
 from backend.deps import ServicesDep
 from backend.models import Call, Petition, Signature
 from backend.privacy import audit
+from backend.reports import safe_cell
 from backend.routes.officer.access import CheckedForm, Worker, page
 
 router = APIRouter(prefix="/officer", tags=["back office"])
@@ -77,7 +78,7 @@ def signature_csv(reference: str, who: Worker, services: ServicesDep) -> Respons
         counted = s.struck_at is None and s.withdrawn_at is None
         writer.writerow(
             [
-                petitions.csv_cell(v)
+                safe_cell(v)
                 for v in (
                     s.name,
                     s.address,
