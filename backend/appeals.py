@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime, time
 
 from sqlmodel import Session, col, select
 
+from backend.casework import find_call
 from backend.meetings import long_date
 from backend.models import (
     Appeal,
@@ -105,11 +106,6 @@ def is_late(call: Call, day: date) -> bool:
 
 
 # -- reading ---------------------------------------------------------------------------------
-
-
-def find_call(session: Session, reference: str) -> Call | None:
-    """The Call with this reference, however the reference was typed."""
-    return session.exec(select(Call).where(Call.reference == reference.strip().upper())).first()
 
 
 def appeals_of(session: Session, call: Call) -> list[Appeal]:

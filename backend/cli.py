@@ -32,7 +32,7 @@ def _serve(args: argparse.Namespace) -> int:
         return 2
     if args.migrate:
         upgrade(make_engine(settings.database_url))
-    if settings.demo_data and demo.seed(make_engine(settings.database_url)):
+    if settings.demo_data and demo.seed(make_engine(settings.database_url), settings):
         print(f"Demo officer: {demo.DEMO_OFFICER_EMAIL} / {demo.DEMO_OFFICER_PASSWORD}")
     print(f"Tenant Front Door on http://{args.host}:{args.port}  (web chat: /chat)")
     uvicorn.run(
@@ -157,7 +157,9 @@ def _retention(_: argparse.Namespace) -> int:
 def _demo(_: argparse.Namespace) -> int:
     engine = make_engine(get_settings().database_url)
     upgrade(engine)
-    print("Demo data added." if demo.seed(engine) else "Demo data was already there.")
+    print(
+        "Demo data added." if demo.seed(engine, get_settings()) else "Demo data was already there."
+    )
     return 0
 
 

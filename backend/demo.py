@@ -7,10 +7,12 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import Engine
 from sqlmodel import select
 
-from backend import intake
+from backend import intake, petitions
 from backend.db import write_session
-from backend.models import Contact, OfficerRole, PanelMeeting
+from backend.models import CallStatus, Contact, OfficerRole, PanelMeeting
 from backend.officers import create_officer
+from backend.renderer import message_renderer
+from backend.settings import Settings
 from conversations import SubmitCall
 
 DEMO_OFFICER_EMAIL = "officer@example.org"
@@ -41,7 +43,7 @@ _TENANTS = [
 ]
 
 
-def seed(engine: Engine, today: date | None = None) -> bool:
+def seed(engine: Engine, settings: Settings, today: date | None = None) -> bool:
     """Adds the demo data once; False if it was already there."""
     today = today or datetime.now(UTC).date()
     with write_session(engine) as session:
@@ -82,5 +84,24 @@ def seed(engine: Engine, today: date | None = None) -> bool:
                 "route": route,
             }
             now = datetime.now(UTC) - timedelta(days=10 - 3 * n)
-            intake.submit_call(session, contact, SubmitCall(answers=answers), now)
+            call = intake.submit_call(session, contact, SubmitCall(answers=answers), now)
+            if route == "petition":
+                petition = petitions.open_petition(session, call, settings, now)
+                if n == 0:  # one petition already under way, with a target and a few names
+                    call.status, call.signatories_needed = CallStatus.COLLECTING_SIGNATURES, 12
+                    petitions.set_target(session, petition)
+                    for k, signer in enumerate(("Ann Lee", "Bo Price", "Cy Ward")):
+                        petitions.sign(
+                            session,
+                            petition,
+                            settings,
+                            message_renderer(settings),
+                            name=signer,
+                            address=f"{k + 2} Elm Road, Bootle L30 4TH",
+                            phone=f"+4479110000{k:02d}",
+                            hear_outcome=False,
+                            verified_by="sms_code",
+                            ip_hash="",
+                            now=now,
+                        )
     return True

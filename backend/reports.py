@@ -16,6 +16,7 @@ from sqlalchemy import ColumnElement, extract
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, func, select
 
+from backend.casework import find_call
 from backend.models import (
     Action,
     Call,
@@ -351,7 +352,7 @@ class FinalReport:
 
 def final_report(session: Session, reference: str) -> FinalReport | None:
     """The Call with this reference and what its final report needs (None: no such Call)."""
-    call = session.exec(select(Call).where(Call.reference == reference.upper())).first()
+    call = find_call(session, reference)
     if call is None:
         return None
     steps = {

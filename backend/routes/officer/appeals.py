@@ -13,6 +13,7 @@ from starlette.datastructures import FormData
 
 from backend import appeals
 from backend.auth import SignedIn
+from backend.casework import find_call
 from backend.db import write_session
 from backend.deps import ServicesDep, SessionDep
 from backend.models import Appeal, Call, Decision, Officer, OfficerRole
@@ -136,7 +137,7 @@ def _move(
 
 
 def _call(flow: Workflow, reference: str) -> Call:
-    call = appeals.find_call(flow.session, reference)
+    call = find_call(flow.session, reference)
     if call is None:
         raise HTTPException(status_code=404, detail="No Call has that reference.")
     return call

@@ -8,9 +8,10 @@ from datetime import date
 
 from fastapi import APIRouter, HTTPException, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from backend import petitions
+from backend.casework import find_call
 from backend.db import write_session
 from backend.deps import ServicesDep
 from backend.models import Call, Petition, Signature
@@ -22,7 +23,7 @@ router = APIRouter(prefix="/officer", tags=["back office"])
 
 
 def _petition(session: Session, reference: str) -> tuple[Call, Petition]:
-    call = session.exec(select(Call).where(Call.reference == reference.upper())).first()
+    call = find_call(session, reference, lock=True)
     petition = petitions.petition_of(session, call) if call else None
     if call is None or petition is None:
         raise HTTPException(status_code=404, detail="That Call has no petition.")
