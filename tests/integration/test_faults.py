@@ -1,0 +1,94 @@
+"""Faults: the server killed with SIGKILL mid-conversation, with replies still in the outbox."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+from tests.fakes.telegram_api import FakeTelegram, make_update
+
+SECRET = "fault-test-secret"
+CHAT = 5151
+
+
+def _start(env: dict[str, str], port: int, *extra: str) -> subprocess.Popen[bytes]:
+    server = subprocess.Popen(
+        [sys.executable, "-m", "backend.cli", "serve", "--port", str(port), "--migrate", *extra],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=1).status_code == 200:
+                return server
+        except httpx.TransportError:
+            pass
+        if time.monotonic() > deadline or server.poll() is not None:
+            raise RuntimeError("server did not start")
+        time.sleep(0.2)
+
+
+def _send(port: int, update_id: int, text: str) -> None:
+    response = httpx.post(
+        f"http://127.0.0.1:{port}/webhooks/telegram",
+        json=make_update(update_id, chat_id=CHAT, text=text),
+        headers={"X-Telegram-Bot-Api-Secret-Token": SECRET},
+        timeout=10,
+    )
+    assert response.status_code == 200
+
+
+def test_sigkill_with_replies_queued_loses_nothing_and_doubles_nothing(tmp_path: Path) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    fake = FakeTelegram()
+    with fake.running():
+        env = {
+            **os.environ,
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'fault.db'}",
+            "ENVIRONMENT": "test",
+            "TELEGRAM_BOT_TOKEN": "123456:FAULT",
+            "TELEGRAM_WEBHOOK_SECRET": SECRET,
+            "TELEGRAM_API_BASE_URL": fake.api_base,
+            "EVIDENCE_DIR": str(tmp_path / "evidence"),
+        }
+        first = _start(env, port, "--no-worker")  # replies stay queued: nothing delivers them
+        for n, text in enumerate(["/start", "1", "Sam Jones"], start=1):
+            _send(port, n, text)
+        assert fake.texts(CHAT) == []
+        first.send_signal(signal.SIGKILL)
+        first.wait(timeout=10)
+
+        second = _start(env, port)  # with its worker
+        try:
+            deadline = time.monotonic() + 20
+            while len(fake.texts(CHAT)) < 3 and time.monotonic() < deadline:
+                time.sleep(0.1)
+            texts = fake.texts(CHAT)
+            assert [t.split(".")[0] for t in texts] == [
+                "Hello",
+                "Question 1 of 11",
+                "Question 2 of 11",
+            ]
+            _send(port, 3, "Sam Jones")  # Telegram retrying the last update: processed once
+            _send(port, 4, "L30 4TH")  # and the conversation carries on where it was
+            deadline = time.monotonic() + 20
+            while len(fake.texts(CHAT)) < 4 and time.monotonic() < deadline:
+                time.sleep(0.1)
+            time.sleep(0.5)
+            texts = fake.texts(CHAT)
+            assert len(texts) == 4
+            assert texts[-1].startswith("Question 3 of 11")
+        finally:
+            second.terminate()
+            second.wait(timeout=20)
