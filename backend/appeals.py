@@ -35,7 +35,7 @@ from backend.workflow import (
     appeal_deadline,
     check,
 )
-from bot.render import Renderer, label
+from bot.render import label
 from conversations import Outbound
 
 # The involvement methods of the Customer Empowerment Framework (its table, top to bottom).
@@ -157,21 +157,35 @@ def why_not_on_panel(representative: Representative, call: Call) -> str | None:
     return None
 
 
-def lodge_refusal(session: Session, call: Call) -> str | None:
-    """Why no appeal can be lodged on this Call now, whatever the date (None: one can)."""
+def _why_not(session: Session, call: Call) -> str | None:
+    """Which rule stops an appeal now, whatever the date: decided, waiting, undecided, moved_on."""
     appeals = appeals_of(session, call)
     if any(a.outcome is not None for a in appeals):
+        return "decided"
+    if appeals:
+        return "waiting"
+    if call.decision is None:
+        return "undecided"
+    if CallStatus(call.status) not in APPEALABLE:
+        return "moved_on"
+    return None
+
+
+def lodge_refusal(session: Session, call: Call) -> str | None:
+    """Why no appeal can be lodged on this Call now, whatever the date (None: one can)."""
+    why = _why_not(session, call)
+    if why == "decided":
         return (
             f"The appeal panel has already decided on {call.reference}. "
             "Its decision is final, so there can be no further appeal."
         )
-    if any(a.outcome is None for a in appeals):
+    if why == "waiting":
         return f"{call.reference} already has an appeal waiting for the appeal panel."
-    if call.decision is None:
+    if why == "undecided":
         return (
             f"{call.reference} has no decision from the panel yet, so there is nothing to appeal."
         )
-    if CallStatus(call.status) not in APPEALABLE:
+    if why == "moved_on":
         return (
             f"{call.reference} has moved on to {label('call_status', call.status).lower()}, "
             "so its decision can no longer be appealed here."
@@ -270,7 +284,7 @@ def lodge(
     `received_on` is the day the appeal reached us (a letter may be typed in days later); it
     decides whether the appeal is late. A late appeal needs a manager and their `override`.
     """
-    role = OfficerRole(flow.officer.role)
+    role = OfficerRole(flow.person().role)
     if role not in MOVES["lodge_appeal"].roles:
         raise IllegalTransition(f"A {role.value} account cannot lodge an appeal.")
     if via not in ("message", "letter"):
@@ -307,7 +321,7 @@ def lodge(
         days = (arrived - deadline).days
         note += (
             f". Accepted {days} day{'' if days == 1 else 's'} after the deadline by "
-            f"{flow.officer.name}: {override.strip()}"
+            f"{flow.person().name}: {override.strip()}"
         )
     flow.record(call, "lodge_appeal", note)
     appeal = Appeal(
@@ -327,19 +341,12 @@ def lodge(
 
 
 def lodge_by_message(
-    session: Session,
-    renderer: Renderer,
-    contact: Contact,
-    reference: str,
-    reasons: str,
-    now: datetime,
+    session: Session, contact: Contact, reference: str, reasons: str, now: datetime
 ) -> Outbound:
     """The tenant's own appeal from the bot ("APPEAL CCS-2026-0042 my reasons"): the reply.
 
-    The reply is returned, not queued: the caller sends it in the conversation. `renderer` is
-    part of the signature the bot calls; the reply is rendered by the caller.
+    The reply is returned, not queued: the caller sends it in the conversation.
     """
-    del renderer  # the caller renders the reply on the tenant's channel
     wanted = reference.strip().upper()
     call = session.exec(
         select(Call)
@@ -350,14 +357,14 @@ def lodge_by_message(
         # The same answer whether the Call does not exist or is someone else's: no leaks.
         return Outbound("outcomes/appeal_unknown", {"reference": wanted[:20]})
     context: dict[str, object] = {"reference": call.reference}
-    appeals = appeals_of(session, call)
-    if appeals:
-        decided = any(a.outcome is not None for a in appeals)
-        return Outbound("outcomes/appeal_already", {**context, "decided": decided})
-    if call.decision is None or CallStatus(call.status) not in APPEALABLE:
+    why = _why_not(session, call)
+    if why in ("decided", "waiting"):
+        return Outbound("outcomes/appeal_already", {**context, "decided": why == "decided"})
+    if why is not None:
         return Outbound("outcomes/appeal_not_open", context)
-    deadline = appeal_deadline(call)
-    if deadline is not None and now.date() > deadline:
+    if is_late(call, now.date()):
+        deadline = appeal_deadline(call)
+        assert deadline is not None  # noqa: S101 - is_late needs one
         return Outbound("outcomes/appeal_late", {**context, "appeal_by": long_date(deadline)})
     if not reasons.strip():
         return Outbound("outcomes/appeal_reasons", context)
@@ -382,7 +389,7 @@ def _appeal_call(flow: Workflow, appeal: Appeal) -> Call:
 
 
 def _panel_only(flow: Workflow, doing: str) -> None:
-    if OfficerRole(flow.officer.role) not in PANEL:
+    if OfficerRole(flow.person().role) not in PANEL:
         raise IllegalTransition(f"Only the panel or a manager can {doing}.")
 
 
@@ -413,7 +420,7 @@ def choose_panel(
     _panel_only(flow, "choose an appeal panel")
     _final(appeal)
     call = _appeal_call(flow, appeal)
-    check("appeal_outcome", call, flow.officer)
+    check("appeal_outcome", call, flow.person())
     chosen: list[Representative] = []
     for rid in dict.fromkeys(representative_ids):  # the same person counts once
         representative = flow.session.get(Representative, rid)
@@ -440,7 +447,7 @@ def choose_panel(
     ]
     flow.session.add_all(members)
     names = ", ".join(sorted(r.name for r in chosen))
-    _event(flow.session, call, flow.officer.id, "appeal_panel", f"Appeal panel: {names}", flow.now)
+    _event(flow.session, call, flow.person().id, "appeal_panel", f"Appeal panel: {names}", flow.now)
     flow.session.flush()
     return members
 
@@ -456,7 +463,7 @@ def decide_appeal(
     _panel_only(flow, "record an appeal's outcome")
     _final(appeal)
     call = _appeal_call(flow, appeal)
-    check("appeal_outcome", call, flow.officer)
+    check("appeal_outcome", call, flow.person())
     if outcome not in OUTCOMES:
         raise IllegalTransition("Say whether the decision is upheld or overturned.")
     if not reasons.strip():

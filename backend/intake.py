@@ -72,14 +72,7 @@ def carry_out(
             )
         elif isinstance(effect, LodgeAppeal):
             replies.append(
-                appeals.lodge_by_message(
-                    session,
-                    message_renderer(settings),
-                    contact,
-                    effect.reference,
-                    effect.reasons,
-                    now,
-                )
+                appeals.lodge_by_message(session, contact, effect.reference, effect.reasons, now)
             )
         elif isinstance(effect, SignPetition | WithdrawSignature):
             replies.append(petition_by_reply(session, contact, effect, now, settings))

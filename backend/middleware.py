@@ -16,8 +16,10 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 access = logging.getLogger("frontdoor.access")
 
-MAX_BODY = 1024 * 1024  # webhooks, forms and chat messages are far smaller
+MAX_BODY = 1024 * 1024  # forms and chat messages are far smaller
 UPLOAD_PREFIX = "/u/"  # evidence uploads: several photos at once
+# Providers' webhooks are small: anything bigger is not from them.
+PATH_LIMITS = (("/webhooks/twilio/", 64 * 1024), ("/webhooks/telegram", 256 * 1024))
 
 # Tokens ride in these paths (upload links, signing confirmations): never write them down.
 _SECRET_PATHS = (
@@ -45,11 +47,17 @@ class LimitBody:
         self.app = app
         self.upload_limit = upload_limit
 
+    def limit_for(self, path: str) -> int:
+        """The largest body this path takes."""
+        if path.startswith(UPLOAD_PREFIX):
+            return self.upload_limit
+        return next((size for prefix, size in PATH_LIMITS if path.startswith(prefix)), MAX_BODY)
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
             await self.app(scope, receive, send)
             return
-        limit = self.upload_limit if scope["path"].startswith(UPLOAD_PREFIX) else MAX_BODY
+        limit = self.limit_for(scope["path"])
         declared = dict(scope.get("headers") or []).get(b"content-length")
         if declared is not None:
             if not declared.isdigit() or int(declared) > limit:

@@ -20,7 +20,6 @@ from sqlalchemy import update
 from sqlmodel import Session, col, func, select
 
 from backend.db import insert_or_skip
-from backend.meetings import next_meeting
 from backend.models import (
     SIGNABLE,
     Call,
@@ -316,7 +315,7 @@ def _after_count(
     if call is None or contact is None:
         return
     if reached == 100:
-        _target_met(session, petition, call, now)
+        _target_met(session, petition, call, settings, renderer, now)
     notify(
         session,
         renderer,
@@ -335,36 +334,26 @@ def _after_count(
     )
 
 
-def _target_met(session: Session, petition: Petition, call: Call, now: datetime) -> None:
-    """The target is met: the Call is ready and joins the next meeting's agenda."""
+def _target_met(
+    session: Session,
+    petition: Petition,
+    call: Call,
+    settings: Settings,
+    renderer: Renderer,
+    now: datetime,
+) -> None:
+    """The target is met: the service marks the Call ready, and it joins the next agenda."""
+    from backend.workflow import MOVES, Workflow  # imported here: the workflow imports us
+
     session.execute(
         update(Petition)
         .where(col(Petition.id) == petition.id)
         .values(status=PetitionStatus.TARGET_MET)
     )
-    if call.status not in (
-        CallStatus.SUBMITTED,
-        CallStatus.GATHERING_EVIDENCE,
-        CallStatus.COLLECTING_SIGNATURES,
-    ):
-        return
-    before = call.status
-    meeting = next_meeting(session, now.date())
-    call.status = CallStatus.ON_AGENDA if meeting else CallStatus.READY
-    call.meeting_id = meeting.id if meeting else None
-    call.updated_at = now
-    session.add(call)
-    session.add(
-        CallEvent(
-            call_id=saved_id(call),
-            at=now,
-            from_status=before,
-            to_status=call.status,
-            action="petition_target_met",
-            note="Signatures reached the target"
-            + (f"; on the agenda of {meeting.held_on:%d %B %Y}" if meeting else ""),
+    if call.status in MOVES["mark_ready"].sources:
+        Workflow(session, renderer, None, now, settings=settings).mark_ready(
+            call, "Signatures reached the target"
         )
-    )
 
 
 def withdraw(session: Session, petition: Petition, phone: str, now: datetime) -> bool:

@@ -79,11 +79,6 @@ class Settings(BaseSettings):
         return self
 
     @property
-    def is_sqlite(self) -> bool:
-        """Whether the database is the embedded SQLite file."""
-        return self.database_url.startswith("sqlite")
-
-    @property
     def base_url(self) -> str:
         """PUBLIC_BASE_URL without a trailing slash, for building links."""
         return self.public_base_url.rstrip("/")

@@ -128,14 +128,14 @@ class Workflow:
         self,
         session: Session,
         renderer: Renderer,
-        officer: Officer,
+        officer: Officer | None,
         now: datetime,
         *,
         settings: Settings | None = None,
     ) -> None:
         self.session = session
         self.renderer = renderer
-        self.officer = officer
+        self.officer = officer  # None: the service itself (a petition reaching its target)
         self.now = now
         self.settings = settings
         self.weights = settings.score_weights if settings else DEFAULT_SCORE_WEIGHTS
@@ -143,7 +143,12 @@ class Workflow:
     # -- plumbing ------------------------------------------------------------------------
 
     def _record(self, call: Call, move: str, to: CallStatus | None, note: str = "") -> None:
-        check(move, call, self.officer)
+        if self.officer is not None:
+            check(move, call, self.officer)
+        elif CallStatus(call.status) not in MOVES[move].sources:
+            raise IllegalTransition(
+                f"Cannot {_words(move)}: {call.reference} is {_words(call.status)}."
+            )
         before = call.status
         if to is not None:
             call.status = to
@@ -153,13 +158,19 @@ class Workflow:
             CallEvent(
                 call_id=saved_id(call),
                 at=self.now,
-                officer_id=self.officer.id,
+                officer_id=self.officer.id if self.officer else None,
                 from_status=before,
                 to_status=call.status,
                 action=move,
                 note=note[:2000],
             )
         )
+
+    def person(self) -> Officer:
+        """The officer making this move: notes, scores and steps are always someone's."""
+        if self.officer is None:
+            raise IllegalTransition("Only an officer can do that.")
+        return self.officer
 
     def tell(self, call: Call, template: str, **context: Any) -> None:
         """Tells the tenant, on the channel they used (`template` under templates/messages)."""
@@ -195,7 +206,7 @@ class Workflow:
         self.session.add(
             CallNote(
                 call_id=saved_id(call),
-                officer_id=saved_id(self.officer),
+                officer_id=saved_id(self.person()),
                 body=body.strip(),
                 created_at=self.now,
             )
@@ -266,6 +277,19 @@ class Workflow:
         if meeting is not None:
             self.schedule(call, meeting)
 
+    def add_meeting(self, held_on: date, location: str) -> PanelMeeting:
+        """Schedules a panel meeting; every Call ready for the panel joins the next agenda."""
+        if held_on < self.now.date():
+            raise IllegalTransition("Give the meeting a date from today on.")
+        meeting = PanelMeeting(held_on=held_on, location=location[:200], created_at=self.now)
+        self.session.add(meeting)
+        self.session.flush()
+        upcoming = next_meeting(self.session, self.now.date())
+        if upcoming is not None:
+            for call in self.session.exec(select(Call).where(Call.status == S.READY)):
+                self.schedule(call, upcoming)
+        return meeting
+
     def schedule(self, call: Call, meeting: PanelMeeting) -> None:
         """Puts the Call on a meeting's agenda and tells the tenant the date."""
         if meeting.held_on < self.now.date():
@@ -322,7 +346,7 @@ class Workflow:
         existing = self.session.exec(select(Score).where(Score.call_id == call.id)).first()
         score = existing or Score(
             call_id=saved_id(call),
-            officer_id=saved_id(self.officer),
+            officer_id=saved_id(self.person()),
             performance=0,
             satisfaction=0,
             complaints=0,
@@ -334,7 +358,7 @@ class Workflow:
             setattr(score, name, value)
         score.community_bonus = int(weights["community_bonus"])
         score.total = total_score(score, weights)
-        score.officer_id = saved_id(self.officer)
+        score.officer_id = saved_id(self.person())
         score.scored_at = self.now
         self.session.add(score)
         return score
@@ -361,7 +385,7 @@ class Workflow:
                 ScrutinyStep.call_id == call.id, ScrutinyStep.number == number
             )
         ).first() or ScrutinyStep(call_id=saved_id(call), number=number)
-        step.done_on, step.notes, step.officer_id = done_on, notes.strip(), self.officer.id
+        step.done_on, step.notes, step.officer_id = done_on, notes.strip(), self.person().id
         self.session.add(step)
 
     def report(self, call: Call, summary: str, presented_on: date) -> None:

@@ -19,7 +19,6 @@ from conversations.effects import (
 )
 from conversations.messages import Channel, Choice, Inbound, Outbound
 from conversations.proforma import (
-    FORM,
     QUESTIONS,
     TOTAL_QUESTIONS,
     Kind,
@@ -460,4 +459,4 @@ def _review_answer(state: Conversation, said: str | None) -> Turn:
     )
 
 
-__all__ = ["DONE", "FLOW_WORDS", "FORM", "GLOBAL_WORDS", "SEND", "Turn", "advance"]
+__all__ = ["DONE", "FLOW_WORDS", "GLOBAL_WORDS", "SEND", "Turn", "advance"]

@@ -19,7 +19,6 @@ from bot.front_door import receive
 router = APIRouter(tags=["channels"])
 log = logging.getLogger(__name__)
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # noqa: S105 - a header name
-MAX_BODY = 256 * 1024
 
 
 async def take_update(services: Services, update: Update) -> str | None:
@@ -61,8 +60,6 @@ async def telegram_webhook(
         log.warning("Telegram webhook refused: wrong secret")
         return Response(status_code=403)
     body = await request.body()
-    if len(body) > MAX_BODY:
-        return Response(status_code=413)
     try:
         data = json.loads(body)
         update = Update.de_json(data, bot) if isinstance(data, dict) else None

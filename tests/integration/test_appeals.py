@@ -321,7 +321,7 @@ def test_an_appeal_by_message(session: Session, settings: Settings) -> None:
     call = decided_call(session, settings, contact=tenant)
 
     def reply(contact: Contact, reference: str, reasons: str, at: datetime) -> str:
-        out = appeals.lodge_by_message(session, renderer, contact, reference, reasons, at)
+        out = appeals.lodge_by_message(session, contact, reference, reasons, at)
         return f"{out.template}: {renderer.render(out).text}"
 
     someone_elses = reply(stranger, call.reference, "Unfair", NOW)
@@ -351,9 +351,7 @@ def test_an_appeal_by_message_on_a_call_not_yet_decided(
     call = make_call(session)
     contact = session.get(Contact, call.contact_id)
     assert contact is not None
-    out = appeals.lodge_by_message(
-        session, message_renderer(settings), contact, call.reference, "Unfair", NOW
-    )
+    out = appeals.lodge_by_message(session, contact, call.reference, "Unfair", NOW)
     assert out.template == "outcomes/appeal_not_open"
     assert appeals.appeals_of(session, call) == []
 

@@ -44,10 +44,14 @@ def test_a_viewer_cannot_make_any_move(
     session.commit()
     csrf = sign_in(client, engine, "viewer")
     assert client.get(f"/officer/calls/{call.reference}").status_code == 200
-    response = client.post(
-        f"/officer/calls/{call.reference}/set_signatories", data={"csrf": csrf, "needed": "5"}
-    )
-    assert response.status_code == 403
+    posts = [path for method, path in officer_routes(client) if method == "POST"]
+    posts = [p.replace("/calls/1/", f"/calls/{call.reference}/") for p in posts]
+    moves = [f"/officer/calls/{call.reference}/{move}" for move in ("set_signatories", "decide")]
+    for path in posts + moves:
+        if path == "/officer/logout":
+            continue
+        response = client.post(path, data={"csrf": csrf, "needed": "5"})
+        assert response.status_code == 403, path
     session.refresh(call)
     assert call.signatories_needed is None
 

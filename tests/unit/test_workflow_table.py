@@ -77,3 +77,35 @@ def test_the_appeal_deadline_is_28_days_after_the_decision() -> None:
     assert appeal_deadline(call) is None
     call.decided_at = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)
     assert appeal_deadline(call) == (call.decided_at + timedelta(days=28)).date()
+
+
+S = CallStatus
+R = OfficerRole
+# The landlord's process, written down independently of MOVES: who may do the moves that
+# matter most, and from where. A slip in the table shows here.
+PINNED = {
+    "decide": ({S.ON_AGENDA}, {R.PANEL, R.MANAGER}),
+    "accept_pro_forma": (
+        {S.SUBMITTED, S.GATHERING_EVIDENCE, S.COLLECTING_SIGNATURES},
+        {R.PANEL, R.MANAGER},
+    ),
+    "assign_officer": (
+        {S.SUBMITTED, S.GATHERING_EVIDENCE, S.COLLECTING_SIGNATURES, S.READY},
+        {R.OFFICER, R.MANAGER},
+    ),
+    "programme": ({S.ACCEPTED}, {R.PANEL, R.MANAGER}),
+    "report": ({S.IN_SCRUTINY}, {R.PANEL, R.MANAGER}),
+    "agree_action_plan": ({S.REPORTED, S.SERIOUS_FAILURE}, {R.PANEL, R.MANAGER}),
+    "add_action": ({S.REPORTED, S.SERIOUS_FAILURE, S.ACTION_PLAN}, {R.PANEL, R.MANAGER}),
+    "appeal_outcome": (
+        {S.NOT_EXHAUSTED, S.MONITORING, S.ACCEPTED, S.SERIOUS_FAILURE, S.CLOSED},
+        {R.PANEL, R.MANAGER},
+    ),
+}
+
+
+@pytest.mark.parametrize("move", sorted(PINNED))
+def test_the_moves_that_matter_most_match_the_landlords_process(move: str) -> None:
+    sources, roles = PINNED[move]
+    assert set(MOVES[move].sources) == sources
+    assert set(MOVES[move].roles) == roles

@@ -8,11 +8,14 @@ from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Request
 from fastapi.responses import Response
+from sqlmodel import Session
 from starlette.datastructures import FormData
 
 from backend.auth import SignedIn, signed_in
 from backend.deps import ServicesDep, SessionDep, pages
-from backend.models import OfficerRole
+from backend.models import Officer, OfficerRole
+from backend.services import Services
+from backend.workflow import Workflow
 
 SESSION_COOKIE = "fd_officer"
 ALL_ROLES = frozenset(OfficerRole)
@@ -41,6 +44,16 @@ def role(allowed: frozenset[OfficerRole]) -> Callable[..., SignedIn]:
         return who
 
     return check
+
+
+def officer_workflow(session: Session, services: Services, who: SignedIn) -> Workflow:
+    """The workflow acting as the signed-in officer (never as the service: no role check)."""
+    officer = session.get(Officer, who.officer.id)
+    if officer is None or not officer.active:
+        raise HTTPException(status_code=403, detail="Your account cannot do this.")
+    return Workflow(
+        session, services.renderer, officer, services.worker.clock(), settings=services.settings
+    )
 
 
 Anyone = Annotated[SignedIn, Depends(role(ALL_ROLES))]

@@ -16,8 +16,16 @@ from backend.auth import SignedIn
 from backend.casework import find_call
 from backend.db import write_session
 from backend.deps import ServicesDep, SessionDep
-from backend.models import Appeal, Call, Decision, Officer, OfficerRole
-from backend.routes.officer.access import Anyone, CheckedForm, Manager, Worker, page, role
+from backend.models import Appeal, Call, Decision, OfficerRole
+from backend.routes.officer.access import (
+    Anyone,
+    CheckedForm,
+    Manager,
+    Worker,
+    officer_workflow,
+    page,
+    role,
+)
 from backend.services import Services
 from backend.workflow import IllegalTransition, Workflow
 
@@ -126,10 +134,7 @@ def _move(
         return _show(request, who, session, reference, 422, str(wrong), _values(form))
     try:
         with write_session(services.engine) as writing:
-            officer = writing.get(Officer, who.officer.id)
-            assert officer is not None  # noqa: S101 - signed in a moment ago
-            flow = Workflow(writing, services.renderer, officer, services.worker.clock())
-            move(flow, reference)
+            move(officer_workflow(writing, services, who), reference)
     except IllegalTransition as refused:
         return _show(request, who, session, reference, 409, str(refused), _values(form))
     services.worker.wake()  # the tenant may have a message waiting in the outbox

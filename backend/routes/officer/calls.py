@@ -18,7 +18,7 @@ from backend.casework import call_file, find_call, meetings_ahead, officers
 from backend.db import write_session
 from backend.deps import ServicesDep, SessionDep
 from backend.models import Action, Call, Decision, Evidence, Officer, PanelMeeting
-from backend.routes.officer.access import Anyone, CheckedForm, Worker, page
+from backend.routes.officer.access import Anyone, CheckedForm, Worker, officer_workflow, page
 from backend.workflow import (
     MOVES,
     SCORE_PARTS,
@@ -199,16 +199,7 @@ def call_action(
             call = find_call(writing, reference, lock=True)
             if call is None:
                 raise HTTPException(status_code=404, detail="No Call has that reference.")
-            officer = writing.get(Officer, who.officer.id)
-            assert officer is not None  # noqa: S101 - signed in a moment ago
-            flow = Workflow(
-                writing,
-                services.renderer,
-                officer,
-                services.worker.clock(),
-                settings=services.settings,
-            )
-            handler(flow, call, form)
+            handler(officer_workflow(writing, services, who), call, form)
     except IllegalTransition as refused:
         return _show(request, who, session, reference, 409, str(refused))
     except BadForm as wrong:
