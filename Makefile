@@ -40,11 +40,10 @@ format: $(STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-## bench: print the benchmark tables
+## bench: every benchmark and one table of the goals (needs wrk; PostgreSQL at PG_URL)
 bench: $(STAMP)
-	$(BIN)/python -m bench.flow
-	$(BIN)/python -m bench.webhooks
-	$(BIN)/python -m bench.backoffice
+	command -v wrk >/dev/null || apt-get install -y -qq wrk
+	BENCH_DATABASE_URL=$${BENCH_DATABASE_URL-$(PG_URL)} $(BIN)/python -m bench
 
 clean:
 	rm -rf $(VENV) var/*.db var/*.db-* .pytest_cache .mypy_cache .ruff_cache

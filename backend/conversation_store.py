@@ -11,7 +11,7 @@ from sqlalchemy import Engine, update
 from sqlmodel import Session, col, select
 
 from backend import contacts, follow_ups, intake, outbox, petitions
-from backend.db import insert_or_skip, write_session
+from backend.db import insert_or_skip, table_of, write_session
 from backend.models import Call, Contact, ConversationRecord, Direction, Message, MessageStatus
 from backend.settings import Settings
 from bot.delivery import buttons_of
@@ -111,8 +111,8 @@ class SqlTurn:
         return facts
 
     def load(self, inbound: Inbound) -> Conversation | None:
-        record = self.session.exec(
-            select(ConversationRecord).where(
+        record = self.session.execute(
+            select(ConversationRecord.version, ConversationRecord.state).where(
                 ConversationRecord.contact_id == self.contact_of(inbound).id
             )
         ).first()
@@ -144,12 +144,10 @@ class SqlTurn:
             if inserted is None:
                 raise ConcurrentTurn("conversation created by another worker")
             return
+        table = table_of(ConversationRecord)
         result = self.session.execute(
-            update(ConversationRecord)
-            .where(
-                col(ConversationRecord.contact_id) == contact.id,
-                col(ConversationRecord.version) == self.version,
-            )
+            update(table)
+            .where(table.c.contact_id == contact.id, table.c.version == self.version)
             .values(
                 step=state.step.value,
                 state=state.to_json(),

@@ -8,9 +8,9 @@ from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, Table, create_engine, event
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlmodel import Session
+from sqlmodel import Session, SQLModel
 
 _WRITE = "frontdoor_write"  # execution option: this transaction will write
 _writer_locks: dict[str, threading.Lock] = {}
@@ -81,8 +81,17 @@ def session_scope(engine: Engine) -> Iterator[Session]:
         yield session
 
 
-def insert_or_skip(session: Session, table: type[Any]) -> Any:
+def table_of(model: type[SQLModel]) -> Table:
+    """The Core table behind a model. Hot paths write through it: the ORM's bookkeeping cost
+    more than the statements themselves on every inbound message."""
+    table = model.__table__  # type: ignore[attr-defined]  # set by SQLModel's metaclass
+    if not isinstance(table, Table):
+        raise TypeError(f"{model.__name__} is not a table model")
+    return table
+
+
+def insert_or_skip(session: Session, model: type[SQLModel]) -> Any:
     """INSERT … ON CONFLICT DO NOTHING on either database: a unique key refuses a second row."""
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    return insert(table).on_conflict_do_nothing()
+    return insert(table_of(model)).on_conflict_do_nothing()

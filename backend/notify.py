@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlmodel import Session
 
 from backend import outbox
-from backend.models import Contact, Message
+from backend.models import Contact
 from bot.render import Rendered, Renderer
 from bot.sms_text import split_for_sms
 from conversations import Channel, Outbound
@@ -15,8 +15,9 @@ from conversations import Channel, Outbound
 
 def notify(
     session: Session, renderer: Renderer, contact: Contact, message: Outbound, now: datetime
-) -> list[Message]:
-    """Queues `message` for `contact` (held back, never sent, if they opted out).
+) -> list[int]:
+    """Queues `message` for `contact` (held back, never sent, if they opted out); returns the
+    queued messages' ids.
 
     On SMS a long message goes as several texts, split at sentence ends, each within the
     three-segment budget, so no single text is cut off or billed as many parts.

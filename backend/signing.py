@@ -97,10 +97,11 @@ def request_code(
         )
         return None, ""
     limits = settings.signing_codes_per_hour
-    for kind, key in (("phone", form.e164), ("ip", ip_hash), ("petition", petition.code)):
-        if not rate_limits.allow(session, f"code_{kind}", key, limits[kind], LIMIT_WINDOW, now):
-            form.errors["form"] = "Too many codes have been asked for. Please try again in an hour."
-            return None, ""
+    keys = {"phone": form.e164, "ip": ip_hash, "petition": petition.code}
+    wanted = [rate_limits.Limit(f"code_{kind}", key, limits[kind]) for kind, key in keys.items()]
+    if not rate_limits.allow(session, wanted, LIMIT_WINDOW, now):
+        form.errors["form"] = "Too many codes have been asked for. Please try again in an hour."
+        return None, ""
     token, code = secrets.token_urlsafe(24), f"{secrets.randbelow(1_000_000):06d}"
     secret = settings.secret_key.get_secret_value()
     pending = PendingSignature(

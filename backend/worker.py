@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import threading
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
 
 from sqlalchemy import Engine
+from sqlalchemy.exc import OperationalError
 
 from backend import follow_ups, petitions, rate_limits
 from backend.channels import Channels
@@ -18,11 +22,59 @@ from backend.outbox import SqlOutbox
 from backend.renderer import message_renderer
 from backend.settings import Settings
 from bot import telegram, twilio_sms
-from bot.delivery import deliver_due
+from bot.delivery import LEASE, Outages, Parcel, deliver_due
 
 log = logging.getLogger(__name__)
 IDLE_SECONDS = 1.0
 HOUSEKEEPING = timedelta(minutes=10)
+FIRST_PAUSE = 0.2  # seconds before recording an outcome again; doubles up to LAST_PAUSE
+LAST_PAUSE = 5.0
+
+
+class PatientOutbox(SqlOutbox):
+    """The outbox, recording each delivery's outcome through a database outage.
+
+    The provider has already taken the message when its outcome is recorded. If that record
+    were lost, the message would stay leased, hold back everything after it to that person, and
+    be sent a second time when its lease ran out. So the record is tried again until the
+    database is back, for as long as the lease lasts, or until the worker stops.
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        super().__init__(engine)
+        self.stopping = threading.Event()
+
+    def sent(self, parcel: Parcel, provider_id: str | None, now: datetime) -> None:
+        self._patiently(parcel, partial(super().sent, parcel, provider_id, now))
+
+    def retry(self, parcel: Parcel, at: datetime, error: str) -> None:
+        self._patiently(parcel, partial(super().retry, parcel, at, error))
+
+    def failed(self, parcel: Parcel, error: str, now: datetime) -> None:
+        self._patiently(parcel, partial(super().failed, parcel, error, now))
+
+    def recipient_gone(self, parcel: Parcel, error: str, now: datetime) -> None:
+        self._patiently(parcel, partial(super().recipient_gone, parcel, error, now))
+
+    def _patiently(self, parcel: Parcel, record: Callable[[], None]) -> None:
+        # Runs in a thread (asyncio.to_thread), so waiting here holds up no event loop. Each
+        # record is an idempotent UPDATE, so trying again after an unclear commit is safe.
+        give_up = time.monotonic() + LEASE.total_seconds()
+        pause = FIRST_PAUSE
+        while True:
+            try:
+                record()
+                return
+            except OperationalError as error:
+                if self.stopping.is_set() or time.monotonic() + pause > give_up:
+                    raise
+                log.warning(
+                    "database unreachable recording message %d (%s); trying again",
+                    parcel.id,
+                    type(error.orig).__name__,
+                )
+            self.stopping.wait(pause)
+            pause = min(pause * 2, LAST_PAUSE)
 
 
 class Worker:
@@ -35,11 +87,12 @@ class Worker:
         channels: Channels,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
-        self.outbox = SqlOutbox(engine)
+        self.outbox = PatientOutbox(engine)
         self.engine = engine
         self.settings = settings
         self.channels = channels
         self.clock = clock
+        self.outages = Outages()
         self._last_housekeeping: datetime | None = None
         self.evidence = EvidenceFetcher(
             engine,
@@ -74,7 +127,7 @@ class Worker:
         if self._last_housekeeping is None or now - self._last_housekeeping >= HOUSEKEEPING:
             self._last_housekeeping = now
             await asyncio.to_thread(self.housekeeping, now)
-        sent = await deliver_due(self.outbox, self.channels.senders, now)
+        sent = await deliver_due(self.outbox, self.channels.senders, now, outages=self.outages)
         fetched = await self.evidence.fetch_due(now)
         return sent + fetched
 
@@ -94,6 +147,17 @@ class Worker:
     async def run(self, stop: asyncio.Event) -> None:
         """Works until `stop` is set; a failing round is logged and the next one tried."""
         log.info("outbox worker started")
+        # Outcomes waiting for the database give up when the worker stops (the lease covers them).
+        self.outbox.stopping.clear()
+        noticing = asyncio.ensure_future(stop.wait())
+        noticing.add_done_callback(lambda _: self.outbox.stopping.set())
+        try:
+            await self._work(stop)
+        finally:
+            noticing.cancel()
+        log.info("outbox worker stopped")
+
+    async def _work(self, stop: asyncio.Event) -> None:
         while not stop.is_set():
             try:
                 busy = await self.run_once()
@@ -107,4 +171,3 @@ class Worker:
             await asyncio.wait(waits, timeout=IDLE_SECONDS, return_when=asyncio.FIRST_COMPLETED)
             for waiting in waits:
                 waiting.cancel()
-        log.info("outbox worker stopped")

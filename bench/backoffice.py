@@ -213,8 +213,8 @@ def prepare(stack: ExitStack, tmp: str, size: int) -> tuple[httpx.Client, str]:
     reference = seed(engine, size)
     print(f"seeded {size:,} Calls in {time.perf_counter() - start:.1f} s")
     engine.dispose()
-    base = stack.enter_context(served(url))
-    client = stack.enter_context(httpx.Client(base_url=base, timeout=60))
+    server = stack.enter_context(served(url))
+    client = stack.enter_context(httpx.Client(base_url=server.base, timeout=60))
     sign_in(client)
     return client, f"/officer/calls/{reference}"
 
@@ -248,9 +248,8 @@ def measure() -> dict[int, dict[str, tuple[float, float]]]:
         return found
 
 
-def main() -> None:
-    """Measures both sizes and prints the table."""
-    found = measure()
+def report(found: dict[int, dict[str, tuple[float, float]]]) -> None:
+    """Prints the table."""
     small, large = (found[size] for size in SIZES)
     rows = [
         [
@@ -275,6 +274,11 @@ def main() -> None:
     )
     headers = ["size", "dashboard p50 ms client / server", "Call page p50 ms client / server"]
     print(table(rows, headers))
+
+
+def main() -> None:
+    """Measures both sizes and prints the table."""
+    report(measure())
 
 
 if __name__ == "__main__":

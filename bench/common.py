@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import socket
 import statistics
 import subprocess
@@ -11,6 +12,7 @@ import time
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 import httpx
 
@@ -43,16 +45,57 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+@dataclass
+class Server:
+    """A running bench.server: where it listens, and its processes (for their memory)."""
+
+    base: str
+    process: subprocess.Popen[bytes]
+
+    def pids(self) -> list[int]:
+        """The uvicorn process and its workers."""
+        found = [self.process.pid]
+        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+        if children.exists():
+            found += [int(pid) for pid in children.read_text().split()]
+        return found
+
+    def peak_rss_mb(self) -> float:
+        """The largest peak resident memory (VmHWM) of any of its processes, in MB."""
+        peaks = []
+        for pid in self.pids():
+            try:
+                status = Path(f"/proc/{pid}/status").read_text()
+            except OSError:
+                continue
+            kb = next(line.split()[1] for line in status.splitlines() if line.startswith("VmHWM"))
+            peaks.append(int(kb) / 1024)
+        return max(peaks, default=float("nan"))
+
+
+@contextmanager
+def fakes() -> Iterator[dict[str, str]]:
+    """bench.fakes in its own process; yields the settings that reach it."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bench.fakes"], stdin=subprocess.PIPE, stdout=subprocess.PIPE
+    )
+    try:
+        assert process.stdout is not None  # noqa: S101 - Popen was asked for a pipe
+        yield json.loads(process.stdout.readline())
+    finally:
+        if process.stdin is not None:
+            process.stdin.close()
+        process.wait(timeout=10)
+
+
 @contextmanager
 def served(
-    database_url: str, *, channels: bool = False, settings: dict[str, object] | None = None
-) -> Iterator[str]:
+    database_url: str, *, workers: int = 1, settings: dict[str, object] | None = None
+) -> Iterator[Server]:
     """bench.server in its own process (so the clients do not share its core)."""
-    import json
-
     port = free_port()
     command = [sys.executable, "-m", "bench.server", "--database-url", database_url]
-    command += ["--port", str(port), *(["--channels"] if channels else [])]
+    command += ["--port", str(port), "--workers", str(workers)]
     for name, value in (settings or {}).items():
         command += ["--setting", f"{name}={json.dumps(value)}"]
     process = subprocess.Popen(command)
@@ -65,13 +108,13 @@ def served(
                     break
             except httpx.TransportError:
                 pass
-            if time.monotonic() > deadline:
+            if time.monotonic() > deadline or process.poll() is not None:
                 raise RuntimeError("benchmark server did not start")
             time.sleep(0.1)
-        yield base
+        yield Server(base, process)
     finally:
         process.terminate()
-        process.wait(timeout=10)
+        process.wait(timeout=30)
 
 
 async def hammer(
@@ -152,14 +195,36 @@ HEADERS = [
 ]
 
 
-def databases() -> list[tuple[str, str | None]]:
-    """SQLite always; PostgreSQL too when BENCH_DATABASE_URL names one."""
+@contextmanager
+def database(url: str | None) -> Iterator[str]:
+    """A fresh database: a SQLite file, or a PostgreSQL schema of its own dropped afterwards."""
+    import tempfile
+    import uuid
+
+    from sqlalchemy import create_engine, text
+
+    if url is None:
+        with tempfile.TemporaryDirectory() as tmp:
+            yield f"sqlite:///{tmp}/bench.db"
+        return
+    schema = f"bench_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(url)
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        sep = "&" if "?" in url else "?"
+        yield f"{url}{sep}options=-csearch_path%3D{schema}"
+    finally:
+        with admin.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+def postgres_url() -> str | None:
+    """PostgreSQL when BENCH_DATABASE_URL names one (make bench sets it)."""
     import os
 
-    found: list[tuple[str, str | None]] = [("SQLite", None)]
-    if os.environ.get("BENCH_DATABASE_URL"):
-        found.append(("PostgreSQL", os.environ["BENCH_DATABASE_URL"]))
-    return found
+    return os.environ.get("BENCH_DATABASE_URL") or None
 
 
 def median(values: list[float]) -> float:

@@ -1,11 +1,17 @@
-"""The app plus bare endpoints, served by uvicorn, for benchmarks to compare against."""
+"""The app plus bare endpoints, served by uvicorn (one or several workers), for benchmarks.
+
+`python -m bench.server --database-url URL --port N [--workers 2] [--setting NAME=JSON]`
+migrates once, then serves `configured_app` in each worker. The provider fakes run in a
+process of their own (`python -m bench.fakes`), so neither the server's nor the load
+generator's figures include them.
+"""
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import time
-from contextlib import ExitStack
 from typing import Any
 
 import uvicorn
@@ -22,6 +28,8 @@ from backend.settings import Settings
 TELEGRAM_SECRET = "bench-secret"  # noqa: S105 - talks to a local fake only
 TELEGRAM_TOKEN = "123456:BENCH"  # noqa: S105
 OUR_NUMBER = "+447700900000"
+PUBLIC = "https://bench.example.org"
+CONFIG = "BENCH_SERVER_CONFIG"  # how the parent hands the settings to every worker
 
 
 class Echo(BaseModel):
@@ -53,7 +61,6 @@ class ServerTimes:
 def app_with_baseline(database_url: str, settings: dict[str, object]) -> FastAPI:
     """The real app with bare endpoints that parse the same bodies and touch nothing else."""
     engine = make_engine(database_url)
-    upgrade(engine)
     config = {"environment": "test", "database_url": database_url, **settings}
     app = create_app(Settings.model_validate(config), engine)
 
@@ -77,6 +84,7 @@ def app_with_baseline(database_url: str, settings: dict[str, object]) -> FastAPI
 
     @app.get("/bench/stats")
     def stats() -> dict[str, list[float]]:
+        """This worker's server-side times since the last call (one worker's share)."""
         taken = dict(TIMES)
         TIMES.clear()
         return taken
@@ -85,43 +93,51 @@ def app_with_baseline(database_url: str, settings: dict[str, object]) -> FastAPI
     return app
 
 
+def configured_app() -> FastAPI:
+    """The app for one uvicorn worker, from the settings the parent left in the environment."""
+    config = json.loads(os.environ[CONFIG])
+    return app_with_baseline(config["database_url"], config["settings"])
+
+
+def channel_settings(fakes: dict[str, str]) -> dict[str, object]:
+    """Settings that point the app at the fakes bench.fakes printed."""
+    return {
+        "public_base_url": PUBLIC,
+        "telegram_bot_token": TELEGRAM_TOKEN,
+        "telegram_webhook_secret": TELEGRAM_SECRET,
+        "telegram_api_base_url": fakes["telegram_api_base_url"],
+        "twilio_account_sid": fakes["twilio_account_sid"],
+        "twilio_auth_token": fakes["twilio_auth_token"],
+        "twilio_from_number": OUR_NUMBER,
+        "twilio_api_base_url": fakes["twilio_api_base_url"],
+    }
+
+
 def main() -> None:
-    """Serves until killed; with --channels, fake Telegram and Twilio run in this process."""
+    """Migrates, then serves until killed."""
     args = argparse.ArgumentParser()
     args.add_argument("--database-url", required=True)
     args.add_argument("--port", type=int, required=True)
-    args.add_argument("--channels", action="store_true")
+    args.add_argument("--workers", type=int, default=1)
     args.add_argument("--setting", action="append", default=[], help="NAME=JSON value")
     parsed = args.parse_args()
     settings: dict[str, object] = {"outbox_worker": True}
     for pair in parsed.setting:
         name, _, value = pair.partition("=")
         settings[name] = json.loads(value)
-    with ExitStack() as stack:
-        if parsed.channels:
-            from tests.fakes.telegram_api import FakeTelegram
-            from tests.fakes.twilio_api import FakeTwilio
-
-            telegram, twilio = FakeTelegram(), FakeTwilio()
-            stack.enter_context(telegram.running())
-            stack.enter_context(twilio.running())
-            settings.update(
-                public_base_url="https://bench.example.org",
-                telegram_bot_token=TELEGRAM_TOKEN,
-                telegram_webhook_secret=TELEGRAM_SECRET,
-                telegram_api_base_url=telegram.api_base,
-                twilio_account_sid=twilio.account_sid,
-                twilio_auth_token=twilio.auth_token,
-                twilio_from_number=OUR_NUMBER,
-                twilio_api_base_url=twilio.base_url,
-            )
-        uvicorn.run(
-            app_with_baseline(parsed.database_url, settings),
-            host="127.0.0.1",
-            port=parsed.port,
-            log_level="warning",
-            access_log=False,
-        )
+    engine = make_engine(parsed.database_url)
+    upgrade(engine)
+    engine.dispose()
+    os.environ[CONFIG] = json.dumps({"database_url": parsed.database_url, "settings": settings})
+    uvicorn.run(
+        "bench.server:configured_app",
+        factory=True,
+        workers=parsed.workers,
+        host="127.0.0.1",
+        port=parsed.port,
+        log_level="warning",
+        access_log=False,
+    )
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ import os
 import statistics
 import tempfile
 import time
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import httpx
@@ -24,7 +25,7 @@ from backend.db import make_engine, write_session
 from backend.migrate import upgrade
 from backend.models import CallStatus, Petition, Signature
 from backend.settings import Settings
-from bench.common import HEADERS, hammer, machine, ratio_row, served, table
+from bench.common import HEADERS, Result, hammer, machine, ratio_row, served, table
 from tests.factories import make_call, make_contact
 
 CLIENTS = int(os.environ.get("BENCH_CLIENTS", "32"))
@@ -129,29 +130,61 @@ def _page_times(base: str, code: str, requests: int = 60) -> float:
     return statistics.median(times) * 1000
 
 
-def main() -> None:
-    """Measures and prints the tables."""
+@dataclass(frozen=True)
+class Surge:
+    """What bench.signatures measured."""
+
+    baseline: Result
+    first: Result  # signatures into an empty petition
+    later: Result  # the same with 100,000 already signed
+    page_small_ms: float
+    page_large_ms: float
+    peak_rss_mb: float
+
+
+def measure() -> Surge:
+    """A surge into a new petition, the same surge at 100,000 signatures, and the page."""
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite:///{tmp}/bench.db"
         code = _petition(url)
-        with served(url, settings=SERVER) as base:
+        with served(url, settings=SERVER) as server:
+            base = server.base
             baseline = asyncio.run(hammer("bare endpoint, 2 form posts", CLIENTS, bare, base))
-            signed = asyncio.run(
+            first = asyncio.run(
                 hammer(
-                    "verified signature (form + code)",
+                    "verified signatures, new petition",
                     CLIENTS,
                     lambda n, c: signer(n, c, code),
                     base,
                 )
             )
-            rows = [ratio_row(baseline, None), ratio_row(signed, baseline)]
             _fill(url, code, 1_000)
             small = _page_times(base, code)
             _fill(url, code, 100_000)
             large = _page_times(base, code)
-    print(f"\nbench/signatures.py - {machine()}, {CLIENTS} clients, SQLite\n")
+            later = asyncio.run(
+                hammer(
+                    "verified signatures, 100,000 already signed",
+                    CLIENTS,
+                    lambda n, c: signer(n, c, code),
+                    base,
+                    offset=CLIENTS,
+                )
+            )
+            return Surge(baseline, first, later, small, large, server.peak_rss_mb())
+
+
+def report(surge: Surge) -> None:
+    """Prints the tables."""
+    rows = [
+        ratio_row(surge.baseline, None),
+        ratio_row(surge.first, surge.baseline),
+        ratio_row(surge.later, surge.baseline),
+    ]
+    print(f"\nbench/signatures.py - {machine()}, {CLIENTS} clients, SQLite, 1 worker\n")
     print(table(rows, [h.replace("requests", "signatures") for h in HEADERS]))
     print()
+    small, large = surge.page_small_ms, surge.page_large_ms
     print(
         table(
             [
@@ -161,6 +194,12 @@ def main() -> None:
             ["what", "median ms", "ratio (1k time / 100k time, goal > 0.8)"],
         )
     )
+    print(f"\npeak server RSS: {surge.peak_rss_mb:.0f} MB")
+
+
+def main() -> None:
+    """Measures and prints the tables."""
+    report(measure())
 
 
 if __name__ == "__main__":

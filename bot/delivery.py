@@ -5,9 +5,10 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from enum import Enum, auto
 from typing import Protocol
 
 from bot.render import Button
@@ -15,8 +16,10 @@ from conversations import Channel
 
 log = logging.getLogger(__name__)
 
-MAX_ATTEMPTS = 8
-FIRST_DELAY = 2.0  # seconds; doubles each try up to MAX_DELAY, with full jitter
+# 16 tries span 55 to 110 minutes: a provider down for most of an hour loses nothing (with 8
+# they spanned 2 to 4 minutes, and a short outage marked messages failed).
+MAX_ATTEMPTS = 16
+FIRST_DELAY = 2.0  # seconds; doubles each try up to MAX_DELAY, jittered between half and all
 MAX_DELAY = 15 * 60.0
 SEND_TIMEOUT = 15.0
 LEASE = timedelta(seconds=60)  # a worker that dies mid-send frees its message after this
@@ -76,6 +79,47 @@ class Outbox(Protocol):
     def recipient_gone(self, parcel: Parcel, error: str, now: datetime) -> None:
         """Marks the person as opted out and holds back everything queued for them."""
 
+    def resume(self, ids: Sequence[int], now: datetime) -> None:
+        """Makes these queued messages due now (their provider is back)."""
+
+
+class Outcome(Enum):
+    """How one try went, as far as the provider's health goes."""
+
+    SENT = auto()
+    PROVIDER_DOWN = auto()  # unreachable or failing, no time given: tried again after a backoff
+    OTHER = auto()  # held back, refused, given up on, or the provider said when to try again
+
+
+class Outages:
+    """Messages a provider could not take while down, brought forward once it answers again.
+
+    After a minute's outage backoff alone leaves them waiting up to another minute (longer
+    outages, longer waits) although the provider is back. Each message is brought forward once
+    per worker, so a flaky provider cannot use up its tries early.
+    """
+
+    def __init__(self) -> None:
+        self._waiting: dict[Channel, set[int]] = {}
+        self._brought_forward: set[int] = set()
+
+    def due_again(self, results: Iterable[tuple[Parcel, Outcome]]) -> list[int]:
+        """Notes one round's outcomes; returns the waiting messages whose provider is back."""
+        back: set[Channel] = set()
+        for parcel, outcome in results:
+            waiting = self._waiting.setdefault(parcel.channel, set())
+            if outcome is Outcome.PROVIDER_DOWN:
+                if parcel.id not in self._brought_forward:
+                    waiting.add(parcel.id)
+                continue
+            waiting.discard(parcel.id)
+            self._brought_forward.discard(parcel.id)
+            if outcome is Outcome.SENT:
+                back.add(parcel.channel)
+        ids = sorted(i for channel in back for i in self._waiting.pop(channel, set()))
+        self._brought_forward.update(ids)
+        return ids
+
 
 def backoff(attempt: int, after: float | None = None, rng: random.Random | None = None) -> float:
     """Seconds to wait before try `attempt + 1`: the provider's word, else jittered doubling."""
@@ -90,16 +134,21 @@ async def deliver_due(
     now: datetime,
     *,
     limit: int = 50,
+    outages: Outages | None = None,
 ) -> int:
     """Sends what is due, concurrently across people; returns how many were tried."""
     parcels = await asyncio.to_thread(outbox.claim, now, limit)
-    await asyncio.gather(*(_deliver(outbox, senders, parcel, now) for parcel in parcels))
+    outcomes = await asyncio.gather(*(_deliver(outbox, senders, p, now) for p in parcels))
+    due_again = outages.due_again(zip(parcels, outcomes, strict=True)) if outages else []
+    if due_again:
+        await asyncio.to_thread(outbox.resume, due_again, now)
+        log.info("provider answering again: %d waiting messages due now", len(due_again))
     return len(parcels)
 
 
 async def _deliver(
     outbox: Outbox, senders: Mapping[Channel, Sender], parcel: Parcel, now: datetime
-) -> None:
+) -> Outcome:
     sender = senders.get(parcel.channel)
     try:
         if parcel.opted_out:
@@ -122,8 +171,12 @@ async def _deliver(
         else:
             at = now + timedelta(seconds=backoff(parcel.attempt, after))
             await asyncio.to_thread(outbox.retry, parcel, at, reason[:200])
+            if sender is not None and after is None:
+                return Outcome.PROVIDER_DOWN
     else:
         await asyncio.to_thread(outbox.sent, parcel, provider_id, now)
+        return Outcome.SENT
+    return Outcome.OTHER
 
 
 def buttons_of(stored: Sequence[Sequence[str]]) -> tuple[Button, ...]:

@@ -48,6 +48,10 @@ class Signature(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("petition_id", "phone"),
         UniqueConstraint("petition_id", "identity"),
+        # The checks made on every signature look these up; without them each signature
+        # scanned every earlier one, and a surge slowed as it grew.
+        Index("ix_signature_petition_home", "petition_id", "home"),
+        Index("ix_signature_petition_ip", "petition_id", "ip_hash", "verified_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -57,6 +61,7 @@ class Signature(SQLModel, table=True):
     postcode_district: str = Field(default="", max_length=4, index=True)
     phone: str | None = Field(default=None, max_length=20)
     identity: str = Field(max_length=64)  # hash of the normalised name and address
+    home: str = Field(default="", max_length=64)  # hash of the normalised address alone
     affected: bool = True
     hear_outcome: bool = False
     verified_by: str = Field(max_length=16)  # "sms_code" (the page) or "reply" (SIGN by text)

@@ -396,7 +396,7 @@ def test_erasure_removes_personal_data_and_files_and_stops_messages(
     assert erased.submitted_at == call.submitted_at and erased.anonymised_at is not None
     messages = session.exec(select(Message).where(Message.contact_id == contact.id)).all()
     assert messages and {m.body for m in messages} == {"[erased]"}
-    stopped = session.get(Message, queued.id)
+    stopped = session.get(Message, queued)
     assert stopped is not None and stopped.status == MessageStatus.SUPPRESSED
     record = session.exec(
         select(ConversationRecord).where(ConversationRecord.contact_id == contact.id)
@@ -409,8 +409,9 @@ def test_erasure_removes_personal_data_and_files_and_stops_messages(
     person = session.get(Contact, contact.id)
     assert person is not None
     assert person.address == f"erased-{contact.id}" and person.opted_out_at is not None
-    later = outbox.queue(session, person, [Rendered("Anything at all")], NOW)
-    assert later[0].status == MessageStatus.SUPPRESSED  # nothing is ever sent again
+    [later] = outbox.queue(session, person, [Rendered("Anything at all")], NOW)
+    held = session.get(Message, later)
+    assert held is not None and held.status == MessageStatus.SUPPRESSED  # never sent again
     reread(session)
 
     [entry] = audit_entries(session, "erasure")

@@ -1,0 +1,95 @@
+"""`make bench`: every benchmark, then one table of the goals and how each came out.
+
+Set BENCH_DATABASE_URL (make bench does) to include PostgreSQL with one and two workers.
+"""
+
+from __future__ import annotations
+
+from bench import backoffice, channels, flow, signatures
+from bench.common import machine, table
+
+SMS, TELEGRAM, CHAT = channels.CHANNELS
+
+
+def _met(ok: bool) -> str:
+    return "met" if ok else "missed"
+
+
+def goals(
+    runs: list[channels.Measured],
+    memory: dict[str, float],
+    surge: signatures.Surge,
+    pages: dict[int, dict[str, tuple[float, float]]],
+) -> list[list[str]]:
+    """One row per goal of issue 6: the goal, the figure, met or missed."""
+    busy = {(r.setup.label, r.channel): r for r in runs if r.clients == channels.CLIENTS}
+    light = {r.setup.label: r for r in runs if r.clients == channels.LIGHT}
+    sqlite = "SQLite, 1 worker"
+    webhooks = [busy[(sqlite, SMS)], busy[(sqlite, TELEGRAM)]]
+    ratios = [r.ratio or 0.0 for r in webhooks]
+    rows = [
+        [
+            "webhook ratio to bare >= 0.5 (SQLite, 32 clients)",
+            " / ".join(f"{x:.2f}" for x in ratios) + " (SMS / Telegram)",
+            _met(min(ratios) >= 0.5),
+        ],
+        [
+            "webhook p99 < 50 ms (SQLite)",
+            f"{max(r.load.p99_ms for r in webhooks):.0f} ms at 32 clients; "
+            f"{light[sqlite].load.p99_ms:.0f} ms at {channels.LIGHT}",
+            _met(max(r.load.p99_ms for r in webhooks) < 50),
+        ],
+        [
+            ">= 300 verified signatures/s per worker",
+            f"{surge.first.per_second:.0f}/s "
+            f"(bare 2-post baseline {surge.baseline.per_second:.0f}/s)",
+            _met(surge.first.per_second >= 300),
+        ],
+    ]
+    one, two = "PostgreSQL, 1 worker", "PostgreSQL, 2 workers"
+    if (one, SMS) in busy and (two, SMS) in busy:
+        scaling = [
+            busy[(two, c)].load.per_second / busy[(one, c)].load.per_second
+            for c in (SMS, TELEGRAM, CHAT)
+        ]
+        rows.append(
+            [
+                "2 workers >= 1.6 x 1 worker (PostgreSQL)",
+                " / ".join(f"{x:.2f}" for x in scaling) + " (SMS / Telegram / web chat)",
+                _met(min(scaling) >= 1.6),
+            ]
+        )
+    small, large = pages[backoffice.SIZES[0]], pages[backoffice.SIZES[1]]
+    growth = {
+        "dashboard": small["dashboard"][0] / large["dashboard"][0],
+        "Call page": small["call"][0] / large["call"][0],
+        "signing page": surge.page_small_ms / surge.page_large_ms,
+        "signing rate": surge.later.per_second / surge.first.per_second,
+    }
+    rows.append(
+        [
+            "growth ratio 1,000 vs 100,000 rows > 0.8",
+            ", ".join(f"{name} {x:.2f}" for name, x in growth.items()),
+            _met(min(growth.values()) > 0.8),
+        ]
+    )
+    peak = max([*memory.values(), surge.peak_rss_mb])
+    rows.append(["server RSS < 200 MB", f"{peak:.0f} MB (largest process)", _met(peak < 200)])
+    return rows
+
+
+def main() -> None:
+    """Runs everything, prints each table, then the goals."""
+    flow.main()
+    runs, memory = channels.measure()
+    channels.report(runs, memory)
+    surge = signatures.measure()
+    signatures.report(surge)
+    pages = backoffice.measure()
+    backoffice.report(pages)
+    print(f"\nGoals (issue 6) - {machine()}\n")
+    print(table(goals(runs, memory, surge, pages), ["goal", "measured", "result"]))
+
+
+if __name__ == "__main__":
+    main()
