@@ -15,6 +15,7 @@ from sqlalchemy import Engine
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from backend import logs
+from backend.deps import pages
 from backend.middleware import AccessLog, LimitBody
 from backend.routes import health, public, signing, telegram, twilio, uploads, webchat
 from backend.routes.officer import (
@@ -98,10 +99,20 @@ async def _sign_in_first(request: Request, _error: Exception) -> Response:
 
 
 async def _officer_error(request: Request, error: Exception) -> Response:
-    """Errors in the back office as a page; elsewhere FastAPI's usual JSON."""
+    """Errors as a page for people (the back office's, or the public one for a tenant's
+    browser); FastAPI's usual JSON for programs."""
     assert isinstance(error, StarletteHTTPException)  # noqa: S101 - registered for it
-    if not request.url.path.startswith("/officer/"):
-        from fastapi.exception_handlers import http_exception_handler
+    if request.url.path.startswith("/officer/"):
+        return page(request, None, "error.html", error.status_code, message=str(error.detail))
+    if "text/html" in request.headers.get("accept", ""):
+        services: Services = request.app.state.services
+        return pages.TemplateResponse(
+            request,
+            "public/error.html",
+            {"message": str(error.detail), "settings": services.settings},
+            status_code=error.status_code,
+            headers=error.headers,
+        )
+    from fastapi.exception_handlers import http_exception_handler
 
-        return await http_exception_handler(request, error)
-    return page(request, None, "error.html", error.status_code, message=str(error.detail))
+    return await http_exception_handler(request, error)

@@ -10,6 +10,9 @@ from __future__ import annotations
 import logging
 
 QUIET = ("httpx", "httpx2", "httpcore", "twilio", "telegram", "aiohttp", "hpack", "urllib3")
+# Logs a whole traceback at ERROR for each error page a provider answers with during an outage;
+# the outbox already logs one line per failed try, and retries.
+HANDLED = ("telegram.request",)
 
 
 def configure(level: int = logging.INFO) -> None:
@@ -19,6 +22,9 @@ def configure(level: int = logging.INFO) -> None:
 
 
 def quiet() -> None:
-    """Raises the libraries that log secrets or personal data to WARNING."""
+    """Raises the libraries that log secrets or personal data to WARNING (and the ones that
+    shout about errors we handle, higher)."""
     for name in QUIET:
         logging.getLogger(name).setLevel(logging.WARNING)
+    for name in HANDLED:
+        logging.getLogger(name).setLevel(logging.CRITICAL)

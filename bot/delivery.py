@@ -162,9 +162,13 @@ async def _deliver(
     except Undeliverable as refused:
         await asyncio.to_thread(outbox.failed, parcel, str(refused)[:200], now)
         log.warning("message %d refused by the %s provider", parcel.id, parcel.channel)
-    except (TryLater, TimeoutError, OSError) as busy:
+    except Exception as busy:  # unreachable, busy, or an error we do not know
         after = busy.after if isinstance(busy, TryLater) else None
         reason = str(busy) or type(busy).__name__
+        if not isinstance(busy, TryLater | TimeoutError | OSError):
+            # Say so loudly, but retry and in the end fail the message like any other: escaping
+            # here would leave it leased and tried forever, and stop the rest of the round.
+            log.error("message %d: unexpected %s from the provider", parcel.id, type(busy).__name__)
         if parcel.attempt >= MAX_ATTEMPTS:
             await asyncio.to_thread(outbox.failed, parcel, reason[:200], now)
             log.warning("message %d failed after %d tries", parcel.id, parcel.attempt)

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import logging
+from typing import Literal
 
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -15,13 +17,23 @@ router = APIRouter(tags=["health"])
 log = logging.getLogger(__name__)
 
 
+class Health(BaseModel):
+    """What a probe reads."""
+
+    status: Literal["ok", "ready", "database unreachable"]
+
+
 @router.get("/healthz")
-def healthz() -> dict[str, str]:
+def healthz() -> Health:
     """The process is up."""
-    return {"status": "ok"}
+    return Health(status="ok")
 
 
-@router.get("/readyz", responses={503: {"description": "database unreachable"}})
+@router.get(
+    "/readyz",
+    response_model=Health,
+    responses={503: {"model": Health, "description": "database unreachable"}},
+)
 def readyz(services: ServicesDep) -> JSONResponse:
     """The database answers."""
     try:

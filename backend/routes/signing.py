@@ -13,6 +13,7 @@ from backend.db import write_session
 from backend.deps import ServicesDep, SessionDep, pages
 from backend.models import Call, Petition
 from backend.petitions import Signed
+from backend.routes import FORM_AGAIN
 from backend.services import Services
 
 router = APIRouter(tags=["public"])
@@ -91,7 +92,7 @@ def petition_page(
     )
 
 
-@router.post("/s/{code}", response_class=HTMLResponse)
+@router.post("/s/{code}", response_class=HTMLResponse, responses=FORM_AGAIN)
 def ask_for_code(
     request: Request,
     code: str,
@@ -154,7 +155,7 @@ def confirm_page(
     )
 
 
-@router.post("/s/{code}/confirm/{token}", response_class=HTMLResponse)
+@router.post("/s/{code}/confirm/{token}", response_class=HTMLResponse, responses=FORM_AGAIN)
 def confirm(
     request: Request,
     code: str,

@@ -5,7 +5,9 @@ from __future__ import annotations
 import logging
 
 from fastapi import APIRouter, Request, Response
+from fastapi.responses import PlainTextResponse
 from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
 
 from backend import contacts
 from backend.db import write_session
@@ -24,12 +26,75 @@ TWIML = "application/xml"
 SIGNATURE_HEADER = "X-Twilio-Signature"
 
 
+_STRING = {"type": "string"}
+_TEXT = {"text/plain": {"schema": _STRING}}
+_PHONE = {
+    "type": "string",
+    "pattern": r"^(whatsapp:)?\+[1-9][0-9]{6,14}$",
+    "examples": ["+447911123456", "whatsapp:+447911123456", "+14155238886"],
+}
+_SID = {"type": "string", "pattern": "^[A-Z]{2}[0-9a-f]{32}$"}
+# The fields of Twilio's forms we read, as Twilio sends them (it sends more; all are allowed).
+_MESSAGE_FORM = {
+    "From": _PHONE,
+    "To": _PHONE,
+    "Body": _STRING,
+    "MessageSid": _SID,
+    "NumMedia": {"type": "string", "pattern": "^[0-9]{1,2}$"},
+    "MediaUrl0": {"type": "string", "format": "uri"},
+    "MediaContentType0": _STRING,
+}
+_STATUS_FORM = {
+    "MessageSid": _SID,
+    "MessageStatus": {
+        "enum": [
+            "accepted",
+            "scheduled",
+            "canceled",
+            "queued",
+            "sending",
+            "sent",
+            "failed",
+            "delivered",
+            "undelivered",
+            "receiving",
+            "received",
+            "read",
+        ]
+    },
+    "To": _PHONE,
+    "ErrorCode": {"type": "string", "pattern": "^[0-9]{5}$"},
+}
+
+
+def _signed_form_of(fields: dict[str, object], required: list[str]) -> dict[str, object]:
+    """The OpenAPI for one of Twilio's signed forms."""
+    form = {
+        "type": "object",
+        "required": required,
+        "properties": fields,
+        "additionalProperties": _STRING,
+    }
+    return {
+        "parameters": [
+            {"name": SIGNATURE_HEADER, "in": "header", "required": True, "schema": _STRING}
+        ],
+        "requestBody": {
+            "required": True,
+            "content": {"application/x-www-form-urlencoded": {"schema": form}},
+        },
+    }
+
+
 async def _signed_form(request: Request, services: Services) -> dict[str, str] | Response:
     """Twilio's form if Twilio signed it for the URL it was given; else the refusal."""
     token = services.settings.twilio_auth_token
     if not services.settings.twilio_enabled or token is None:
-        return Response("SMS is not set up here", status_code=404)
-    form = {key: str(value) for key, value in (await request.form()).multi_items()}
+        return PlainTextResponse("SMS is not set up here", status_code=404)
+    try:
+        form = {key: str(value) for key, value in (await request.form()).multi_items()}
+    except HTTPException:  # Starlette's answer to a body it cannot read as a form
+        return PlainTextResponse("not a form Twilio would send", status_code=400)
     # Behind a proxy request.url is not what Twilio signed: PUBLIC_BASE_URL + path is.
     url = services.settings.base_url + request.url.path
     if request.url.query:
@@ -61,7 +126,13 @@ def take_message(services: Services, message: twilio_sms.TwilioMessage) -> list[
 @router.post(
     "/webhooks/twilio/sms",
     response_class=Response,
-    responses={400: {"description": "not a message"}, 403: {"description": "bad signature"}},
+    responses={
+        200: {"description": "the replies, as TwiML", "content": {TWIML: {"schema": _STRING}}},
+        400: {"description": "not a form, or not a message", "content": _TEXT},
+        403: {"description": "bad signature"},
+        404: {"description": "SMS is not set up here", "content": _TEXT},
+    },
+    openapi_extra=_signed_form_of(_MESSAGE_FORM, ["From", "MessageSid"]),
 )
 async def twilio_sms_webhook(request: Request, services: ServicesDep) -> Response:
     """An SMS or WhatsApp message; the replies go back as TwiML."""
@@ -71,7 +142,7 @@ async def twilio_sms_webhook(request: Request, services: ServicesDep) -> Respons
     try:
         message = twilio_sms.parse(form)
     except ValueError:
-        return Response("not a message Twilio would send", status_code=400)
+        return PlainTextResponse("not a message Twilio would send", status_code=400)
     replies = await run_in_threadpool(take_message, services, message)
     return Response(twilio_sms.twiml(replies), media_type=TWIML)
 
@@ -98,7 +169,12 @@ def _delivery_report(services: Services, form: dict[str, str]) -> None:
 @router.post(
     "/webhooks/twilio/status",
     status_code=204,
-    responses={403: {"description": "bad signature"}},
+    responses={
+        400: {"description": "not a form", "content": _TEXT},
+        403: {"description": "bad signature"},
+        404: {"description": "SMS is not set up here", "content": _TEXT},
+    },
+    openapi_extra=_signed_form_of(_STATUS_FORM, ["MessageSid"]),
 )
 async def twilio_status_webhook(request: Request, services: ServicesDep) -> Response:
     """Twilio reports that a message was delivered, or failed."""

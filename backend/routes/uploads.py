@@ -14,6 +14,7 @@ from backend.deps import ServicesDep, pages
 from backend.evidence import record_upload
 from backend.evidence_files import EvidenceRefused, keep
 from backend.models import Evidence
+from backend.routes import FORM_AGAIN
 from backend.uploads import read_upload_token
 
 router = APIRouter(tags=["public"])
@@ -52,7 +53,7 @@ def upload_page(request: Request, token: str, services: ServicesDep) -> Response
     return _page(request, services, token=token)
 
 
-@router.post("/u/{token}", response_class=HTMLResponse)
+@router.post("/u/{token}", response_class=HTMLResponse, responses=FORM_AGAIN)
 def upload_files(
     request: Request,
     token: str,

@@ -48,6 +48,12 @@ class ChatReplies(BaseModel):
     replies: list[ChatReply]
 
 
+class Refusal(BaseModel):
+    """Why a message was not taken (FastAPI's error shape)."""
+
+    detail: str
+
+
 def _remember(response: Response, visitor: str, secure: bool) -> None:
     response.set_cookie(
         webchat.VISITOR_COOKIE,
@@ -98,7 +104,10 @@ def chat_form(
     return response
 
 
-@router.post("/chat/messages")
+@router.post(
+    "/chat/messages",
+    responses={400: {"model": Refusal, "description": "the body could not be read as JSON"}},
+)
 def chat_message(
     message: ChatMessage, response: Response, services: ServicesDep, visitor: VisitorCookie = None
 ) -> ChatReplies:

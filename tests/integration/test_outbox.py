@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import subprocess
 import sys
@@ -14,13 +15,13 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from backend.db import write_session
-from backend.models import Contact, Message
+from backend.models import Contact, Message, MessageStatus
 from backend.notify import notify
 from backend.outbox import SqlOutbox
 from backend.services import message_renderer
 from backend.settings import Settings
-from bot.delivery import LEASE
-from conversations import Outbound
+from bot.delivery import LEASE, MAX_ATTEMPTS, Parcel, deliver_due
+from conversations import Channel, Outbound
 from tests.fakes.telegram_api import FakeTelegram
 from tests.integration.conftest import TELEGRAM_SECRET, drain, services_of
 
@@ -107,3 +108,33 @@ def test_frontdoor_telegram_webhook_registers_the_webhook_and_commands(
         "status",
         "cancel",
     ]
+
+
+class _Quirky:
+    """A provider that answers one chat with an error the worker has never heard of."""
+
+    def __init__(self, broken: str) -> None:
+        self.broken = broken
+        self.sent: list[str] = []
+
+    async def send(self, parcel: Parcel) -> str | None:
+        if parcel.address == self.broken:
+            raise RuntimeError("Chat migrated to a supergroup")
+        self.sent.append(parcel.text)
+        return f"id-{parcel.id}"
+
+
+def test_an_unknown_provider_error_is_retried_then_failed_and_spares_the_rest(
+    engine: Engine, settings: Settings, session: Session
+) -> None:
+    _queue(engine, settings, per_contact=1, contacts=2)  # chats "1000" and "1001"
+    provider = _Quirky(broken="1000")
+    outbox, senders = SqlOutbox(engine), {Channel.TELEGRAM: provider}
+    now = NOW
+    for _ in range(MAX_ATTEMPTS):
+        asyncio.run(deliver_due(outbox, senders, now))
+        now += timedelta(hours=1)  # past any backoff
+    assert provider.sent == ["1-0"]  # the other chat's message went, once
+    broken = session.exec(select(Message).where(Message.body == "0-0")).one()
+    assert broken.status == MessageStatus.FAILED and broken.attempts == MAX_ATTEMPTS
+    assert broken.last_error == "Chat migrated to a supergroup"

@@ -454,3 +454,14 @@ def test_bursts_from_one_connection_and_crowded_addresses_are_flagged_for_review
     assert crowded[: petitions.SAME_ADDRESS] == [""] * petitions.SAME_ADDRESS
     assert all("one home" in f for f in crowded[petitions.SAME_ADDRESS :])
     assert session.exec(select(Petition)).one().signature_count == len(flags)  # counted, flagged
+
+
+def test_a_wrong_link_shows_a_page_with_the_phone_number_not_json(
+    client: TestClient, settings: Settings
+) -> None:
+    browser = {"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
+    page = client.get("/s/NOSUCH", headers=browser)
+    assert page.status_code == 404 and page.headers["content-type"].startswith("text/html")
+    assert "There is no petition with that code." in page.text
+    assert settings.landlord_phone in page.text  # somewhere to turn
+    assert client.get("/s/NOSUCH").json() == {"detail": "There is no petition with that code."}
