@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import sys
+from pathlib import Path
 
 from backend import demo, logs
 from backend.db import make_engine, write_session
@@ -59,7 +60,7 @@ def _chat(args: argparse.Namespace) -> int:
     return 0
 
 
-def _worker(_: argparse.Namespace) -> int:
+def _worker(args: argparse.Namespace) -> int:
     import asyncio
     import signal
 
@@ -67,6 +68,7 @@ def _worker(_: argparse.Namespace) -> int:
 
     async def work() -> None:
         services = Services.build(get_settings())
+        services.worker.heartbeat = args.heartbeat
         await services.channels.start()
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
@@ -184,6 +186,11 @@ def parser() -> argparse.ArgumentParser:
     serve.set_defaults(run=_serve)
 
     worker = commands.add_parser("worker", help="deliver the outbox and fetch evidence")
+    worker.add_argument(
+        "--heartbeat",
+        type=Path,
+        help="a file touched after every round that worked (for a container health check)",
+    )
     worker.set_defaults(run=_worker)
 
     webhook = commands.add_parser(

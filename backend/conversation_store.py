@@ -5,13 +5,16 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 
-from sqlalchemy import Engine, update
+from sqlalchemy import Engine, Insert, Select, Update, bindparam, update
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from backend import contacts, follow_ups, intake, outbox, petitions
-from backend.db import insert_or_skip, table_of, write_session
+from backend.db import skipping_duplicates, table_of, write_session
 from backend.models import Call, Contact, ConversationRecord, Direction, Message, MessageStatus
 from backend.settings import Settings
 from bot.delivery import buttons_of
@@ -27,11 +30,49 @@ INBOUND_LOG_LIMIT = 20_000
 WRITING_IS_CONSENT = frozenset({Channel.TELEGRAM, Channel.WEB, Channel.TERMINAL})
 
 
+@dataclass(frozen=True)
+class _Statements:
+    """Every turn's statements, built once per kind of database and run with parameters.
+
+    SQLAlchemy caches compiled SQL, but building a statement and working out its cache key
+    cost more than running it: a third of a turn's time went there.
+    """
+
+    find_contact: SelectOfScalar[Contact]
+    add_contact: Insert
+    log_inbound: Insert
+    load: Select[tuple[int, str]]
+    create: Insert
+    save: Update
+
+
+@cache
+def _statements(dialect: str) -> _Statements:
+    message, record = table_of(Message), table_of(ConversationRecord)
+    return _Statements(
+        find_contact=select(Contact).where(
+            col(Contact.channel) == bindparam("channel"),
+            col(Contact.address) == bindparam("address"),
+        ),
+        add_contact=skipping_duplicates(dialect, Contact),
+        log_inbound=skipping_duplicates(dialect, Message).returning(message.c.id),
+        load=select(record.c.version, record.c.state).where(
+            record.c.contact_id == bindparam("the_contact")
+        ),
+        create=skipping_duplicates(dialect, ConversationRecord).returning(record.c.id),
+        save=update(record).where(
+            record.c.contact_id == bindparam("the_contact"),
+            record.c.version == bindparam("seen_version"),
+        ),
+    )
+
+
 class SqlTurn:
     """One turn's reads and writes, all in one transaction."""
 
     def __init__(self, session: Session, now: datetime, settings: Settings) -> None:
         self.session = session
+        self.sql = _statements(session.get_bind().dialect.name)
         self.now = now
         self.settings = settings
         self.contact: Contact | None = None
@@ -40,17 +81,11 @@ class SqlTurn:
 
     def contact_of(self, inbound: Inbound) -> Contact:
         if self.contact is None:
-            find = select(Contact).where(
-                Contact.channel == inbound.channel.value, Contact.address == inbound.address
-            )
-            self.contact = self.session.exec(find).first()
+            who = {"channel": inbound.channel.value, "address": inbound.address}
+            self.contact = self.session.execute(self.sql.find_contact, who).scalars().first()
             if self.contact is None:
-                self.session.execute(
-                    insert_or_skip(self.session, Contact).values(
-                        channel=inbound.channel.value, address=inbound.address, created_at=self.now
-                    )
-                )
-                self.contact = self.session.exec(find).one()
+                self.session.execute(self.sql.add_contact, {**who, "created_at": self.now})
+                self.contact = self.session.execute(self.sql.find_contact, who).scalars().one()
         return self.contact
 
     def record_inbound(self, inbound: Inbound) -> bool:
@@ -59,20 +94,17 @@ class SqlTurn:
             # They blocked the bot once (Telegram 403) and have come back: writing is consent.
             contact.opted_out_at = None
             self.session.add(contact)
-        self.inbound_id = self.session.execute(
-            insert_or_skip(self.session, Message)
-            .values(
-                contact_id=contact.id,
-                channel=inbound.channel.value,
-                direction=Direction.IN.value,
-                provider_message_id=inbound.message_id,
-                body=clean(inbound.text)[:INBOUND_LOG_LIMIT],
-                buttons="[]",
-                status=MessageStatus.RECEIVED.value,
-                created_at=self.now,
-            )
-            .returning(Message.id)
-        ).scalar()
+        logged = {
+            "contact_id": contact.id,
+            "channel": inbound.channel.value,
+            "direction": Direction.IN.value,
+            "provider_message_id": inbound.message_id,
+            "body": clean(inbound.text)[:INBOUND_LOG_LIMIT],
+            "buttons": "[]",
+            "status": MessageStatus.RECEIVED.value,
+            "created_at": self.now,
+        }
+        self.inbound_id = self.session.execute(self.sql.log_inbound, logged).scalar()
         return self.inbound_id is not None
 
     def earlier_replies(self, inbound: Inbound) -> list[Rendered]:
@@ -111,11 +143,8 @@ class SqlTurn:
         return facts
 
     def load(self, inbound: Inbound) -> Conversation | None:
-        record = self.session.execute(
-            select(ConversationRecord.version, ConversationRecord.state).where(
-                ConversationRecord.contact_id == self.contact_of(inbound).id
-            )
-        ).first()
+        mine = {"the_contact": self.contact_of(inbound).id}
+        record = self.session.execute(self.sql.load, mine).first()
         if record is None:
             return None
         self.version = record.version
@@ -128,33 +157,15 @@ class SqlTurn:
 
     def save(self, inbound: Inbound, state: Conversation) -> None:
         contact = self.contact_of(inbound)
+        saved = {"step": state.step.value, "state": state.to_json(), "updated_at": self.now}
         if self.version is None:
-            inserted = self.session.execute(
-                insert_or_skip(self.session, ConversationRecord)
-                .values(
-                    contact_id=contact.id,
-                    step=state.step.value,
-                    state=state.to_json(),
-                    version=1,
-                    created_at=self.now,
-                    updated_at=self.now,
-                )
-                .returning(ConversationRecord.id)
-            ).first()
-            if inserted is None:
+            first = {**saved, "contact_id": contact.id, "version": 1, "created_at": self.now}
+            if self.session.execute(self.sql.create, first).first() is None:
                 raise ConcurrentTurn("conversation created by another worker")
             return
-        table = table_of(ConversationRecord)
-        result = self.session.execute(
-            update(table)
-            .where(table.c.contact_id == contact.id, table.c.version == self.version)
-            .values(
-                step=state.step.value,
-                state=state.to_json(),
-                version=self.version + 1,
-                updated_at=self.now,
-            )
-        )
+        later = {**saved, "version": self.version + 1}
+        seen = {"the_contact": contact.id, "seen_version": self.version}
+        result = self.session.execute(self.sql.save, {**later, **seen})
         if result.rowcount != 1:  # type: ignore[attr-defined]
             raise ConcurrentTurn("conversation saved by another worker")
 

@@ -90,8 +90,12 @@ def table_of(model: type[SQLModel]) -> Table:
     return table
 
 
-def insert_or_skip(session: Session, model: type[SQLModel]) -> Any:
-    """INSERT … ON CONFLICT DO NOTHING on either database: a unique key refuses a second row."""
-    dialect = session.get_bind().dialect.name
+def skipping_duplicates(dialect: str, model: type[SQLModel]) -> Any:
+    """INSERT … ON CONFLICT DO NOTHING for `dialect`: a unique key refuses a second row."""
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     return insert(table_of(model)).on_conflict_do_nothing()
+
+
+def insert_or_skip(session: Session, model: type[SQLModel]) -> Any:
+    """The same, for the database `session` talks to."""
+    return skipping_duplicates(session.get_bind().dialect.name, model)

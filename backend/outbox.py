@@ -17,6 +17,11 @@ from bot.delivery import LEASE, Parcel, buttons_of
 from bot.render import Rendered
 from conversations import Channel
 
+# Core, not ORM objects, and built once: this runs on every turn, and the ORM's unit of work
+# and building the statement each time cost more than the insert itself. One statement for all
+# the rows; the ids come back in row order.
+_QUEUE = insert(table_of(Message)).returning(table_of(Message).c.id, sort_by_parameter_order=True)
+
 
 def queue(
     session: Session,
@@ -48,13 +53,7 @@ def queue(
         }
         for reply in replies
     ]
-    # Core, not ORM objects: this runs on every turn, and the ORM's unit of work cost more
-    # than the insert itself. One statement for all the rows; ids come back in row order.
-    table = table_of(Message)
-    inserted = session.execute(
-        insert(table).returning(table.c.id, sort_by_parameter_order=True), rows
-    )
-    return list(inserted.scalars())
+    return list(session.execute(_QUEUE, rows).scalars())
 
 
 def _due(now: datetime):  # type: ignore[no-untyped-def]

@@ -17,10 +17,10 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import Select, bindparam, update
 from sqlmodel import Session, col, func, select
 
-from backend.db import insert_or_skip
+from backend.db import insert_or_skip, table_of
 from backend.models import (
     SIGNABLE,
     Call,
@@ -116,10 +116,23 @@ def petition_of(session: Session, call: Call) -> Petition | None:
     return session.exec(select(Petition).where(Petition.call_id == call.id)).first()
 
 
+# The statements every signature runs, built once and run with parameters: building and
+# keying a statement cost more than running it.
+_BY_CODE = select(Petition).where(col(Petition.code) == bindparam("code"))
+_TARGET = select(Call.signatories_needed).where(col(Call.id) == bindparam("call"))
+_PETITION = table_of(Petition)
+_BUMP = (
+    update(_PETITION)
+    .where(_PETITION.c.id == bindparam("petition"))
+    .values(signature_count=_PETITION.c.signature_count + bindparam("by"))
+    .returning(_PETITION.c.signature_count)
+)
+
+
 def by_code(session: Session, code: str) -> Petition | None:
     """The petition with this share code (any case, spaces ignored)."""
     cleaned = re.sub(r"\s", "", code).upper()
-    return session.exec(select(Petition).where(Petition.code == cleaned)).first()
+    return session.execute(_BY_CODE, {"code": cleaned}).scalars().first()
 
 
 def can_sign(petition: Petition, settings: Settings) -> bool:
@@ -131,8 +144,7 @@ def can_sign(petition: Petition, settings: Settings) -> bool:
 
 def target_of(session: Session, petition: Petition) -> int | None:
     """How many signatures CEP asked for (None until it says)."""
-    call = session.get(Call, petition.call_id)
-    return call.signatories_needed if call else None
+    return session.execute(_TARGET, {"call": petition.call_id}).scalar()
 
 
 def normalise(text: str) -> str:
@@ -240,38 +252,38 @@ def _rejoin(
     return bool(revived.rowcount)  # type: ignore[attr-defined]
 
 
+def _counting_upto(*where: Any) -> Select[Any]:
+    """How many signatures match, counting no further than the `most` parameter."""
+    found = select(col(Signature.id)).where(*where).limit(bindparam("most")).subquery()
+    return select(func.count()).select_from(found)
+
+
+_AT_HOME = _counting_upto(
+    col(Signature.petition_id) == bindparam("petition"), col(Signature.home) == bindparam("home")
+)
+_FROM_CONNECTION = _counting_upto(
+    col(Signature.petition_id) == bindparam("petition"),
+    col(Signature.ip_hash) == bindparam("ip_hash"),
+    col(Signature.verified_at) >= bindparam("since"),
+)
+
+
 def _flag(session: Session, petition: Petition, ip_hash: str, home: str, now: datetime) -> str:
     """Why this signature deserves a look (a burst from one connection, a crowded home).
 
     Both counts stop at the threshold and use an index, so they cost the same at the
     100,000th signature as at the first.
     """
-    at_home = _count_upto(
-        session,
-        SAME_ADDRESS,
-        Signature.petition_id == petition.id,
-        Signature.home == home,
-    )
-    if at_home >= SAME_ADDRESS:
+    asked: dict[str, object] = {"petition": petition.id, "home": home, "most": SAME_ADDRESS}
+    if session.execute(_AT_HOME, asked).scalar_one() >= SAME_ADDRESS:
         return f"more than {SAME_ADDRESS} signatures from one home"
     if not ip_hash:
         return ""
-    recent = _count_upto(
-        session,
-        BURST_PER_IP,
-        Signature.petition_id == petition.id,
-        Signature.ip_hash == ip_hash,
-        col(Signature.verified_at) >= now - BURST_WINDOW,
-    )
-    if recent >= BURST_PER_IP:
+    since = now - BURST_WINDOW
+    asked = {"petition": petition.id, "ip_hash": ip_hash, "since": since, "most": BURST_PER_IP}
+    if session.execute(_FROM_CONNECTION, asked).scalar_one() >= BURST_PER_IP:
         return f"more than {BURST_PER_IP} signatures from one connection within 10 minutes"
     return ""
-
-
-def _count_upto(session: Session, limit: int, *where: Any) -> int:
-    """How many signatures match, counting no further than `limit`."""
-    found = select(Signature.id).where(*where).limit(limit).subquery()
-    return int(session.exec(select(func.count()).select_from(found)).one())
 
 
 def _count(session: Session, petition: Petition) -> int:
@@ -281,12 +293,7 @@ def _count(session: Session, petition: Petition) -> int:
 
 
 def _bump(session: Session, petition: Petition, by: int) -> int:
-    count = session.execute(
-        update(Petition)
-        .where(col(Petition.id) == petition.id)
-        .values(signature_count=col(Petition.signature_count) + by)
-        .returning(col(Petition.signature_count))
-    ).scalar_one()
+    count = session.execute(_BUMP, {"petition": petition.id, "by": by}).scalar_one()
     petition.signature_count = int(count)
     return int(count)
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
+from typing import Any
 
-from sqlalchemy import delete, insert
-from sqlmodel import Session, col, func, select
+from sqlalchemy import Select, bindparam, delete, func, insert, select
+from sqlmodel import Session, col
 
 from backend.db import table_of
 from backend.models import RateEvent
@@ -22,28 +24,41 @@ class Limit:
     most: int
 
 
+@cache
+def _counting(limits: int) -> Select[Any]:
+    """One query counting recent events under `limits` limits, each only up to its most.
+
+    Built once and run with parameters: building it afresh cost more than running it.
+    """
+    counts = [
+        select(func.count())
+        .select_from(
+            select(col(RateEvent.id))
+            .where(
+                col(RateEvent.kind) == bindparam(f"kind{n}"),
+                col(RateEvent.key) == bindparam(f"key{n}"),
+                col(RateEvent.at) >= bindparam("since"),
+            )
+            .limit(bindparam(f"most{n}"))
+            .subquery()
+        )
+        .scalar_subquery()
+        for n in range(limits)
+    ]
+    return select(*counts)
+
+
 def allow(session: Session, limits: Sequence[Limit], window: timedelta, now: datetime) -> bool:
     """Counts one more event under each limit if none of them is used up within `window`.
 
     One query counts them all, each stopping at its limit, so a petition surge (thousands of
     codes an hour under one key) costs each request the same as the first.
     """
-    since = now - window
-    counts = [
-        select(func.count()).select_from(
-            select(RateEvent.id)
-            .where(
-                RateEvent.kind == limit.kind,
-                RateEvent.key == limit.key[:64],
-                col(RateEvent.at) >= since,
-            )
-            .limit(limit.most)
-            .subquery()
-        )
-        for limit in limits
-    ]
-    used = session.execute(select(*(c.scalar_subquery() for c in counts))).one()
-    if any(n >= limit.most for n, limit in zip(used, limits, strict=True)):
+    asked: dict[str, object] = {"since": now - window}
+    for n, limit in enumerate(limits):
+        asked |= {f"kind{n}": limit.kind, f"key{n}": limit.key[:64], f"most{n}": limit.most}
+    used = session.execute(_counting(len(limits)), asked).one()
+    if any(count >= limit.most for count, limit in zip(used, limits, strict=True)):
         return False
     session.execute(
         insert(table_of(RateEvent)),

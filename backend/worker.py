@@ -94,6 +94,7 @@ class Worker:
         self.clock = clock
         self.outages = Outages()
         self._last_housekeeping: datetime | None = None
+        self.heartbeat: Path | None = None  # touched after every round that worked
         self.evidence = EvidenceFetcher(
             engine,
             Path(settings.evidence_dir),
@@ -161,6 +162,8 @@ class Worker:
         while not stop.is_set():
             try:
                 busy = await self.run_once()
+                if self.heartbeat is not None:
+                    self.heartbeat.touch()  # a health check reads its age
             except Exception:
                 log.exception("outbox round failed; trying again shortly")
                 busy = 0

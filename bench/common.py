@@ -2,40 +2,17 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import socket
-import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
-
-
-@dataclass
-class Result:
-    """Throughput and latency of one measured run, as the clients and the server saw it."""
-
-    name: str
-    requests: int
-    seconds: float
-    latencies: list[float]
-    server: list[float]
-
-    @property
-    def per_second(self) -> float:
-        return self.requests / self.seconds
-
-    def percentile(self, p: float, *, server: bool = False) -> float:
-        ordered = sorted(self.server if server else self.latencies)
-        if not ordered:
-            return float("nan")
-        return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))] * 1000
 
 
 def free_port() -> int:
@@ -117,39 +94,6 @@ def served(
         process.wait(timeout=30)
 
 
-async def hammer(
-    name: str,
-    clients: int,
-    per_client: Callable[[int, httpx.AsyncClient], Awaitable[list[float]]],
-    base: str,
-    *,
-    offset: int = 0,
-) -> Result:
-    """Runs `clients` concurrent clients (numbered from `offset`), each with its own cookies."""
-    limits = httpx.Limits(max_connections=clients)
-    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=30) as warm:
-        await warm.get("/healthz")
-        # Let the worker finish the last run's deliveries, so runs do not measure each other.
-        for _ in range(600):
-            if (await warm.get("/bench/unsent")).json()["unsent"] == 0:
-                break
-            await asyncio.sleep(0.1)
-        await warm.get("/bench/stats")  # forget what came before
-    start = time.perf_counter()
-
-    async def one(n: int) -> list[float]:
-        async with httpx.AsyncClient(base_url=base, timeout=30) as client:
-            return await per_client(n, client)
-
-    results = await asyncio.gather(*(one(offset + n) for n in range(clients)))
-    seconds = time.perf_counter() - start
-    latencies = [x for r in results for x in r]
-    async with httpx.AsyncClient(base_url=base, timeout=30) as stats:
-        taken = (await stats.get("/bench/stats")).json()
-    server = [x for path, times in taken.items() if path != "/healthz" for x in times]
-    return Result(name, len(latencies), seconds, latencies, server)
-
-
 def table(rows: list[list[str]], headers: list[str]) -> str:
     """A Markdown table, printed and pasted into the README as it is."""
     widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(headers)]
@@ -171,28 +115,6 @@ def machine() -> str:
         f"{datetime.now(UTC):%Y-%m-%d}, {platform.machine()}, {os.cpu_count()} cores, "
         f"Python {platform.python_version()}"
     )
-
-
-def ratio_row(result: Result, baseline: Result | None, ratio: str = "1.00") -> list[str]:
-    """A table row: throughput, latency percentiles and the ratio to the baseline."""
-    if baseline is not None:
-        ratio = f"{result.per_second / baseline.per_second:.2f}"
-    return [
-        result.name,
-        f"{result.per_second:,.0f}",
-        f"{result.percentile(50):.1f} / {result.percentile(50, server=True):.1f}",
-        f"{result.percentile(99):.1f} / {result.percentile(99, server=True):.1f}",
-        ratio,
-    ]
-
-
-HEADERS = [
-    "what",
-    "requests/s",
-    "p50 ms client / server",
-    "p99 ms client / server",
-    "ratio to bare",
-]
 
 
 @contextmanager
@@ -225,8 +147,3 @@ def postgres_url() -> str | None:
     import os
 
     return os.environ.get("BENCH_DATABASE_URL") or None
-
-
-def median(values: list[float]) -> float:
-    """The median."""
-    return statistics.median(values)

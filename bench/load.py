@@ -29,6 +29,7 @@ from tests.fakes.twilio_api import FakeTwilio
 
 SCRIPT = typed_pro_forma()  # the whole pro-forma, as a tenant types it
 REPLAY = Path(__file__).with_name("replay.lua")
+SIGN = Path(__file__).with_name("sign.lua")
 
 
 @dataclass(frozen=True)
@@ -161,3 +162,35 @@ def wrk(
         raise RuntimeError(f"wrk printed no percentiles:\n{out}")
     per_second = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
     return Load(done, per_second, _ms(latency["50"]), _ms(latency["99"]), cpu_busy)
+
+
+@dataclass(frozen=True)
+class Signing:
+    """What wrk measured at a petition surge."""
+
+    signed: int
+    per_second: float  # verified signatures
+    p50_ms: float  # per request (a form post or a code post)
+    p99_ms: float
+    cpu_busy: float
+
+
+def surge(base: str, petition: str, *, first: int, seconds: int, connections: int = 32) -> Signing:
+    """Signers posting the form and then the code, `connections` at once, for `seconds`."""
+    busy_before, total_before = _cpu_times()
+    command = ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency"]
+    command += ["--timeout", "30s", "-s", str(SIGN), base, "--", petition, str(first)]
+    out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    busy_after, total_after = _cpu_times()
+    signed, refused = (int(x) for x in re.search(r"signed (\d+) refused (\d+)", out).groups())  # type: ignore[union-attr]
+    if refused:
+        raise RuntimeError(f"{refused} signing requests were refused:\n{out}")
+    latency = dict(re.findall(r"^\s*(50|99)%\s+(\S+)\s*$", out, re.MULTILINE))
+    took = _ms(re.search(r"requests in (\S+),", out).group(1)) / 1000  # type: ignore[union-attr]
+    return Signing(
+        signed,
+        signed / took,
+        _ms(latency["50"]),
+        _ms(latency["99"]),
+        (busy_after - busy_before) / max(1, total_after - total_before),
+    )

@@ -11,7 +11,7 @@ from sqlmodel import Session
 from backend import petitions, signing
 from backend.db import write_session
 from backend.deps import ServicesDep, SessionDep, pages
-from backend.models import Call, Petition
+from backend.models import Petition
 from backend.petitions import Signed
 from backend.routes import FORM_AGAIN
 from backend.services import Services
@@ -26,11 +26,6 @@ def _petition(session: Session, code: str) -> Petition:
     return petition
 
 
-def _target(session: Session, petition: Petition) -> int | None:
-    call = session.get(Call, petition.call_id)
-    return call.signatories_needed if call else None
-
-
 def _page(
     request: Request,
     services: Services,
@@ -40,7 +35,8 @@ def _page(
     status: int = 200,
     **context: object,
 ) -> Response:
-    return _render(request, services, petition, _target(session, petition), name, status, **context)
+    target = petitions.target_of(session, petition)
+    return _render(request, services, petition, target, name, status, **context)
 
 
 def _render(
@@ -178,7 +174,8 @@ def confirm(
             services.renderer,
             services.worker.clock(),
         )
-        target = _target(writing, petition)
+        # Only a page shown again needs the target; a signature has it already.
+        target = petitions.target_of(writing, petition) if isinstance(outcome, str) else None
     services.worker.wake()
     if isinstance(outcome, str):
         return _render(
@@ -203,7 +200,7 @@ def confirm(
         request,
         services,
         petition,
-        target,
+        outcome.target,
         "petition.html",
         200,
         form=signing.SigningForm(),

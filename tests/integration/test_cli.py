@@ -6,6 +6,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from sqlmodel import Session, select
@@ -63,3 +64,26 @@ def test_create_officer_stores_an_argon2_hash_and_refuses_a_duplicate(tmp_path: 
     assert officer.email == "ann@example.org"
     assert officer.password_hash.startswith("$argon2id$")
     assert "correct-horse" not in officer.password_hash
+
+
+def test_the_worker_touches_its_heartbeat_while_rounds_work(tmp_path: Path) -> None:
+    assert frontdoor(tmp_path, "migrate").returncode == 0
+    heartbeat = tmp_path / "alive"
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}", "ENVIRONMENT": "test"}
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "backend.cli", "worker", "--heartbeat", str(heartbeat)],
+        env=env,
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while not heartbeat.exists() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        first = heartbeat.stat().st_mtime
+        time.sleep(2.5)  # idle rounds come at least once a second
+        assert heartbeat.stat().st_mtime > first
+    finally:
+        worker.terminate()
+        assert worker.wait(timeout=30) == 0  # SIGTERM stops it cleanly
