@@ -13,6 +13,7 @@ from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import ClientDisconnect
 
 from backend import logs
 from backend.deps import pages
@@ -88,7 +89,15 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.add_middleware(AccessLog)
     app.add_exception_handler(SignInFirst, _sign_in_first)
     app.add_exception_handler(StarletteHTTPException, _officer_error)
+    app.add_exception_handler(ClientDisconnect, _client_gone)
     return app
+
+
+async def _client_gone(request: Request, _error: Exception) -> Response:
+    """The sender hung up before its request arrived whole (a provider's timeout, say): nothing
+    was taken and nobody is listening, so a line in the log rather than a server error."""
+    log.info("%s %s: the client went away mid-request", request.method, request.url.path)
+    return Response(status_code=400)
 
 
 async def _sign_in_first(request: Request, _error: Exception) -> Response:

@@ -113,3 +113,42 @@ def test_no_log_line_holds_a_phone_number_a_code_a_token_or_a_password(
     for secret in secrets:
         assert secret not in logged, f"a secret reached the log: {secret[:3]}..."
     assert "Sam Jones" not in logged and "Elm Road" not in logged
+
+
+def test_a_sender_that_hangs_up_mid_request_is_logged_not_a_server_error(
+    app_client: TestClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A provider that times out closes the connection before its body arrives."""
+    sent: list[dict[str, object]] = []
+
+    async def hung_up() -> dict[str, object]:
+        return {"type": "http.disconnect"}
+
+    async def send(message: dict[str, object]) -> None:
+        sent.append(message)
+
+    headers = [
+        (b"host", b"testserver"),
+        (b"content-type", b"application/json"),
+        (b"content-length", b"120"),  # promised, never sent
+        (b"x-telegram-bot-api-secret-token", TELEGRAM_SECRET.encode()),
+    ]
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "https",
+        "path": "/webhooks/telegram",
+        "raw_path": b"/webhooks/telegram",
+        "query_string": b"",
+        "root_path": "",
+        "headers": headers,
+        "client": ("127.0.0.1", 50000),
+        "server": ("testserver", 443),
+    }
+    with caplog.at_level(logging.INFO):
+        app_client.portal.call(app_client.app, scope, hung_up, send)  # type: ignore[union-attr, arg-type, call-arg]
+    assert sent[0]["status"] == 400
+    assert "went away mid-request" in caplog.text
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
