@@ -17,7 +17,7 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Select, bindparam, update
+from sqlalchemy import Select, String, bindparam, cast, update
 from sqlmodel import Session, col, func, select
 
 from backend.db import insert_or_skip, table_of
@@ -545,8 +545,22 @@ def close_for_decision(session: Session, call: Call, now: datetime) -> None:
         session.add(petition)
 
 
+def nobodys_signature(placeholder: str, now: datetime) -> dict[str, Any]:
+    """The values that leave a signature counted but nobody's: no name, address or phone, and
+    no hash made from them either (hashing every address the landlord has would undo one)."""
+    return {
+        "name": placeholder,
+        "address": placeholder,
+        "phone": None,
+        "identity": "anonymised-" + cast(col(Signature.id), String),  # still one per row
+        "home": "",
+        "ip_hash": "",
+        "anonymised_at": now,
+    }
+
+
 def anonymise_signatures(session: Session, now: datetime, days: int) -> int:
-    """Removes signers' names, addresses and phones `days` after their petition closed."""
+    """Removes signers' details `days` after their petition closed (the count stands)."""
     closed_before = now - timedelta(days=days)
     old = select(Petition.id).where(
         col(Petition.closed_at).is_not(None), col(Petition.closed_at) < closed_before
@@ -554,7 +568,7 @@ def anonymise_signatures(session: Session, now: datetime, days: int) -> int:
     result = session.execute(
         update(Signature)
         .where(col(Signature.petition_id).in_(old), col(Signature.anonymised_at).is_(None))
-        .values(name="[anonymised]", address="[anonymised]", phone=None, anonymised_at=now)
+        .values(**nobodys_signature("[anonymised]", now))
     )
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
 

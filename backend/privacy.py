@@ -15,6 +15,7 @@ import phonenumbers
 from sqlalchemy import update
 from sqlmodel import Session, SQLModel, col, not_, select
 
+from backend import petitions
 from backend.evidence import MAX_FETCH_ATTEMPTS, UPLOAD_PREFIX
 from backend.models import (
     Appeal,
@@ -417,7 +418,7 @@ def _erase_contact(
     session.execute(
         update(Signature)
         .where(col(Signature.phone) == contact.address)
-        .values(name=ERASED, address=ERASED, phone=None, anonymised_at=now)
+        .values(**petitions.nobodys_signature(ERASED, now))
     )
     session.execute(
         update(PendingSignature)

@@ -564,3 +564,5 @@ def test_erasure_and_subject_access_cover_petition_signatures(
     session.rollback()
     signature = session.exec(select(Signature)).one()
     assert signature.name != "Hal Moss" and signature.phone is None
+    assert petitions.home_of("2 Elm Road L30 4TH") != signature.home  # no hash of them kept
+    assert signature.identity == f"anonymised-{signature.id}"

@@ -391,7 +391,7 @@ def test_signatures_are_anonymised_a_set_time_after_the_petition_closes(
             phone=SIGNER,
             hear_outcome=True,
             verified_by="sms_code",
-            ip_hash="",
+            ip_hash="a-connection",
             now=NOW,
         )
         petition.status, petition.closed_at = "closed", NOW
@@ -407,6 +407,9 @@ def test_signatures_are_anonymised_a_set_time_after_the_petition_closes(
         "[anonymised]",
         None,
     )
+    # Nor any hash of them: hashing every address the landlord has would find the signer.
+    assert signature.identity == f"anonymised-{signature.id}"
+    assert (signature.home, signature.ip_hash) == ("", "")
     assert session.exec(select(Petition)).one().signature_count == 1  # the count stands
 
 
