@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import phonenumbers
-from sqlalchemy import update
+from sqlalchemy import event, update
 from sqlmodel import Session, SQLModel, col, not_, select
 
 from backend import petitions
@@ -311,25 +311,32 @@ def _call_export(session: Session, call: Call) -> dict[str, Any]:
 
 
 def _delete_files(session: Session, rows: Sequence[Evidence], evidence_dir: Path) -> int:
-    """Deletes each file from disk and forgets where it was; returns how many were deleted."""
+    """Forgets where each file was, and deletes the files once that is committed (an erasure
+    that fails and rolls back keeps them, and the rows that point at them); returns how many."""
     root = evidence_dir.resolve()
-    deleted = 0
+    doomed: list[Path] = []
     for evidence in rows:
         if evidence.stored_path:
             path = (root / evidence.stored_path).resolve()
             # Never follow a stored path out of the evidence folder.
             if root in path.parents and path.is_file():
-                path.unlink()
-                deleted += 1
-                if path.parent != root:
-                    with suppress(OSError):  # the contact's folder, once it is empty
-                        path.parent.rmdir()
+                doomed.append(path)
         evidence.stored_path = None
         evidence.channel_ref = ERASED_REF  # an upload's file name is the tenant's own words
         evidence.fetch_attempts = MAX_FETCH_ATTEMPTS  # so the fetcher never tries it again
         evidence.fetch_after = None
         session.add(evidence)
-    return deleted
+    if doomed:
+        event.listen(session, "after_commit", lambda _: _unlink(root, doomed), once=True)
+    return len(doomed)
+
+
+def _unlink(root: Path, paths: Sequence[Path]) -> None:
+    for path in paths:
+        path.unlink(missing_ok=True)
+        if path.parent != root:
+            with suppress(OSError):  # the contact's folder, once it is empty
+                path.parent.rmdir()
 
 
 def _anonymise_call(session: Session, call: Call, evidence_dir: Path, now: datetime) -> int:

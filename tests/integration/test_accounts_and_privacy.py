@@ -566,3 +566,20 @@ def test_erasure_and_subject_access_cover_petition_signatures(
     assert signature.name != "Hal Moss" and signature.phone is None
     assert petitions.home_of("2 Elm Road L30 4TH") != signature.home  # no hash of them kept
     assert signature.identity == f"anonymised-{signature.id}"
+
+
+def test_an_erasure_that_rolls_back_keeps_the_files_its_rows_point_at(
+    engine: Engine, session: Session, settings: Settings
+) -> None:
+    contact, _call, photo = tenant(session, Path(settings.evidence_dir))
+    session.commit()
+    with pytest.raises(RuntimeError), write_session(engine) as writing:
+        privacy.erase(writing, contact.id or 0, settings.evidence_dir, NOW)
+        raise RuntimeError("the database went away before the commit")
+    assert photo.exists()  # nothing was erased, so the file stays with its row
+    session.rollback()
+    evidence = session.exec(select(Evidence).where(Evidence.contact_id == contact.id)).one()
+    assert evidence.stored_path is not None
+    with write_session(engine) as writing:
+        privacy.erase(writing, contact.id or 0, settings.evidence_dir, NOW)
+    assert not photo.exists()
