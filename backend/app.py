@@ -7,6 +7,7 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
 from pathlib import Path
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
@@ -34,6 +35,7 @@ from backend.services import Services
 from backend.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
+_TEXT = {"text/plain": {"schema": {"type": "string"}}}
 STATIC = Path(__file__).resolve().parent / "static"
 
 
@@ -78,7 +80,11 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
             if engine is None:
                 services.engine.dispose()
 
-    app = FastAPI(title="Tenant Front Door", lifespan=lifespan)
+    # LimitBody answers 413 for any route before the route sees the body.
+    too_large: dict[int | str, dict[str, Any]] = {
+        413: {"description": "the body is over the size limit", "content": _TEXT}
+    }
+    app = FastAPI(title="Tenant Front Door", lifespan=lifespan, responses=too_large)
     for module in (health, public, webchat, uploads, signing, telegram, twilio):
         app.include_router(module.router)
     for module in (sessions, dashboard, calls, petition_admin, meetings, appeals, reports, privacy):

@@ -19,6 +19,7 @@ from sqlmodel import Session, col, func, select
 from backend.casework import find_call
 from backend.models import (
     Action,
+    AreaScore,
     Call,
     CallStatus,
     Officer,
@@ -78,13 +79,22 @@ class YearReviews:
 
 
 @dataclass(frozen=True)
+class OtherArea:
+    """A business area with no Call in the programme, as the panel plans the year."""
+
+    area: str
+    received: int  # Calls in the last 12 months
+    score: AreaScore | None
+    place: int | None  # where its score would come among the scored Calls
+
+
+@dataclass(frozen=True)
 class Programme:
     """The annual programme: Calls by score, reviews per year, and the other business areas."""
 
     entries: list[ProgrammeEntry]
     years: list[YearReviews]
-    # Service areas with nothing in the programme, and how many Calls they had in 12 months.
-    other_areas: list[tuple[str, int]]
+    other_areas: list[OtherArea]
 
     @property
     def scored(self) -> list[ProgrammeEntry]:
@@ -117,10 +127,23 @@ def programme(session: Session, today: date | None = None) -> Programme:
     )
     busy = {e.call.service_area for e in entries}
     received = calls_by_area_and_month(session, 12, today).by_area
+    scores = {s.service_area: s for s in session.exec(select(AreaScore))}
+    totals = [e.score.total for e in entries if e.score]
+
+    def other(area: str) -> OtherArea:
+        score = scores.get(area)
+        place = 1 + sum(t > score.total for t in totals) if score else None
+        return OtherArea(area, received.get(area, 0), score, place)
+
     others = sorted(
         # "Something else" is not a business area the panel can plan a review of.
-        ((area, received.get(area, 0)) for area in SERVICE_AREAS if area not in busy | {"other"}),
-        key=lambda pair: (-pair[1], SERVICE_AREAS.index(pair[0])),
+        (other(area) for area in SERVICE_AREAS if area not in busy | {"other"}),
+        key=lambda o: (
+            o.score is None,
+            -(o.score.total if o.score else 0.0),
+            -o.received,
+            SERVICE_AREAS.index(o.area),
+        ),
     )
     return Programme(entries, reviews_by_year(session, today.year), others)
 

@@ -18,6 +18,7 @@ from backend import follow_ups, petitions
 from backend.meetings import long_date, next_meeting
 from backend.models import (
     Action,
+    AreaScore,
     Call,
     CallEvent,
     CallNote,
@@ -38,6 +39,7 @@ from backend.notify import notify
 from backend.settings import DEFAULT_SCORE_WEIGHTS, Settings
 from bot.render import Renderer, label
 from conversations import Outbound
+from conversations.proforma import SERVICE_AREAS
 
 S = CallStatus
 ADVISING = frozenset({S.SUBMITTED, S.GATHERING_EVIDENCE, S.COLLECTING_SIGNATURES})
@@ -363,6 +365,34 @@ class Workflow:
         self.session.add(score)
         return score
 
+    def score_area(self, area: str, parts: dict[str, int]) -> AreaScore:
+        """Scores a business area with no Call, from performance and management information
+        (the panel's job; no community-call bonus, which only a Call earns)."""
+        person = self.person()
+        if OfficerRole(person.role) not in PANEL:
+            raise IllegalTransition("Only the panel scores business areas.")
+        if area not in SERVICE_AREAS or area == "other":
+            raise IllegalTransition("Choose one of the business areas.")
+        for name in SCORE_PARTS:
+            if not 0 <= parts.get(name, -1) <= 5:
+                raise IllegalTransition(f"Give {_words(name)} a score from 0 to 5.")
+        found = self.session.exec(select(AreaScore).where(AreaScore.service_area == area)).first()
+        score = found or AreaScore(
+            service_area=area,
+            officer_id=saved_id(person),
+            performance=0,
+            satisfaction=0,
+            complaints=0,
+            business_critical=0,
+            total=0,
+        )
+        for name in SCORE_PARTS:
+            setattr(score, name, parts[name])
+        score.total = area_total(score, self.weights)
+        score.officer_id, score.scored_at = saved_id(person), self.now
+        self.session.add(score)
+        return score
+
     def programme(self, call: Call, start: date) -> None:
         """Schedules the scrutiny in the annual programme (a score comes first)."""
         if self.session.exec(select(Score).where(Score.call_id == call.id)).first() is None:
@@ -468,6 +498,11 @@ class Workflow:
         """An appeal panel overturned the decision: its decision is final."""
         self._record(call, "appeal_outcome", CallStatus(decision.value), note)
         call.decision = decision
+
+
+def area_total(score: AreaScore, weights: dict[str, float]) -> float:
+    """The weighted total for a business area: the same matrix, without the bonus."""
+    return round(sum(float(getattr(score, name)) * weights[name] for name in SCORE_PARTS), 2)
 
 
 def total_score(score: Score, weights: dict[str, float]) -> float:

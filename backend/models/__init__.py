@@ -16,7 +16,14 @@ from backend.models.petition import (
     RateEvent,
     Signature,
 )
-from backend.models.scrutiny import Action, FollowUp, Recommendation, Score, ScrutinyStep
+from backend.models.scrutiny import (
+    Action,
+    AreaScore,
+    FollowUp,
+    Recommendation,
+    Score,
+    ScrutinyStep,
+)
 from backend.models.support import SupportRequest, SupportStatus
 
 __all__ = [
@@ -25,6 +32,7 @@ __all__ = [
     "Action",
     "Appeal",
     "AppealPanelMember",
+    "AreaScore",
     "AuditEntry",
     "Call",
     "CallEvent",

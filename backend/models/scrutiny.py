@@ -25,6 +25,23 @@ class Score(SQLModel, table=True):
     scored_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
+class AreaScore(SQLModel, table=True):
+    """The scoring matrix for a business area with no Call, from performance and management
+    information, so the panel can rank it in the annual programme (no community-call bonus)."""
+
+    __tablename__ = "area_score"
+
+    id: int | None = Field(default=None, primary_key=True)
+    service_area: str = Field(max_length=32, unique=True)
+    performance: int
+    satisfaction: int
+    complaints: int
+    business_critical: int
+    total: float
+    officer_id: int = Field(foreign_key="officer.id")
+    scored_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
 class ScrutinyStep(SQLModel, table=True):
     """One of the 10 steps of a scrutiny activity, with when, who and what was found."""
 

@@ -19,6 +19,8 @@ from backend.models import Call, CallStatus, Decision, PanelMeeting, Recommendat
 from backend.services import message_renderer
 from backend.settings import Settings
 from backend.workflow import Workflow
+from bot.render import label
+from conversations.proforma import SERVICE_AREAS
 from tests.factories import NOW, make_call, make_contact, make_officer, sign_in
 
 PAGES = ("/officer/programme", "/officer/reports", "/officer/reports/calls.csv")
@@ -166,6 +168,43 @@ def test_the_programme_lists_calls_by_score_with_unscored_ones_last(
     assert "Needs a score" in rows[4][4]
     assert "Not scheduled yet" in rows[1][-1]
     assert "01 Dec" in rows[2][-1]
+
+
+def test_the_panel_scores_business_areas_without_a_call_and_sees_where_they_would_come(
+    client: TestClient, engine: Engine, session: Session, journey: Journey
+) -> None:
+    high = journey.scored((5, 5, 5, 5))  # repairs, with the community call bonus
+    journey.scored((1, 1, 1, 1))
+    session.commit()
+    busy = high.service_area
+    area = next(a for a in SERVICE_AREAS if a not in (busy, "other"))
+
+    csrf = sign_in(client, engine, "panel")
+    parts = {"performance": "4", "satisfaction": "3", "complaints": "4", "business_critical": "5"}
+    done = client.post(
+        f"/officer/programme/areas/{area}", data={"csrf": csrf, **parts}, follow_redirects=False
+    )
+    assert done.status_code == 303
+    rows = {row[0]: row for row in tables(client.get("/officer/programme").text)["areas"][1:]}
+    scored = rows[label("service_area", area)]
+    total = reports.programme(session).other_areas[0]
+    assert total.area == area and total.score is not None and total.place == 2
+    assert f"{total.score.total:g}" in scored[2] and scored[3] == "2"  # after the Call at 5s
+    assert label("service_area", busy) not in rows  # it has a Call in the programme
+
+    wrong = client.post(
+        f"/officer/programme/areas/{area}", data={"csrf": csrf, **parts, "complaints": "9"}
+    )
+    assert wrong.status_code == 422 and "complaints a score from 0 to 5" in wrong.text
+    other = client.post("/officer/programme/areas/other", data={"csrf": csrf, **parts})
+    assert other.status_code == 422  # "something else" is not an area to plan a review of
+    assert client.post(f"/officer/programme/areas/{area}", data=parts).status_code == 403  # no CSRF
+
+    csrf = sign_in(client, engine, "officer")  # officers run the process; the panel scores
+    refused = client.post(f"/officer/programme/areas/{area}", data={"csrf": csrf, **parts})
+    assert refused.status_code == 403
+    session.rollback()
+    assert reports.programme(session).other_areas[0].score.performance == 4  # type: ignore[union-attr]
 
 
 def test_a_year_with_fewer_than_two_reviews_is_flagged(

@@ -21,6 +21,7 @@ SESSION_COOKIE = "fd_officer"
 ALL_ROLES = frozenset(OfficerRole)
 WORKING = frozenset({OfficerRole.OFFICER, OfficerRole.PANEL, OfficerRole.MANAGER})
 MANAGER = frozenset({OfficerRole.MANAGER})
+PANEL = frozenset({OfficerRole.PANEL, OfficerRole.MANAGER})
 
 
 class SignInFirst(Exception):  # noqa: N818 - control flow to the login page
@@ -59,6 +60,7 @@ def officer_workflow(session: Session, services: Services, who: SignedIn) -> Wor
 Anyone = Annotated[SignedIn, Depends(role(ALL_ROLES))]
 Worker = Annotated[SignedIn, Depends(role(WORKING))]
 Manager = Annotated[SignedIn, Depends(role(MANAGER))]
+Panel = Annotated[SignedIn, Depends(role(PANEL))]
 
 
 async def csrf_checked(

@@ -17,6 +17,7 @@ from backend.casework import find_call
 from backend.db import write_session
 from backend.deps import ServicesDep, SessionDep
 from backend.models import Appeal, Call, Decision, OfficerRole
+from backend.routes import FORM_AGAIN
 from backend.routes.officer.access import (
     Anyone,
     CheckedForm,
@@ -29,7 +30,7 @@ from backend.routes.officer.access import (
 from backend.services import Services
 from backend.workflow import IllegalTransition, Workflow
 
-router = APIRouter(prefix="/officer", tags=["back office"])
+router = APIRouter(prefix="/officer", tags=["back office"], responses=FORM_AGAIN)
 
 # Choosing the appeal panel and recording its outcome is the panel's (or a manager's) job.
 PanelOrManager = Annotated[

@@ -18,6 +18,7 @@ from backend.casework import call_file, find_call, meetings_ahead, officers
 from backend.db import write_session
 from backend.deps import ServicesDep, SessionDep
 from backend.models import Action, Call, Decision, Evidence, Officer, PanelMeeting
+from backend.routes import FORM_AGAIN
 from backend.routes.officer.access import Anyone, CheckedForm, Worker, officer_workflow, page
 from backend.workflow import (
     MOVES,
@@ -29,7 +30,7 @@ from backend.workflow import (
     can,
 )
 
-router = APIRouter(prefix="/officer", tags=["back office"])
+router = APIRouter(prefix="/officer", tags=["back office"], responses=FORM_AGAIN)
 
 STEP_TITLES = (
     "Agree the scope",

@@ -10,10 +10,11 @@ from fastapi.responses import HTMLResponse
 
 from backend.casework import PER_PAGE, Filters, counts_by_stage, find_calls, needs_action, officers
 from backend.deps import ServicesDep, SessionDep
+from backend.routes import FORM_AGAIN
 from backend.routes.officer.access import Anyone, page
 from conversations.proforma import SERVICE_AREAS
 
-router = APIRouter(prefix="/officer", tags=["back office"])
+router = APIRouter(prefix="/officer", tags=["back office"], responses=FORM_AGAIN)
 
 
 @router.get("/", response_class=HTMLResponse)

@@ -11,10 +11,11 @@ from backend.db import write_session
 from backend.deps import ServicesDep, SessionDep
 from backend.meetings import calls_on_agenda, meetings
 from backend.models import PanelMeeting
+from backend.routes import FORM_AGAIN
 from backend.routes.officer.access import Anyone, CheckedForm, Worker, officer_workflow, page
 from backend.workflow import IllegalTransition
 
-router = APIRouter(prefix="/officer", tags=["back office"])
+router = APIRouter(prefix="/officer", tags=["back office"], responses=FORM_AGAIN)
 
 
 @router.get("/meetings", response_class=HTMLResponse)

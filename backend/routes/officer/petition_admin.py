@@ -17,9 +17,10 @@ from backend.deps import ServicesDep
 from backend.models import Call, Petition, Signature
 from backend.privacy import audit
 from backend.reports import safe_cell
+from backend.routes import FORM_AGAIN
 from backend.routes.officer.access import CheckedForm, Worker, page
 
-router = APIRouter(prefix="/officer", tags=["back office"])
+router = APIRouter(prefix="/officer", tags=["back office"], responses=FORM_AGAIN)
 
 
 def _petition(session: Session, reference: str) -> tuple[Call, Petition]:

@@ -17,9 +17,10 @@ from backend.auth import SignedIn
 from backend.db import write_session
 from backend.deps import ServicesDep, SessionDep
 from backend.models import Officer, OfficerRole
+from backend.routes import FORM_AGAIN
 from backend.routes.officer.access import CheckedForm, Manager, page
 
-router = APIRouter(prefix="/officer", tags=["back office"])
+router = APIRouter(prefix="/officer", tags=["back office"], responses=FORM_AGAIN)
 
 # What the page says after a change (a fixed list, so the address bar cannot put words there).
 DONE = {

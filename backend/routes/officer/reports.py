@@ -11,15 +11,20 @@ from collections.abc import Hashable, Iterator, Sequence
 from dataclasses import dataclass
 
 from fastapi import APIRouter, HTTPException, Request, Response
-from fastapi.responses import HTMLResponse, StreamingResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, StreamingResponse
 from sqlmodel import Session
 
 from backend import reports
+from backend.auth import SignedIn
+from backend.db import write_session
 from backend.deps import ServicesDep, SessionDep
-from backend.routes.officer.access import Anyone, page
+from backend.routes import FORM_AGAIN
+from backend.routes.officer.access import Anyone, CheckedForm, Panel, officer_workflow, page
 from backend.routes.officer.calls import STEP_TITLES
+from backend.services import Services
+from backend.workflow import SCORE_PARTS, IllegalTransition
 
-router = APIRouter(prefix="/officer", tags=["back office"])
+router = APIRouter(prefix="/officer", tags=["back office"], responses=FORM_AGAIN)
 
 CSV_CHUNK_ROWS = 500  # rows per chunk sent: the export streams instead of building in memory
 
@@ -72,16 +77,51 @@ def programme_page(
     request: Request, who: Anyone, services: ServicesDep, session: SessionDep
 ) -> Response:
     """The annual programme of scrutiny: accepted Calls in order of score."""
+    return _programme(request, who, services, session)
+
+
+def _programme(
+    request: Request,
+    who: SignedIn,
+    services: Services,
+    session: Session,
+    status: int = 200,
+    error: str = "",
+) -> Response:
     today = services.worker.clock().date()
     return page(
         request,
         who,
         "programme.html",
+        status,
         programme=reports.programme(session, today),
         reported=reports.final_reports(session),
         today=today,
         reviews_a_year=reports.REVIEWS_A_YEAR,
+        score_parts=SCORE_PARTS,
+        error=error,
     )
+
+
+@router.post("/programme/areas/{area}", response_class=HTMLResponse)
+def score_area(
+    request: Request,
+    area: str,
+    who: Panel,
+    form: CheckedForm,
+    services: ServicesDep,
+    session: SessionDep,
+) -> Response:
+    """The panel scores a business area with no Call; it takes its place in the order."""
+    try:
+        parts = {name: int(str(form.get(name, ""))) for name in SCORE_PARTS}
+        with write_session(services.engine) as writing:
+            officer_workflow(writing, services, who).score_area(area, parts)
+    except ValueError:
+        return _programme(request, who, services, session, 422, "Give each part a score.")
+    except IllegalTransition as refused:
+        return _programme(request, who, services, session, 422, str(refused))
+    return RedirectResponse(f"/officer/programme#area-{area}", status_code=303)
 
 
 @router.get("/reports", response_class=HTMLResponse)

@@ -14,9 +14,10 @@ from starlette.concurrency import run_in_threadpool
 from backend.auth import LoginRefused, SignedIn, sign_in, sign_out
 from backend.db import write_session
 from backend.deps import ServicesDep
+from backend.routes import FORM_AGAIN
 from backend.routes.officer.access import SESSION_COOKIE, CheckedForm, page
 
-router = APIRouter(prefix="/officer", tags=["back office"])
+router = APIRouter(prefix="/officer", tags=["back office"], responses=FORM_AGAIN)
 LOGIN_CSRF = "fd_login_csrf"
 FAILED_LOGIN_DELAY = 1.0  # seconds: slows guessing without locking anyone out
 
