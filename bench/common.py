@@ -1,4 +1,4 @@
-"""Shared benchmark plumbing: a server process, concurrent clients, percentiles, a table."""
+"""Shared benchmark plumbing: a fresh database, the provider fakes, a server process, a table."""
 
 from __future__ import annotations
 
