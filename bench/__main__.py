@@ -22,8 +22,13 @@ def goals(
     pages: dict[int, dict[str, tuple[float, float]]],
 ) -> list[list[str]]:
     """One row per goal of issue 6: the goal, the figure, met or missed."""
-    busy = {(r.setup.label, r.channel): r for r in runs if r.clients == channels.CLIENTS}
+    busy = {
+        (r.setup.label, r.channel): r
+        for r in runs
+        if r.clients == channels.CLIENTS and not r.pause_ms
+    }
     light = {r.setup.label: r for r in runs if r.clients == channels.LIGHT}
+    paced = {r.setup.label: r for r in runs if r.pause_ms}
     sqlite = "SQLite, 1 worker"
     webhooks = [busy[(sqlite, SMS)], busy[(sqlite, TELEGRAM)]]
     ratios = [r.ratio or 0.0 for r in webhooks]
@@ -35,10 +40,13 @@ def goals(
         ],
         [
             "webhook p99 < 50 ms (SQLite)",
-            " / ".join(f"{r.load.p99_ms:.0f}" for r in webhooks)
-            + f" ms at 32 clients (SMS / Telegram); {light[sqlite].load.p99_ms:.0f} ms at "
-            f"{channels.LIGHT} (SMS)",
-            _met(max(r.load.p99_ms for r in webhooks) < 50),
+            f"SMS {paced[sqlite].load.p99_ms:.0f} ms from 32 tenants at "
+            f"{paced[sqlite].load.per_second:.0f}/s, {light[sqlite].load.p99_ms:.0f} ms from "
+            f"{channels.LIGHT} back-to-back; "
+            + " / ".join(f"{r.load.p99_ms:.0f}" for r in webhooks)
+            + " ms (SMS / Telegram) from 32 back-to-back, a queue at full capacity",
+            f"{_met(paced[sqlite].load.p99_ms < 50)} below capacity, "
+            f"{_met(max(r.load.p99_ms for r in webhooks) < 50)} at it",
         ],
         [
             ">= 300 verified signatures/s per worker",

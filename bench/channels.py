@@ -3,8 +3,9 @@
 For each setup (SQLite with one worker; PostgreSQL with one and with two workers) a fresh
 database and server; wrk sends 32 tenants' messages at once (closed loop), each channel
 measured right after a bare endpoint of the same app that parses the same bodies and does
-nothing else. Also 4 clients (a light load) for latency without queueing, and the server's
-peak memory. Run with `make bench` (or `python -m bench.channels`).
+nothing else. Also 4 clients (a light load), and 32 who each wait 200 ms before their next
+message (about half a worker's capacity), for latency without a queue; and the server's peak
+memory. Run with `make bench` (or `python -m bench.channels`).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from bench.load import Load, Request
 SECONDS = int(os.environ.get("BENCH_SECONDS", "8"))
 CLIENTS = 32
 LIGHT = 4
+PAUSE_MS = 200  # tenants who read the reply before answering: about half a worker's capacity
 TENANTS = 600  # more than a run can reach, so no message is ever sent twice
 CHANNELS: dict[str, Callable[[int, int], list[Request]]] = {
     "SMS (signed Twilio webhook)": load.sms,
@@ -49,6 +51,7 @@ class Measured:
     clients: int
     load: Load
     bare: Load | None
+    pause_ms: int = 0  # each client's wait between an answer and its next message
 
     @property
     def ratio(self) -> float | None:
@@ -88,8 +91,13 @@ def measure_setup(setup: Setup) -> tuple[list[Measured], float]:
                 busy = load.wrk(base, requests, seconds=SECONDS, connections=CLIENTS)
                 runs.append(Measured(setup, channel, CLIENTS, busy, bare))
                 _drained(base)
+            sms = "SMS (signed Twilio webhook)"
             light = load.wrk(base, load.sms(TENANTS, 50_000), seconds=SECONDS, connections=LIGHT)
-            runs.append(Measured(setup, "SMS (signed Twilio webhook)", LIGHT, light, None))
+            runs.append(Measured(setup, sms, LIGHT, light, None))
+            _drained(base)
+            paced_sms = load.sms(TENANTS, 60_000)
+            paced = load.wrk(base, paced_sms, seconds=SECONDS, pause_ms=PAUSE_MS)
+            runs.append(Measured(setup, sms, CLIENTS, paced, None, PAUSE_MS))
             _drained(base)
             return runs, server.peak_rss_mb()
 
@@ -100,7 +108,7 @@ def rows(runs: list[Measured]) -> list[list[str]]:
         [
             run.setup.label,
             run.channel,
-            str(run.clients),
+            f"{run.clients}, {run.pause_ms} ms apart" if run.pause_ms else str(run.clients),
             f"{run.load.per_second:,.0f}",
             f"{run.load.p50_ms:.1f}",
             f"{run.load.p99_ms:.1f}",

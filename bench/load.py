@@ -141,13 +141,15 @@ def wrk(
     seconds: int,
     connections: int = 32,
     may_repeat: bool = False,
+    pause_ms: int = 0,
 ) -> Load:
-    """Replays `requests` at `base` with `connections` clients for `seconds`."""
+    """Replays `requests` at `base` with `connections` clients for `seconds`; each waits
+    `pause_ms` after an answer before its next request (0: at once, a closed loop)."""
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is missing: apt-get install wrk")
     with _request_file(requests) as path:
         command = ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency"]
-        command += ["--timeout", "30s", "-s", str(REPLAY), base, "--", str(path)]
+        command += ["--timeout", "30s", "-s", str(REPLAY), base, "--", str(path), str(pause_ms)]
         busy_before, total_before = _cpu_times()
         out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
         busy_after, total_after = _cpu_times()
