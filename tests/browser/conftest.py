@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -17,6 +16,7 @@ from sqlalchemy import Engine
 
 from backend.app import create_app
 from backend.settings import Settings
+from tests.serving import free_port
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
@@ -42,9 +42,7 @@ def live_server(settings: Settings, engine: Engine) -> Iterator[str]:
 @contextmanager
 def serve_app(settings: Settings, engine: Engine, **changes: object) -> Iterator[str]:
     """Serves the app with `settings` (plus `changes`) at a free port; yields its URL."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     base = f"http://127.0.0.1:{port}"
     served = Settings(
         **{**settings.model_dump(), "public_base_url": base, **changes}, _env_file=None

@@ -12,9 +12,7 @@ import contextlib
 import logging
 import os
 import shutil
-import socket
 import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -33,6 +31,7 @@ from backend.models import Call, Contact, ConversationRecord, Direction, Message
 from conversations import Step
 from tests.factories import typed_pro_forma
 from tests.fakes.telegram_api import FakeTelegram, make_update
+from tests.serving import free_port, start_frontdoor
 
 log = logging.getLogger(__name__)
 pytestmark = [
@@ -51,13 +50,6 @@ RESTART_AFTER = TENANTS * len(SCRIPT) // 4  # answered messages before the datab
 OUTAGE = 2.0  # seconds the database stays down
 RETRY_EVERY = 0.2  # Telegram backs off longer; shorter keeps the test quick
 GIVE_UP_AFTER = 30.0  # seconds of refusals for one update before the test fails
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 def _postgres_bin() -> Path | None:
@@ -79,7 +71,7 @@ class PrivateCluster:
         self.bindir = bindir
         self.root = root
         self.data = root / "data"
-        self.port = _free_port()
+        self.port = free_port()
         self.url = f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/postgres"
 
     def _run(self, program: str, *args: str) -> None:
@@ -146,10 +138,10 @@ def server(
     private_postgres: PrivateCluster, tmp_path: Path
 ) -> Iterator[tuple[str, FakeTelegram, Path]]:
     """`frontdoor serve --migrate` on the private cluster, its outbox worker on, Telegram faked."""
-    port = _free_port()
+    port = free_port()
     fake = FakeTelegram()
     log_path = tmp_path / "server.log"
-    with fake.running(), log_path.open("wb") as log:
+    with fake.running():
         env = {
             **os.environ,
             "DATABASE_URL": private_postgres.url,
@@ -160,24 +152,9 @@ def server(
             "TELEGRAM_API_BASE_URL": fake.api_base,
             "EVIDENCE_DIR": str(tmp_path / "evidence"),
         }
-        process = subprocess.Popen(
-            [sys.executable, "-m", "backend.cli", "serve", "--port", str(port), "--migrate"],
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
+        process = start_frontdoor(env, port, "--migrate", log=log_path)
         base = f"http://127.0.0.1:{port}"
         try:
-            deadline = time.monotonic() + 60
-            while True:
-                try:
-                    if httpx.get(f"{base}/readyz", timeout=1).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                if time.monotonic() > deadline or process.poll() is not None:
-                    raise RuntimeError("server did not start:\n" + log_path.read_text())
-                time.sleep(0.2)
             yield base, fake, log_path
         finally:
             process.terminate()

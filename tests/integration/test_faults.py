@@ -4,37 +4,16 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import httpx
 
 from tests.fakes.telegram_api import FakeTelegram, make_update
+from tests.serving import free_port, start_frontdoor
 
 SECRET = "fault-test-secret"
 CHAT = 5151
-
-
-def _start(env: dict[str, str], port: int, *extra: str) -> subprocess.Popen[bytes]:
-    server = subprocess.Popen(
-        [sys.executable, "-m", "backend.cli", "serve", "--port", str(port), "--migrate", *extra],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=1).status_code == 200:
-                return server
-        except httpx.TransportError:
-            pass
-        if time.monotonic() > deadline or server.poll() is not None:
-            raise RuntimeError("server did not start")
-        time.sleep(0.2)
 
 
 def _send(port: int, update_id: int, text: str) -> None:
@@ -48,9 +27,7 @@ def _send(port: int, update_id: int, text: str) -> None:
 
 
 def test_sigkill_with_replies_queued_loses_nothing_and_doubles_nothing(tmp_path: Path) -> None:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     fake = FakeTelegram()
     with fake.running():
         env = {
@@ -62,14 +39,15 @@ def test_sigkill_with_replies_queued_loses_nothing_and_doubles_nothing(tmp_path:
             "TELEGRAM_API_BASE_URL": fake.api_base,
             "EVIDENCE_DIR": str(tmp_path / "evidence"),
         }
-        first = _start(env, port, "--no-worker")  # replies stay queued: nothing delivers them
+        # No worker: the replies stay queued, with nothing to deliver them.
+        first = start_frontdoor(env, port, "--migrate", "--no-worker")
         for n, text in enumerate(["/start", "1", "Sam Jones"], start=1):
             _send(port, n, text)
         assert fake.texts(CHAT) == []
         first.send_signal(signal.SIGKILL)
         first.wait(timeout=10)
 
-        second = _start(env, port)  # with its worker
+        second = start_frontdoor(env, port, "--migrate")  # with its worker
         try:
             deadline = time.monotonic() + 20
             while len(fake.texts(CHAT)) < 3 and time.monotonic() < deadline:

@@ -4,10 +4,6 @@ from __future__ import annotations
 
 import os
 import re
-import socket
-import subprocess
-import sys
-import time
 import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -19,13 +15,12 @@ from sqlmodel import Session, select
 
 from backend.models import Call
 from tests.factories import typed_pro_forma
+from tests.serving import free_port, start_frontdoor
 
 
 @pytest.fixture
 def two_workers(database_url: str, engine: Engine) -> Iterator[str]:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     env = {
         **os.environ,
         "DATABASE_URL": database_url,
@@ -33,34 +28,9 @@ def two_workers(database_url: str, engine: Engine) -> Iterator[str]:
         "DEMO_DATA": "false",
         "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
     }
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "backend.cli",
-            "serve",
-            "--workers",
-            "2",
-            "--port",
-            str(port),
-            "--no-worker",
-        ],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    server = start_frontdoor(env, port, "--workers", "2", "--no-worker")
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{base}/readyz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline or server.poll() is not None:
-                raise RuntimeError("the two-worker server did not start")
-            time.sleep(0.2)
         yield base
     finally:
         server.terminate()
