@@ -10,33 +10,34 @@ from sqlmodel import Field, SQLModel
 from backend.models.types import UTCDateTime, utcnow
 
 
-class Score(SQLModel, table=True):
-    """The scoring matrix for a Call (0-5 each); the weights live in settings."""
+class ScoreParts(SQLModel):
+    """The scoring matrix, 0 to 5 each; the weights live in settings."""
 
-    id: int | None = Field(default=None, primary_key=True)
-    call_id: int = Field(foreign_key="call.id", unique=True)
     performance: int
     satisfaction: int
     complaints: int
     business_critical: int
+
+
+class Score(ScoreParts, table=True):
+    """A Call's score: the matrix, plus the bonus a Community Call for Scrutiny earns."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    call_id: int = Field(foreign_key="call.id", unique=True)
     community_bonus: int
     total: float
     officer_id: int = Field(foreign_key="officer.id")
     scored_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
-class AreaScore(SQLModel, table=True):
-    """The scoring matrix for a business area with no Call, from performance and management
-    information, so the panel can rank it in the annual programme (no community-call bonus)."""
+class AreaScore(ScoreParts, table=True):
+    """A business area with no Call, scored from performance and management information so
+    the panel can rank it in the annual programme (no community-call bonus)."""
 
     __tablename__ = "area_score"
 
     id: int | None = Field(default=None, primary_key=True)
     service_area: str = Field(max_length=32, unique=True)
-    performance: int
-    satisfaction: int
-    complaints: int
-    business_critical: int
     total: float
     officer_id: int = Field(foreign_key="officer.id")
     scored_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
