@@ -3,9 +3,9 @@
 For each setup (SQLite with one worker; PostgreSQL with one and with two workers) a fresh
 database and server; wrk sends 32 tenants' messages at once (closed loop), each channel
 measured right after a bare endpoint of the same app that parses the same bodies and does
-nothing else. Also 4 clients (a light load), and 32 who each wait 200 ms before their next
-message (about half a worker's capacity), for latency without a queue; and the server's peak
-memory. Run with `make bench` (or `python -m bench.channels`).
+nothing else. Also 4 clients (a light load), and 32 who each wait a random 200 ms on average
+before their next message (about half a worker's capacity), for latency without a queue; and
+the server's peak memory. Run with `make bench` (or `python -m bench.channels`).
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ import httpx
 from bench import load
 from bench.common import database, fakes, machine, postgres_url, served, table
 from bench.load import Load, Request
+from bench.server import channel_settings
 
 SECONDS = int(os.environ.get("BENCH_SECONDS", "8"))
 CLIENTS = 32
@@ -78,28 +79,29 @@ def _drained(base: str) -> None:
 def measure_setup(setup: Setup) -> tuple[list[Measured], float]:
     """Every channel on one setup; returns the runs and the server's peak RSS in MB."""
     runs = []
-    with fakes() as reach, database(setup.url) as url:
-        from bench.server import channel_settings
-
-        with served(url, workers=setup.workers, settings=channel_settings(reach)) as server:
-            base = server.base
-            load.wrk(base, load.bare(load.webchat(50)), seconds=2, may_repeat=True)  # warm up
-            for offset, (channel, traffic) in enumerate(CHANNELS.items()):
-                requests = traffic(TENANTS, offset * 10_000)
-                bare = load.wrk(base, load.bare(requests), seconds=SECONDS, may_repeat=True)
-                _drained(base)
-                busy = load.wrk(base, requests, seconds=SECONDS, connections=CLIENTS)
-                runs.append(Measured(setup, channel, CLIENTS, busy, bare))
-                _drained(base)
-            sms = "SMS (signed Twilio webhook)"
-            light = load.wrk(base, load.sms(TENANTS, 50_000), seconds=SECONDS, connections=LIGHT)
-            runs.append(Measured(setup, sms, LIGHT, light, None))
+    with (
+        fakes() as reach,
+        database(setup.url) as url,
+        served(url, workers=setup.workers, settings=channel_settings(reach)) as server,
+    ):
+        base = server.base
+        load.wrk(base, load.bare(load.webchat(50)), seconds=2, may_repeat=True)  # warm up
+        for offset, (channel, traffic) in enumerate(CHANNELS.items()):
+            requests = traffic(TENANTS, offset * 10_000)
+            bare = load.wrk(base, load.bare(requests), seconds=SECONDS, may_repeat=True)
             _drained(base)
-            paced_sms = load.sms(TENANTS, 60_000)
-            paced = load.wrk(base, paced_sms, seconds=SECONDS, pause_ms=PAUSE_MS)
-            runs.append(Measured(setup, sms, CLIENTS, paced, None, PAUSE_MS))
+            busy = load.wrk(base, requests, seconds=SECONDS, connections=CLIENTS)
+            runs.append(Measured(setup, channel, CLIENTS, busy, bare))
             _drained(base)
-            return runs, server.peak_rss_mb()
+        sms = next(iter(CHANNELS))
+        light = load.wrk(base, load.sms(TENANTS, 50_000), seconds=SECONDS, connections=LIGHT)
+        runs.append(Measured(setup, sms, LIGHT, light, None))
+        _drained(base)
+        paced_sms = load.sms(TENANTS, 60_000)
+        paced = load.wrk(base, paced_sms, seconds=SECONDS, pause_ms=PAUSE_MS)
+        runs.append(Measured(setup, sms, CLIENTS, paced, None, PAUSE_MS))
+        _drained(base)
+        return runs, server.peak_rss_mb()
 
 
 def rows(runs: list[Measured]) -> list[list[str]]:
