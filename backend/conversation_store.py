@@ -22,7 +22,7 @@ from bot.front_door import ConcurrentTurn
 from bot.render import Rendered
 from conversations import Channel, Conversation, Effect, Inbound, Outbound, signing
 from conversations.flow import FOLLOW_UP_FACT, FOLLOW_UP_WORDS
-from conversations.validation import clean
+from conversations.validation import clean, word
 
 INBOUND_LOG_LIMIT = 20_000
 # On these channels a new message from someone means they want replies again; SMS and
@@ -127,7 +127,7 @@ class SqlTurn:
 
     def facts(self, inbound: Inbound) -> dict[str, str]:
         text = clean(inbound.text)
-        if text.upper() in FOLLOW_UP_WORDS:
+        if word(text) in FOLLOW_UP_WORDS:  # the flow's own reading: "Better." counts
             waiting = follow_ups.waiting(self.session, self.contact_of(inbound), self.now)
             call = self.session.get(Call, waiting.call_id) if waiting else None
             return {FOLLOW_UP_FACT: call.reference} if call else {}

@@ -37,7 +37,7 @@ from backend.models import (
 from backend.models.types import saved_id
 from backend.notify import notify
 from backend.settings import DEFAULT_SCORE_WEIGHTS, Settings
-from bot.render import Renderer, label
+from bot.render import Renderer
 from conversations import Outbound
 from conversations.proforma import SERVICE_AREAS
 
@@ -190,7 +190,7 @@ class Workflow:
     def _tell_signers(self, call: Call, stage: str) -> None:
         """Signers who opted in hear the outcome too."""
         context = {
-            "area": label("service_area", call.service_area),
+            "area": petitions.petition_area(call),  # as the petition they signed named it
             "stage": stage,
             "decision": call.decision or "",
         }

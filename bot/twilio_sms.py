@@ -58,16 +58,25 @@ def e164(number: str) -> str:
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 
 
+def party(raw: str) -> tuple[Channel, str]:
+    """The channel and E.164 number of a Twilio `From` or `To` ('whatsapp:+44…' or '+44…');
+    ValueError when it is not a phone number."""
+    channel = Channel.WHATSAPP if raw.startswith(WHATSAPP) else Channel.SMS
+    try:
+        return channel, e164(raw.removeprefix(WHATSAPP))
+    except (ValueError, phonenumbers.NumberParseException) as error:
+        raise ValueError(str(error)) from error
+
+
 def parse(form: Mapping[str, str]) -> TwilioMessage:
     """Reads Twilio's form; ValueError when it is not a message we can take."""
     sender, sid = form.get("From", ""), form.get("MessageSid", "")
     if not sender or not sid or len(sid) > 64:
         raise ValueError("From and MessageSid are required")
-    channel = Channel.WHATSAPP if sender.startswith(WHATSAPP) else Channel.SMS
+    channel, address = party(sender)
     try:
-        address = e164(sender.removeprefix(WHATSAPP))
         count = min(int(form.get("NumMedia", "0") or 0), MAX_MEDIA)
-    except (ValueError, phonenumbers.NumberParseException) as error:
+    except ValueError as error:
         raise ValueError(str(error)) from error
     media = tuple(
         Attachment(REF_PREFIX + form[f"MediaUrl{n}"], form.get(f"MediaContentType{n}", ""))

@@ -54,7 +54,7 @@ MISFITS_BEFORE_OFFER = 3
 REVIEW_SPLIT = 8  # answers per review message, so each fits an SMS budget
 
 # Channels whose messages cannot carry photos: tenants there get an upload link instead.
-NO_PICTURES = frozenset({Channel.SMS, Channel.WEB})
+NO_PICTURES = frozenset({Channel.SMS, Channel.WEB, Channel.TERMINAL})
 
 _DONE_CHOICE = Choice(None, "done", "words")
 _SEND_CHOICE = Choice(0, "send", "review")
@@ -124,7 +124,8 @@ def _appeal(state: Conversation, reference: str, reasons: str) -> Turn:
     if not reference or not reasons:
         return Turn(
             state,
-            (Outbound("outcomes/appeal_reasons", {"reference": reference or "CCS-2026-0042"}),),
+            # No reference: the template's example shows one, rather than naming a real Call.
+            (Outbound("outcomes/appeal_reasons", {"reference": reference}),),
         )
     return Turn(state, (), (LodgeAppeal(reference, reasons),))
 

@@ -149,7 +149,8 @@ async def twilio_sms_webhook(request: Request, services: ServicesDep) -> Respons
 
 def _delivery_report(services: Services, form: dict[str, str]) -> None:
     sid, status = form.get("MessageSid", ""), form.get("MessageStatus", "")
-    channel = Channel.WHATSAPP if form.get("To", "").startswith("whatsapp:") else Channel.SMS
+    to = form.get("To", "")
+    channel = Channel.WHATSAPP if to.startswith(twilio_sms.WHATSAPP) else Channel.SMS
     outcome = {
         "delivered": MessageStatus.DELIVERED,
         "read": MessageStatus.DELIVERED,
@@ -162,8 +163,12 @@ def _delivery_report(services: Services, form: dict[str, str]) -> None:
     with write_session(services.engine) as session:
         record_status(session, channel, sid, outcome, f"Twilio error {error}" if error else None)
         if error == str(twilio_sms.OPTED_OUT_ERROR):
-            to = twilio_sms.e164(form.get("To", "").removeprefix("whatsapp:"))
-            contacts.opt_out(session, channel, to, services.worker.clock())
+            try:
+                channel, number = twilio_sms.party(to)
+            except ValueError:
+                log.warning("opt-out report for a number we cannot read; status recorded only")
+                return
+            contacts.opt_out(session, channel, number, services.worker.clock())
 
 
 @router.post(

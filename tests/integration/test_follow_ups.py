@@ -56,7 +56,7 @@ def test_the_tenant_is_asked_later_whether_it_helped_and_the_answer_shows_on_the
         "MessageSid": "SMfollowup0000000000000000000001",
         "From": TENANT_PHONE,
         "To": "+447700900000",
-        "Body": "better",
+        "Body": "Better.",  # as a phone types it
         "NumMedia": "0",
     }
     session.rollback()

@@ -275,6 +275,26 @@ def test_status_callbacks_mark_messages_delivered_or_failed(
     assert forged.status_code == 403
 
 
+def test_an_opt_out_report_for_an_unreadable_number_records_the_status_without_a_500(
+    app_client: TestClient, fake_twilio: FakeTwilio, session: Session
+) -> None:
+    phone = Phone(app_client, fake_twilio)
+    phone.text("Hi")
+    notify_tenant(app_client, "Good news")
+    drain(app_client)
+    (sent,) = fake_twilio.messages
+    report = {
+        "MessageSid": sent.sid,
+        "MessageStatus": "undelivered",
+        "ErrorCode": "21610",
+        "To": "not a number",
+    }
+    answer = signed_post(app_client, STATUS_PATH, report, fake_twilio.auth_token)
+    assert answer.status_code == 204
+    message = session.exec(select(Message).where(Message.body == "Good news")).one()
+    assert message.status == "failed" and message.last_error == "Twilio error 21610"
+
+
 def test_twilio_down_then_up_delivers_each_notification_exactly_once_in_order(
     app_client: TestClient, fake_twilio: FakeTwilio, session: Session
 ) -> None:

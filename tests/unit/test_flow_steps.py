@@ -299,10 +299,16 @@ def test_review_refuses_a_number_out_of_range() -> None:
     assert turn.state == state
 
 
-def test_sms_and_web_tenants_are_offered_an_upload_link_on_reaching_the_evidence_question() -> None:
+def test_tenants_who_cannot_send_photos_get_an_upload_link_at_the_evidence_question() -> None:
     from conversations import OfferUpload
 
-    for channel, offered in ((Channel.SMS, True), (Channel.WEB, True), (Channel.TELEGRAM, False)):
+    for channel, offered in (
+        (Channel.SMS, True),
+        (Channel.WEB, True),
+        (Channel.TERMINAL, True),
+        (Channel.TELEGRAM, False),
+        (Channel.WHATSAPP, False),
+    ):
         state = conversation_at(Step.AFFECTED_HOUSEHOLDS)
         turn = advance(state, Inbound(channel, "a", "12"), now=NOW)
         assert turn.state.step == Step.EVIDENCE

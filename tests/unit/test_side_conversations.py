@@ -108,6 +108,13 @@ def test_an_appeal_without_reasons_asks_for_them_in_one_message() -> None:
     assert turn.effects == ()
 
 
+def test_a_bare_appeal_names_no_call_the_tenant_did_not_name() -> None:
+    turn = say(conversation_at(Step.SUBMITTED), "APPEAL")
+    assert turn.replies[0].template == "outcomes/appeal_reasons"
+    assert turn.replies[0].context == {"reference": ""}  # the template shows how, by example
+    assert turn.effects == ()
+
+
 def test_an_answer_that_starts_with_appeal_is_still_an_answer() -> None:
     turn = say(conversation_at(Step.CONCERNS), "Appeal to the landlord was ignored")
     assert turn.state.answers[Step.CONCERNS] == "Appeal to the landlord was ignored"
