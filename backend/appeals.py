@@ -306,8 +306,8 @@ def lodge(
     note = f"Appeal lodged by {via}"
     if received_on is not None and received_on != flow.now.date():
         note += f", received {long_date(received_on)}"
-    late = deadline is not None and arrived > deadline
-    if deadline is not None and late:
+    late = is_late(call, arrived)
+    if late and deadline is not None:
         if role != OfficerRole.MANAGER:
             raise IllegalTransition(
                 f"This appeal is late: appeals on {call.reference} had to arrive by "

@@ -29,7 +29,7 @@ from backend.models import (
     SupportRequest,
     SupportStatus,
 )
-from backend.workflow import APPEAL_DAYS, DECIDED
+from backend.workflow import APPEAL_DAYS, DECIDED, score_of
 
 PER_PAGE = 25
 STAGES = tuple(CallStatus)
@@ -256,7 +256,7 @@ def call_file(session: Session, reference: str) -> CallFile | None:
                 .limit(200)
             )
         )[::-1],
-        score=session.exec(select(Score).where(Score.call_id == call.id)).first(),
+        score=score_of(session, call),
         steps={
             s.number: s
             for s in session.exec(select(ScrutinyStep).where(ScrutinyStep.call_id == call.id))

@@ -25,6 +25,7 @@ from backend.renderer import message_renderer
 from backend.reports import IN_PROGRAMME
 from backend.settings import Settings
 from backend.uploads import UploadLinks
+from backend.workflow import score_of
 from conversations import (
     AnswerFollowUp,
     AttachEvidence,
@@ -247,7 +248,7 @@ def keep_evidence(
 
 def programme_place(session: Session, call: Call) -> dict[str, object]:
     """The Call's score and its place in the annual programme, once it has been scored."""
-    score = session.exec(select(Score).where(Score.call_id == call.id)).first()
+    score = score_of(session, call)
     if score is None or call.status not in IN_PROGRAMME:
         return {}
     ahead = session.exec(

@@ -16,6 +16,7 @@ from sqlalchemy import event, update
 from sqlmodel import Session, SQLModel, col, not_, select
 
 from backend import petitions
+from backend.appeals import appeals_of
 from backend.evidence import MAX_FETCH_ATTEMPTS, UPLOAD_PREFIX
 from backend.models import (
     Appeal,
@@ -293,9 +294,7 @@ def _call_export(session: Session, call: Call) -> dict[str, Any]:
     notes = session.exec(
         select(CallNote).where(CallNote.call_id == call.id).order_by(col(CallNote.id))
     ).all()
-    appeals = session.exec(
-        select(Appeal).where(Appeal.call_id == call.id).order_by(col(Appeal.id))
-    ).all()
+    appeals = appeals_of(session, call)
     return {
         **_row(call),
         "timeline": [_row(e, ("at", "action", "from_status", "to_status", "note")) for e in events],
@@ -365,7 +364,7 @@ def _anonymise_call(session: Session, call: Call, evidence_dir: Path, now: datet
         .values(answer=ERASED)
     )
     files = session.exec(select(Evidence).where(Evidence.call_id == call.id)).all()
-    petition = session.exec(select(Petition).where(Petition.call_id == call.id)).first()
+    petition = petitions.petition_of(session, call)
     if petition is not None:  # the public page named the tenant's first name and district
         petition.title = "A petition to the tenant panel"
         petition.summary = "This petition's details have been removed."
@@ -386,10 +385,10 @@ def _signatures_of(session: Session, contact: Contact) -> list[tuple[Signature, 
 
 
 def _erase_contact(
-    session: Session, contact: Contact, evidence_dir: Path, now: datetime
+    session: Session, contact: Contact, calls: Sequence[Call], evidence_dir: Path, now: datetime
 ) -> Erasure:
-    """Everything about one contact replaced, their files deleted, and no message sent again."""
-    calls = calls_of(session, contact.id or 0)
+    """Everything about one contact (and their `calls`) replaced, their files deleted, and no
+    message sent again."""
     files = sum(_anonymise_call(session, call, evidence_dir, now) for call in calls)
     drafts = session.exec(select(Evidence).where(Evidence.contact_id == contact.id)).all()
     files += _delete_files(session, drafts, evidence_dir)
@@ -452,8 +451,9 @@ def erase(
     if contact is None:
         raise LookupError(f"no contact {contact_id}")
     channel = contact.channel
-    done = _erase_contact(session, contact, Path(evidence_dir), now)
-    references = ", ".join(call.reference for call in calls_of(session, contact_id))
+    calls = calls_of(session, contact_id)
+    done = _erase_contact(session, contact, calls, Path(evidence_dir), now)
+    references = ", ".join(call.reference for call in calls)
     audit(
         session,
         "erasure",
@@ -506,7 +506,7 @@ def anonymise_closed(
     session.flush()
     dormant = _dormant_contacts(session, cutoff)
     for contact in dormant:
-        _erase_contact(session, contact, folder, now)
+        _erase_contact(session, contact, calls_of(session, contact.id or 0), folder, now)
         audit(
             session,
             "anonymise_contact",

@@ -27,7 +27,7 @@ from backend.models import (
     Score,
     ScrutinyStep,
 )
-from backend.workflow import SCRUTINY_STEPS
+from backend.workflow import SCRUTINY_STEPS, score_of
 from bot.render import label
 from conversations.proforma import SERVICE_AREAS
 
@@ -386,7 +386,7 @@ def final_report(session: Session, reference: str) -> FinalReport | None:
     names = {o.id: o.name for o in session.exec(select(Officer).where(col(Officer.id).in_(ids)))}
     return FinalReport(
         call=call,
-        score=session.exec(select(Score).where(Score.call_id == call.id)).first(),
+        score=score_of(session, call),
         steps=[
             ReportStep(n, steps.get(n), names.get(steps[n].officer_id, "") if n in steps else "")
             for n in range(1, SCRUTINY_STEPS + 1)

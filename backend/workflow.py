@@ -34,6 +34,7 @@ from backend.models import (
     SupportRequest,
     SupportStatus,
 )
+from backend.models.scrutiny import ScoreParts
 from backend.models.types import saved_id
 from backend.notify import notify
 from backend.settings import DEFAULT_SCORE_WEIGHTS, Settings
@@ -341,11 +342,9 @@ class Workflow:
     ) -> Score:
         """Scores the Call with the matrix; the community-call bonus is added by the weights."""
         weights = weights or self.weights
-        for name in SCORE_PARTS:
-            if not 0 <= parts.get(name, -1) <= 5:
-                raise IllegalTransition(f"Give {_words(name)} a score from 0 to 5.")
+        _check_parts(parts)
         self._record(call, "score", None)
-        existing = self.session.exec(select(Score).where(Score.call_id == call.id)).first()
+        existing = score_of(self.session, call)
         score = existing or Score(
             call_id=saved_id(call),
             officer_id=saved_id(self.person()),
@@ -373,9 +372,7 @@ class Workflow:
             raise IllegalTransition("Only the panel scores business areas.")
         if area not in SERVICE_AREAS or area == "other":
             raise IllegalTransition("Choose one of the business areas.")
-        for name in SCORE_PARTS:
-            if not 0 <= parts.get(name, -1) <= 5:
-                raise IllegalTransition(f"Give {_words(name)} a score from 0 to 5.")
+        _check_parts(parts)
         found = self.session.exec(select(AreaScore).where(AreaScore.service_area == area)).first()
         score = found or AreaScore(
             service_area=area,
@@ -395,7 +392,7 @@ class Workflow:
 
     def programme(self, call: Call, start: date) -> None:
         """Schedules the scrutiny in the annual programme (a score comes first)."""
-        if self.session.exec(select(Score).where(Score.call_id == call.id)).first() is None:
+        if score_of(self.session, call) is None:
             raise IllegalTransition("Score the Call before putting it in the programme.")
         self._record(call, "programme", S.PROGRAMMED, f"Starts {start:%d %B %Y}")
         call.programme_start = start
@@ -500,18 +497,22 @@ class Workflow:
         call.decision = decision
 
 
-def area_total(score: AreaScore, weights: dict[str, float]) -> float:
-    """The weighted total for a business area: the same matrix, without the bonus."""
+def score_of(session: Session, call: Call) -> Score | None:
+    """The Call's score, once the panel has given one."""
+    return session.exec(select(Score).where(Score.call_id == call.id)).first()
+
+
+def _check_parts(parts: dict[str, int]) -> None:
+    for name in SCORE_PARTS:
+        if not 0 <= parts.get(name, -1) <= 5:
+            raise IllegalTransition(f"Give {_words(name)} a score from 0 to 5.")
+
+
+def area_total(score: ScoreParts, weights: dict[str, float]) -> float:
+    """The weighted total of the matrix alone (a business area's whole score)."""
     return round(sum(float(getattr(score, name)) * weights[name] for name in SCORE_PARTS), 2)
 
 
 def total_score(score: Score, weights: dict[str, float]) -> float:
-    """The weighted total that orders the annual programme."""
-    return round(
-        score.performance * weights["performance"]
-        + score.satisfaction * weights["satisfaction"]
-        + score.complaints * weights["complaints"]
-        + score.business_critical * weights["business_critical"]
-        + score.community_bonus,
-        2,
-    )
+    """The weighted total that orders the annual programme: the matrix plus the bonus."""
+    return round(area_total(score, weights) + score.community_bonus, 2)

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Request, Response
+from fastapi import APIRouter, HTTPException, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlmodel import Session
 from starlette.datastructures import FormData
@@ -16,26 +15,21 @@ from backend.auth import SignedIn
 from backend.casework import find_call
 from backend.db import write_session
 from backend.deps import ServicesDep, SessionDep
-from backend.models import Appeal, Call, Decision, OfficerRole
+from backend.models import Appeal, Call, Decision
 from backend.routes import FORM_AGAIN
 from backend.routes.officer.access import (
     Anyone,
     CheckedForm,
     Manager,
+    Panel,
     Worker,
     officer_workflow,
     page,
-    role,
 )
 from backend.services import Services
 from backend.workflow import IllegalTransition, Workflow
 
 router = APIRouter(prefix="/officer", tags=["back office"], responses=FORM_AGAIN)
-
-# Choosing the appeal panel and recording its outcome is the panel's (or a manager's) job.
-PanelOrManager = Annotated[
-    SignedIn, Depends(role(frozenset({OfficerRole.PANEL, OfficerRole.MANAGER})))
-]
 
 
 class BadForm(ValueError):  # noqa: N818 - a refusal shown next to the form
@@ -226,7 +220,7 @@ def lodge_letter(
 def choose_panel(
     request: Request,
     reference: str,
-    who: PanelOrManager,
+    who: Panel,  # choosing the appeal panel and its outcome is the panel's job
     form: CheckedForm,
     services: ServicesDep,
     session: SessionDep,
@@ -239,7 +233,7 @@ def choose_panel(
 def record_outcome(
     request: Request,
     reference: str,
-    who: PanelOrManager,
+    who: Panel,  # choosing the appeal panel and its outcome is the panel's job
     form: CheckedForm,
     services: ServicesDep,
     session: SessionDep,
