@@ -157,6 +157,20 @@ def make_officer(
 make_officer.counter = 0  # type: ignore[attr-defined]
 
 
+def log_in(client: TestClient, email: str, password: str) -> int:
+    """Signs in through the login form; the status of the answer (303 when signed in)."""
+    import re
+
+    form = client.get("/officer/login")
+    token = re.search(r'name="csrf" value="([^"]+)"', form.text)
+    assert token
+    return client.post(
+        "/officer/login",
+        data={"email": email, "password": password, "csrf": token.group(1)},
+        follow_redirects=False,
+    ).status_code
+
+
 def sign_in(client: TestClient, engine: Engine, role: str = "officer") -> str:
     """Creates an officer with `role`, signs in through the login form; returns the CSRF token."""
     import re
@@ -165,15 +179,7 @@ def sign_in(client: TestClient, engine: Engine, role: str = "officer") -> str:
     email = f"{role}-{make_officer.counter}@example.org"  # type: ignore[attr-defined]
     with write_session(engine) as session:
         make_officer(session, role, email=email)
-    form = client.get("/officer/login")
-    login_csrf = re.search(r'name="csrf" value="([^"]+)"', form.text)
-    assert login_csrf
-    response = client.post(
-        "/officer/login",
-        data={"email": email, "password": PASSWORD, "csrf": login_csrf.group(1)},
-        follow_redirects=False,
-    )
-    assert response.status_code == 303, response.text
+    assert log_in(client, email, PASSWORD) == 303
     page = client.get("/officer/")
     token = re.search(r'name="csrf" value="([^"]+)"', page.text)
     assert token, page.text[:500]

@@ -15,7 +15,7 @@ from backend.db import write_session
 from backend.middleware import MAX_BODY, redact
 from backend.models import CallStatus
 from backend.settings import Settings
-from tests.factories import NOW, PASSWORD, make_call, make_contact, sign_in
+from tests.factories import NOW, PASSWORD, log_in, make_call, make_contact, sign_in
 from tests.fakes.telegram_api import FakeTelegram, make_update
 from tests.fakes.twilio_api import FakeTwilio
 from tests.integration.conftest import TELEGRAM_SECRET, TENANT_PHONE, drain, signed_post
@@ -105,6 +105,9 @@ def test_no_log_line_holds_a_phone_number_a_code_a_token_or_a_password(
     drain(app_client)
     officer = TestClient(app_client.app, base_url="https://testserver")
     sign_in(officer, engine, "officer")
+    wrong_password = "not-the-password-at-all"
+    assert log_in(officer, "officer-nobody@example.org", wrong_password) != 303
+    secrets.append(wrong_password)
 
     logged = "\n".join(record.getMessage() for record in caplog.records)
     assert logged, "nothing was logged at all"

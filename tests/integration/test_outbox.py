@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import os
 import subprocess
 import sys
@@ -20,12 +19,16 @@ from backend.notify import notify
 from backend.outbox import SqlOutbox
 from backend.services import message_renderer
 from backend.settings import Settings
-from bot.delivery import LEASE, MAX_ATTEMPTS, Parcel, deliver_due
-from conversations import Channel, Outbound
+from bot.delivery import LEASE, MAX_ATTEMPTS
+from conversations import Outbound
 from tests.fakes.telegram_api import FakeTelegram
 from tests.integration.conftest import TELEGRAM_SECRET, drain, services_of
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
+
+
+def _said(text: str) -> Outbound:
+    return Outbound("officer_message", {"text": text})
 
 
 def _queue(engine: Engine, settings: Settings, per_contact: int, contacts: int) -> None:
@@ -36,13 +39,7 @@ def _queue(engine: Engine, settings: Settings, per_contact: int, contacts: int) 
             session.add(contact)
             session.flush()
             for m in range(per_contact):
-                notify(
-                    session,
-                    renderer,
-                    contact,
-                    Outbound("officer_message", {"text": f"{n}-{m}"}),
-                    NOW,
-                )
+                notify(session, renderer, contact, _said(f"{n}-{m}"), NOW)
 
 
 def test_a_worker_that_dies_after_claiming_leaves_the_message_for_another(
@@ -110,31 +107,30 @@ def test_frontdoor_telegram_webhook_registers_the_webhook_and_commands(
     ]
 
 
-class _Quirky:
-    """A provider that answers one chat with an error the worker has never heard of."""
-
-    def __init__(self, broken: str) -> None:
-        self.broken = broken
-        self.sent: list[str] = []
-
-    async def send(self, parcel: Parcel) -> str | None:
-        if parcel.address == self.broken:
-            raise RuntimeError("Chat migrated to a supergroup")
-        self.sent.append(parcel.text)
-        return f"id-{parcel.id}"
-
-
-def test_an_unknown_provider_error_is_retried_then_failed_and_spares_the_rest(
-    engine: Engine, settings: Settings, session: Session
+def test_an_unknown_provider_error_is_retried_then_failed_and_the_worker_carries_on(
+    app_client: TestClient,
+    fake_telegram: FakeTelegram,
+    channel_settings: Settings,
+    engine: Engine,
+    session: Session,
 ) -> None:
-    _queue(engine, settings, per_contact=1, contacts=2)  # chats "1000" and "1001"
-    provider = _Quirky(broken="1000")
-    outbox, senders = SqlOutbox(engine), {Channel.TELEGRAM: provider}
-    now = NOW
-    for _ in range(MAX_ATTEMPTS):
-        asyncio.run(deliver_due(outbox, senders, now))
-        now += timedelta(hours=1)  # past any backoff
-    assert provider.sent == ["1-0"]  # the other chat's message went, once
+    # 401 makes python-telegram-bot raise InvalidToken: no error the Telegram sender knows.
+    fake_telegram.fail_next("sendMessage", MAX_ATTEMPTS, status=401)
+    _queue(engine, channel_settings, per_contact=1, contacts=1)  # chat "1000"
+    worker = services_of(app_client).worker
+    for hours in range(MAX_ATTEMPTS):
+        later = NOW + timedelta(hours=hours)  # past any backoff
+        worker.clock = lambda later=later: later  # type: ignore[misc]
+        drain(app_client)
     broken = session.exec(select(Message).where(Message.body == "0-0")).one()
     assert broken.status == MessageStatus.FAILED and broken.attempts == MAX_ATTEMPTS
-    assert broken.last_error == "Chat migrated to a supergroup"
+    assert broken.last_error and "Unauthorized" in broken.last_error
+    assert fake_telegram.texts() == []
+
+    with write_session(engine) as writing:  # the next message, to someone else, still goes
+        contact = Contact(channel="telegram", address="1001", created_at=NOW)
+        writing.add(contact)
+        writing.flush()
+        notify(writing, message_renderer(channel_settings), contact, _said("later"), NOW)
+    drain(app_client)
+    assert fake_telegram.texts() == ["later"]

@@ -142,8 +142,9 @@ def test_the_sixth_wrong_code_is_refused_even_with_the_right_one(
     drain(app_client)
     right = _code_texted_to(fake_twilio, SIGNER)
     wrong = "000000" if right != "000000" else "111111"
-    for tries_left in (4, 3, 2, 1):
-        assert f"{tries_left} " in app_client.post(confirm, data={"code": wrong}).text
+    for tries_left, word in ((4, "tries"), (3, "tries"), (2, "tries"), (1, "try")):
+        page = app_client.post(confirm, data={"code": wrong}).text
+        assert f"That code is not right. You have {tries_left} {word} left." in page
     assert "Too many wrong codes" in app_client.post(confirm, data={"code": wrong}).text
     assert "Too many wrong codes" in app_client.post(confirm, data={"code": right}).text
     assert session.exec(select(Signature)).all() == []

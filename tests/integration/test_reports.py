@@ -192,19 +192,31 @@ def test_the_panel_scores_business_areas_without_a_call_and_sees_where_they_woul
     assert f"{total.score.total:g}" in scored[2] and scored[3] == "2"  # after the Call at 5s
     assert label("service_area", busy) not in rows  # it has a Call in the programme
 
+    # Every refusal below would change the score if it got through.
+    other_parts = dict.fromkeys(parts, "1")
     wrong = client.post(
-        f"/officer/programme/areas/{area}", data={"csrf": csrf, **parts, "complaints": "9"}
+        f"/officer/programme/areas/{area}",
+        data={"csrf": csrf, **other_parts, "complaints": "9"},
     )
     assert wrong.status_code == 422 and "complaints a score from 0 to 5" in wrong.text
-    other = client.post("/officer/programme/areas/other", data={"csrf": csrf, **parts})
+    other = client.post("/officer/programme/areas/other", data={"csrf": csrf, **other_parts})
     assert other.status_code == 422  # "something else" is not an area to plan a review of
-    assert client.post(f"/officer/programme/areas/{area}", data=parts).status_code == 403  # no CSRF
+    no_csrf = client.post(f"/officer/programme/areas/{area}", data=other_parts)
+    assert no_csrf.status_code == 403
 
     csrf = sign_in(client, engine, "officer")  # officers run the process; the panel scores
-    refused = client.post(f"/officer/programme/areas/{area}", data={"csrf": csrf, **parts})
+    refused = client.post(f"/officer/programme/areas/{area}", data={"csrf": csrf, **other_parts})
     assert refused.status_code == 403
     session.rollback()
-    assert reports.programme(session).other_areas[0].score.performance == 4  # type: ignore[union-attr]
+    kept = reports.programme(session).other_areas[0]
+    assert kept.area == area and kept.score is not None
+    assert (
+        kept.score.performance,
+        kept.score.satisfaction,
+        kept.score.complaints,
+        kept.score.business_critical,
+    ) == (4, 3, 4, 5)
+    assert not any(o.score for o in reports.programme(session).other_areas if o.area == "other")
 
 
 def test_a_year_with_fewer_than_two_reviews_is_flagged(
