@@ -17,10 +17,13 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import ClientDisconnect
 
 from backend import logs
-from backend.deps import pages
-from backend.middleware import AccessLog, LimitBody
-from backend.routes import health, public, signing, telegram, twilio, uploads, webchat
-from backend.routes.officer import (
+from backend.services import Services
+from backend.settings import Settings, get_settings
+from backend.web.deps import pages
+from backend.web.middleware import AccessLog, LimitBody
+from backend.web.routes import health, public, signing, telegram, twilio, uploads, webchat
+from backend.web.routes.officer import (
+    accounts,
     appeals,
     calls,
     dashboard,
@@ -30,9 +33,7 @@ from backend.routes.officer import (
     reports,
     sessions,
 )
-from backend.routes.officer.access import SignInFirst, page
-from backend.services import Services
-from backend.settings import Settings, get_settings
+from backend.web.routes.officer.access import SignInFirst, page
 
 log = logging.getLogger(__name__)
 _TEXT = {"text/plain": {"schema": {"type": "string"}}}
@@ -66,7 +67,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         if settings.outbox_worker:
             tasks.append(asyncio.create_task(services.worker.run(stop)))
         if settings.telegram_polling:
-            from backend.telegram_polling import poll
+            from backend.web.telegram_polling import poll
 
             tasks.append(asyncio.create_task(poll(services, stop)))
         try:
@@ -87,7 +88,17 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app = FastAPI(title="Tenant Front Door", lifespan=lifespan, responses=too_large)
     for module in (health, public, webchat, uploads, signing, telegram, twilio):
         app.include_router(module.router)
-    for module in (sessions, dashboard, calls, petition_admin, meetings, appeals, reports, privacy):
+    for module in (
+        sessions,
+        dashboard,
+        calls,
+        petition_admin,
+        meetings,
+        appeals,
+        reports,
+        accounts,
+        privacy,
+    ):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     # Added last, so they run first: the size limit before anything reads a body.

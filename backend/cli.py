@@ -8,12 +8,12 @@ import sys
 from pathlib import Path
 
 from backend import demo, logs
-from backend.db import make_engine, write_session
-from backend.migrate import upgrade
 from backend.models import OfficerRole
-from backend.officers import create_officer
+from backend.people.officers import create_officer
 from backend.services import message_renderer
 from backend.settings import get_settings
+from backend.store.db import make_engine, write_session
+from backend.store.migrate import upgrade
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -50,7 +50,7 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _chat(args: argparse.Namespace) -> int:
-    from backend.conversation_store import SqlStore
+    from backend.turns.store import SqlStore
     from bot.terminal import chat
 
     settings = get_settings()
@@ -144,7 +144,7 @@ def _create_officer(args: argparse.Namespace) -> int:
 def _retention(_: argparse.Namespace) -> int:
     from datetime import UTC, datetime
 
-    from backend.privacy import anonymise_closed
+    from backend.people.privacy import anonymise_closed
 
     settings = get_settings()
     with write_session(make_engine(settings.database_url)) as session:

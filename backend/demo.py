@@ -7,12 +7,13 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import Engine
 from sqlmodel import select
 
-from backend import intake, petitions
-from backend.db import write_session
+from backend import petitions
+from backend.messaging.renderer import message_renderer
 from backend.models import CallStatus, Contact, OfficerRole, PanelMeeting
-from backend.officers import create_officer
-from backend.renderer import message_renderer
+from backend.people.officers import create_officer
 from backend.settings import Settings
+from backend.store.db import write_session
+from backend.turns import intake
 from conversations import SubmitCall
 
 DEMO_OFFICER_EMAIL = "officer@example.org"

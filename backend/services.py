@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 
 from sqlalchemy import Engine
 
-from backend.channels import Channels, build_channels
-from backend.conversation_store import SqlStore
-from backend.db import make_engine
-from backend.renderer import message_renderer
+from backend import housekeeping
+from backend.messaging.channels import Channels, build_channels
+from backend.messaging.outbox_worker import OutboxWorker
+from backend.messaging.renderer import message_renderer
 from backend.settings import Settings
-from backend.worker import Worker
+from backend.store.db import make_engine
+from backend.turns.store import SqlStore
 from bot.render import Renderer
 
 
@@ -24,7 +26,7 @@ class Services:
     store: SqlStore
     renderer: Renderer
     channels: Channels
-    worker: Worker
+    worker: OutboxWorker
 
     @classmethod
     def build(cls, settings: Settings, engine: Engine | None = None) -> Services:
@@ -37,7 +39,9 @@ class Services:
             SqlStore(engine, settings),
             message_renderer(settings),
             channels,
-            Worker(engine, settings, channels),
+            OutboxWorker(
+                engine, settings, channels, chores=partial(housekeeping.run, engine, settings)
+            ),
         )
 
 

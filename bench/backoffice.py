@@ -28,11 +28,11 @@ from typing import Any
 import httpx
 from sqlalchemy import Engine, func, insert, select
 
-from backend.db import make_engine, write_session
-from backend.migrate import upgrade
 from backend.models import Call, CallEvent, CallStatus, Contact, OfficerRole, ReferenceCounter
-from backend.officers import create_officer
-from backend.references import format_reference
+from backend.people.officers import create_officer
+from backend.store.db import make_engine, write_session
+from backend.store.migrate import upgrade
+from backend.store.references import format_reference
 from bench.common import machine, served, table
 from conversations.proforma import SERVICE_AREAS
 

@@ -20,10 +20,10 @@ from pydantic import BaseModel
 from sqlmodel import Session, col, func, select
 
 from backend.app import create_app
-from backend.db import make_engine
-from backend.migrate import upgrade
 from backend.models import UNSENT, Message
 from backend.settings import Settings
+from backend.store.db import make_engine
+from backend.store.migrate import upgrade
 
 TELEGRAM_SECRET = "bench-secret"  # noqa: S105 - talks to a local fake only
 TELEGRAM_TOKEN = "123456:BENCH"  # noqa: S105

@@ -20,10 +20,10 @@ import httpx
 from sqlalchemy import insert
 
 from backend import petitions
-from backend.db import make_engine, write_session
-from backend.migrate import upgrade
 from backend.models import CallStatus, Signature
 from backend.settings import Settings
+from backend.store.db import make_engine, write_session
+from backend.store.migrate import upgrade
 from bench import load
 from bench.common import machine, served, table
 from tests.factories import make_call, make_contact

@@ -7,8 +7,8 @@ import sys
 from collections.abc import Callable
 from typing import TextIO
 
-from bot.front_door import Store, receive
 from bot.render import Renderer
+from bot.shell import Store, receive
 from conversations import Channel, Inbound
 
 PROMPT = "you> "

@@ -13,9 +13,9 @@ from sqlalchemy import Engine, text
 from sqlmodel import Session, SQLModel
 
 from backend.app import create_app
-from backend.db import make_engine
-from backend.migrate import upgrade
 from backend.settings import Settings
+from backend.store.db import make_engine
+from backend.store.migrate import upgrade
 
 PG_URL = os.environ.get("TEST_DATABASE_URL", "")
 

@@ -9,10 +9,10 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from backend import intake
-from backend.db import write_session
 from backend.models import Call, Contact, Officer, OfficerRole
-from backend.officers import create_officer
+from backend.people.officers import create_officer
+from backend.store.db import write_session
+from backend.turns import intake
 from conversations import Conversation, Step, SubmitCall
 from conversations.proforma import FORM, applicable
 

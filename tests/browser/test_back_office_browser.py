@@ -10,9 +10,9 @@ from typing import Any
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from backend.db import write_session
 from backend.models import PanelMeeting
 from backend.settings import Settings
+from backend.store.db import write_session
 from tests.browser.conftest import screenshot, serve_app
 from tests.factories import PASSWORD, make_call, make_contact, make_officer
 from tests.fakes.twilio_api import FakeTwilio

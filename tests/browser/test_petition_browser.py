@@ -10,9 +10,9 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from backend import petitions
-from backend.db import write_session
 from backend.models import CallStatus, Petition
 from backend.settings import Settings
+from backend.store.db import write_session
 from tests.browser.conftest import screenshot, serve_app
 from tests.factories import NOW, make_call, make_contact
 from tests.fakes.twilio_api import FakeTwilio

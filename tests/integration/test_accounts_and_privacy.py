@@ -14,9 +14,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from backend import outbox, privacy
-from backend.db import make_engine, write_session
-from backend.migrate import upgrade
+from backend.messaging import outbox
 from backend.models import (
     AuditEntry,
     Call,
@@ -30,7 +28,10 @@ from backend.models import (
     Officer,
     OfficerSession,
 )
+from backend.people import privacy, subject_access
 from backend.settings import Settings
+from backend.store.db import make_engine, write_session
+from backend.store.migrate import upgrade
 from bot.render import Rendered
 from conversations import Conversation, Step
 from tests.factories import NOW, PASSWORD, log_in, make_call, make_contact, make_officer, sign_in
@@ -522,9 +523,9 @@ def test_the_retention_command_runs(tmp_path: Path) -> None:
 def test_erasure_and_subject_access_cover_petition_signatures(
     engine: Engine, settings: Settings, session: Session
 ) -> None:
-    from backend import petitions, privacy
+    from backend import petitions
+    from backend.messaging.renderer import message_renderer
     from backend.models import Signature
-    from backend.renderer import message_renderer
     from tests.factories import NOW, make_call, make_contact
 
     with write_session(engine) as writing:
@@ -546,7 +547,7 @@ def test_erasure_and_subject_access_cover_petition_signatures(
         )
         signer_id = signer.id
     with write_session(engine) as writing:
-        export = privacy.subject_access(writing, signer_id or 0)
+        export = subject_access.subject_access(writing, signer_id or 0)
         assert export["petition_signatures"][0]["name"] == "Hal Moss"
         privacy.erase(writing, signer_id or 0, Path(settings.evidence_dir), NOW)
     session.rollback()

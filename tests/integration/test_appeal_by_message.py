@@ -8,8 +8,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from backend.db import write_session
 from backend.models import Appeal, CallStatus, Decision
+from backend.store.db import write_session
 from tests.factories import NOW, make_call, make_contact
 from tests.fakes.twilio_api import FakeTwilio
 from tests.integration.conftest import TENANT_PHONE, services_of, signed_post

@@ -12,7 +12,8 @@ from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from backend import appeals
-from backend.db import write_session
+from backend.casework.lifecycle import IllegalTransition
+from backend.casework.workflow import Workflow
 from backend.models import (
     Appeal,
     AppealPanelMember,
@@ -27,7 +28,7 @@ from backend.models import (
 )
 from backend.services import Services, message_renderer
 from backend.settings import Settings
-from backend.workflow import IllegalTransition, Workflow
+from backend.store.db import write_session
 from tests.factories import NOW, make_call, make_contact, make_officer
 
 SCRIPT = "<script>alert('x')</script>"

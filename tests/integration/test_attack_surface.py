@@ -11,10 +11,10 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
 from backend import logs, petitions
-from backend.db import write_session
-from backend.middleware import MAX_BODY, redact
 from backend.models import CallStatus
 from backend.settings import Settings
+from backend.store.db import write_session
+from backend.web.middleware import MAX_BODY, redact
 from tests.factories import NOW, PASSWORD, log_in, make_call, make_contact, sign_in
 from tests.fakes.telegram_api import FakeTelegram, make_update
 from tests.fakes.twilio_api import FakeTwilio

@@ -115,7 +115,7 @@ def test_signing_out_ends_the_session(client: TestClient, engine: Engine) -> Non
 def test_sign_in_never_redirects_off_the_back_office(
     client: TestClient, engine: Engine, next_url: str
 ) -> None:
-    from backend.db import write_session
+    from backend.store.db import write_session
     from tests.factories import make_officer
 
     with write_session(engine) as writing:

@@ -11,8 +11,8 @@ from pathlib import Path
 
 from sqlmodel import Session, select
 
-from backend.db import make_engine
 from backend.models import Call, Officer
+from backend.store.db import make_engine
 from tests.factories import typed_pro_forma
 
 

@@ -26,8 +26,8 @@ import pytest
 from sqlalchemy import Engine, func, text
 from sqlmodel import Session, col, select
 
-from backend.db import make_engine
 from backend.models import Call, Contact, ConversationRecord, Direction, Message, MessageStatus
+from backend.store.db import make_engine
 from conversations import Step
 from tests.factories import typed_pro_forma
 from tests.fakes.telegram_api import FakeTelegram, make_update

@@ -8,11 +8,11 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
-from backend.db import write_session
+from backend.casework.workflow import Workflow
+from backend.messaging.renderer import message_renderer
 from backend.models import Action, CallStatus, FollowUp
-from backend.renderer import message_renderer
 from backend.settings import Settings
-from backend.workflow import Workflow
+from backend.store.db import write_session
 from tests.factories import NOW, make_call, make_contact, make_officer, sign_in
 from tests.fakes.twilio_api import FakeTwilio
 from tests.integration.conftest import TENANT_PHONE, drain, services_of, signed_post

@@ -5,8 +5,8 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 
 from backend.app import create_app
-from backend.db import make_engine
 from backend.settings import Settings
+from backend.store.db import make_engine
 
 
 def test_healthz_and_readyz_answer_when_all_is_well(client: TestClient) -> None:

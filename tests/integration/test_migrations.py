@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import Engine, inspect
 
-from backend.migrate import drift, upgrade
+from backend.store.migrate import drift, upgrade
 
 
 def test_migrated_database_has_no_drift_from_the_models(engine: Engine) -> None:

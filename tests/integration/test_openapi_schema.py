@@ -22,14 +22,15 @@ from schemathesis.python import asgi
 from sqlalchemy import Engine
 from twilio.request_validator import RequestValidator
 
-from backend import petitions, signing
+from backend import petitions
 from backend.app import create_app
-from backend.db import write_session
-from backend.renderer import message_renderer
-from backend.routes.telegram import SECRET_HEADER
-from backend.routes.twilio import SIGNATURE_HEADER
+from backend.messaging.renderer import message_renderer
+from backend.messaging.uploads import upload_token
+from backend.petitions import signing
 from backend.settings import Settings
-from backend.uploads import upload_token
+from backend.store.db import write_session
+from backend.web.routes.telegram import SECRET_HEADER
+from backend.web.routes.twilio import SIGNATURE_HEADER
 from tests.factories import make_call, make_contact
 from tests.integration.conftest import PUBLIC, TELEGRAM_SECRET
 

@@ -13,12 +13,12 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from backend.db import write_session
+from backend.messaging.notify import notify
+from backend.messaging.outbox import SqlOutbox
 from backend.models import Contact, Message, MessageStatus
-from backend.notify import notify
-from backend.outbox import SqlOutbox
 from backend.services import message_renderer
 from backend.settings import Settings
+from backend.store.db import write_session
 from bot.delivery import LEASE, MAX_ATTEMPTS
 from conversations import Outbound
 from tests.fakes.telegram_api import FakeTelegram

@@ -12,10 +12,10 @@ from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from backend import petitions
-from backend.db import write_session
+from backend.messaging.renderer import message_renderer
 from backend.models import Call, CallStatus, Contact, Message, PanelMeeting, Petition, Signature
-from backend.renderer import message_renderer
 from backend.settings import Settings
+from backend.store.db import write_session
 from tests.factories import NOW, make_call, make_contact, typed_pro_forma
 from tests.fakes.twilio_api import FakeTwilio
 from tests.integration.conftest import drain, services_of, signed_post

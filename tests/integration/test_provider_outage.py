@@ -11,9 +11,9 @@ from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from backend.app import create_app
-from backend.db import write_session
 from backend.models import Direction, Message, MessageStatus
 from backend.settings import Settings
+from backend.store.db import write_session
 from bot.delivery import Outages, Outcome, Parcel
 from conversations import Channel
 from tests.factories import make_call, make_contact, sign_in

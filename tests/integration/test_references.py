@@ -8,13 +8,13 @@ from datetime import UTC, datetime
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from backend.conversation_store import SqlStore
-from backend.db import write_session
 from backend.models import Call, Contact, ConversationRecord
-from backend.references import format_reference, next_sequence
 from backend.settings import Settings
-from bot.front_door import receive
+from backend.store.db import write_session
+from backend.store.references import format_reference, next_sequence
+from backend.turns.store import SqlStore
 from bot.render import Renderer
+from bot.shell import receive
 from conversations import Channel, Inbound, Step
 from tests.factories import conversation_at
 

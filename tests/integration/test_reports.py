@@ -14,11 +14,11 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from backend import casework, reports
+from backend.casework import dashboard, reports
+from backend.casework.workflow import Workflow
 from backend.models import Call, CallStatus, Decision, PanelMeeting, Recommendation
 from backend.services import message_renderer
 from backend.settings import Settings
-from backend.workflow import Workflow
 from bot.render import label
 from conversations.proforma import SERVICE_AREAS
 from tests.factories import NOW, make_call, make_contact, make_officer, sign_in
@@ -420,7 +420,7 @@ def test_stage_counts_add_up_with_closed_calls(session: Session, journey: Journe
     journey.new()
     session.commit()
 
-    counts = casework.counts_by_stage(session)
+    counts = dashboard.counts_by_stage(session)
     assert counts["closed"] == 3
     assert counts["accepted"] == 1 and counts["submitted"] == 1
     assert sum(counts.values()) == 5

@@ -13,10 +13,10 @@ from fastapi.testclient import TestClient
 from PIL import Image
 from sqlmodel import Session, col, select
 
-from backend.db import write_session
+from backend.messaging.notify import notify
 from backend.models import Call, Contact, Evidence, Message
-from backend.notify import notify
 from backend.settings import Settings
+from backend.store.db import write_session
 from conversations import Outbound
 from conversations.proforma import FORM, Kind, Step
 from tests.factories import KEPT, TYPED

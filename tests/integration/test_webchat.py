@@ -131,7 +131,7 @@ def test_a_photo_sent_after_submitting_joins_the_newest_call(
     client: TestClient, session: Session
 ) -> None:
     from backend.models import Evidence
-    from bot.front_door import receive
+    from bot.shell import receive
     from conversations import Attachment, Channel, Inbound
 
     for text in typed_pro_forma():

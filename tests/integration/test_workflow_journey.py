@@ -7,6 +7,8 @@ from datetime import date, timedelta
 import pytest
 from sqlmodel import Session, col, select
 
+from backend.casework.lifecycle import IllegalTransition
+from backend.casework.workflow import Workflow
 from backend.models import (
     Call,
     CallEvent,
@@ -19,7 +21,6 @@ from backend.models import (
 )
 from backend.services import message_renderer
 from backend.settings import Settings
-from backend.workflow import IllegalTransition, Workflow
 from tests.factories import NOW, make_call, make_contact, make_officer
 
 

@@ -10,8 +10,8 @@ import pytest
 from PIL import Image
 from telegram import Bot, Update
 
-from backend.evidence_files import EvidenceRefused, keep, sniff
-from backend.uploads import read_upload_token, upload_token
+from backend.messaging.evidence_files import EvidenceRefused, keep, sniff
+from backend.messaging.uploads import read_upload_token, upload_token
 from bot import telegram, twilio_sms
 from bot.delivery import FIRST_DELAY, MAX_DELAY, backoff
 from bot.render import Button, Rendered

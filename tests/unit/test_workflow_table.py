@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from backend.casework.lifecycle import MOVES, IllegalTransition, appeal_deadline, can, check
 from backend.models import Call, CallStatus, Officer, OfficerRole
-from backend.workflow import MOVES, IllegalTransition, appeal_deadline, can, check
 
 ROLES = list(OfficerRole)
 CASES = list(itertools.product(sorted(MOVES), list(CallStatus), ROLES))

@@ -1,0 +1,100 @@
+"""The Call's lifecycle table: each move, the states it may start from, and who may make it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from backend.models import Call, CallStatus, Officer, OfficerRole
+
+S = CallStatus
+
+
+ADVISING = frozenset({S.SUBMITTED, S.GATHERING_EVIDENCE, S.COLLECTING_SIGNATURES})
+
+
+DECIDED = frozenset({S.NOT_EXHAUSTED, S.MONITORING, S.ACCEPTED, S.SERIOUS_FAILURE})
+
+
+OPEN = frozenset(S) - {S.CLOSED}
+
+
+# A decision can be appealed while the Call rests on it (or was closed on it).
+APPEALABLE = DECIDED | {S.CLOSED}
+
+
+APPEAL_DAYS = 28
+
+
+SCRUTINY_STEPS = 10
+
+
+STAFF = frozenset({OfficerRole.OFFICER, OfficerRole.MANAGER})
+
+
+PANEL = frozenset({OfficerRole.PANEL, OfficerRole.MANAGER})
+
+
+EVERYONE_WORKING = STAFF | PANEL
+
+
+class IllegalTransition(Exception):  # noqa: N818 - the name the domain uses
+    """A move the Call's current state (or the officer's role) does not allow."""
+
+
+@dataclass(frozen=True)
+class Move:
+    """One kind of change: the states it may start from, and who may make it."""
+
+    sources: frozenset[CallStatus]
+    roles: frozenset[OfficerRole]
+
+
+MOVES: dict[str, Move] = {
+    "assign_officer": Move(ADVISING | {S.READY}, STAFF),
+    "set_signatories": Move(ADVISING, STAFF | PANEL),
+    "accept_pro_forma": Move(ADVISING, PANEL),
+    "mark_ready": Move(frozenset({S.GATHERING_EVIDENCE, S.COLLECTING_SIGNATURES}), STAFF | PANEL),
+    "schedule": Move(frozenset({S.READY, S.ON_AGENDA}), STAFF | PANEL),
+    "decide": Move(frozenset({S.ON_AGENDA}), PANEL),
+    "score": Move(frozenset({S.ACCEPTED, S.PROGRAMMED}), PANEL),
+    "programme": Move(frozenset({S.ACCEPTED}), PANEL),
+    "start_scrutiny": Move(frozenset({S.PROGRAMMED}), PANEL),
+    "record_step": Move(frozenset({S.IN_SCRUTINY}), PANEL),
+    "report": Move(frozenset({S.IN_SCRUTINY}), PANEL),
+    "add_recommendation": Move(frozenset({S.IN_SCRUTINY, S.REPORTED, S.SERIOUS_FAILURE}), PANEL),
+    "add_action": Move(frozenset({S.REPORTED, S.SERIOUS_FAILURE, S.ACTION_PLAN}), PANEL),
+    "action_done": Move(frozenset({S.ACTION_PLAN}), PANEL),
+    "agree_action_plan": Move(frozenset({S.REPORTED, S.SERIOUS_FAILURE}), PANEL),
+    "complete": Move(frozenset({S.ACTION_PLAN}), PANEL),
+    "close": Move(frozenset({S.NOT_EXHAUSTED, S.MONITORING, S.COMPLETED}), PANEL),
+    "lodge_appeal": Move(APPEALABLE, STAFF | PANEL),
+    "appeal_outcome": Move(APPEALABLE, PANEL),
+    "note": Move(OPEN | {S.CLOSED}, EVERYONE_WORKING),
+    "reply": Move(OPEN, EVERYONE_WORKING),
+}
+
+
+def can(move: str, call: Call, officer: Officer) -> bool:
+    """Whether `officer` may make `move` on `call` as it stands (for showing buttons)."""
+    rule = MOVES[move]
+    return CallStatus(call.status) in rule.sources and OfficerRole(officer.role) in rule.roles
+
+
+def check(move: str, call: Call, officer: Officer) -> None:
+    """Refuses a move that the Call's state or the officer's role does not allow."""
+    rule = MOVES[move]
+    if OfficerRole(officer.role) not in rule.roles:
+        article = "An" if officer.role[0] in "aeiou" else "A"
+        raise IllegalTransition(f"{article} {officer.role} account cannot {words(move)}.")
+    if CallStatus(call.status) not in rule.sources:
+        raise IllegalTransition(f"Cannot {words(move)}: {call.reference} is {words(call.status)}.")
+
+
+def words(name: str) -> str:
+    return name.replace("_", " ")
+
+
+def appeal_deadline(call: Call) -> date | None:
+    """The last day to appeal: 28 days from the decision."""
+    return (call.decided_at + timedelta(days=APPEAL_DAYS)).date() if call.decided_at else None

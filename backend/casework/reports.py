@@ -1,0 +1,409 @@
+"""What the panel, EMT and Board read: the annual programme, charts, the CSV, the final report.
+
+Queries only: the routes in backend/routes/officer/reports.py turn these into pages.
+"""
+
+from __future__ import annotations
+
+import itertools
+import statistics
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import ColumnElement, extract
+from sqlalchemy import select as sa_select
+from sqlmodel import Session, col, func, select
+
+from backend.casework.calls import find_call
+from backend.casework.lifecycle import SCRUTINY_STEPS
+from backend.casework.scoring import score_of
+from backend.models import (
+    Action,
+    AreaScore,
+    Call,
+    CallStatus,
+    Officer,
+    Recommendation,
+    Score,
+    ScrutinyStep,
+)
+from bot.render import label
+from conversations.proforma import SERVICE_AREAS
+
+S = CallStatus
+# Accepted and waiting for a start date, scheduled, or being reviewed now: the programme.
+IN_PROGRAMME = (S.ACCEPTED, S.PROGRAMMED, S.IN_SCRUTINY)
+# A review counts for the year its scrutiny starts, whether it is still ahead or finished.
+REVIEWED = (S.PROGRAMMED, S.IN_SCRUTINY, S.REPORTED, S.ACTION_PLAN, S.COMPLETED, S.CLOSED)
+REVIEWS_A_YEAR = 2  # the framework promises at least two scrutiny reviews a year
+# Histogram of decision times: bins start on these days (the last one is open-ended).
+DECISION_BINS = (0, 7, 14, 28, 56, 84)
+# A spreadsheet treats a cell starting with one of these as a formula (CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+# -- the annual programme ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ProgrammeEntry:
+    """A Call in the programme with its score (None: the panel still has to score it)."""
+
+    call: Call
+    score: Score | None
+
+    @property
+    def needs_score(self) -> bool:
+        """Accepted but not scored: it cannot be put in order yet."""
+        return self.score is None
+
+
+@dataclass(frozen=True)
+class YearReviews:
+    """How many scrutiny reviews start in one year: still ahead, and finished."""
+
+    year: int
+    scheduled: int
+    done: int
+
+    @property
+    def total(self) -> int:
+        """Reviews scheduled or done in the year."""
+        return self.scheduled + self.done
+
+    @property
+    def too_few(self) -> bool:
+        """Fewer reviews than the framework promises."""
+        return self.total < REVIEWS_A_YEAR
+
+
+@dataclass(frozen=True)
+class OtherArea:
+    """A business area with no Call in the programme, as the panel plans the year."""
+
+    area: str
+    received: int  # Calls in the last 12 months
+    score: AreaScore | None
+    place: int | None  # where its score would come among the scored Calls
+
+
+@dataclass(frozen=True)
+class Programme:
+    """The annual programme: Calls by score, reviews per year, and the other business areas."""
+
+    entries: list[ProgrammeEntry]
+    years: list[YearReviews]
+    other_areas: list[OtherArea]
+
+    @property
+    def scored(self) -> list[ProgrammeEntry]:
+        """Scored Calls, highest total first."""
+        return [e for e in self.entries if not e.needs_score]
+
+    @property
+    def unscored(self) -> list[ProgrammeEntry]:
+        """Accepted Calls still waiting for a score."""
+        return [e for e in self.entries if e.needs_score]
+
+
+def programme(session: Session, today: date | None = None) -> Programme:
+    """Accepted, programmed and in-scrutiny Calls by score, and reviews this year and next."""
+    today = today or datetime.now(UTC).date()
+    rows = session.exec(
+        select(Call, Score)
+        .join(Score, col(Score.call_id) == col(Call.id), isouter=True)
+        .where(col(Call.status).in_([s.value for s in IN_PROGRAMME]))
+    ).all()
+    entries = sorted(
+        (ProgrammeEntry(call, score) for call, score in rows),
+        # Highest score first; ties go to the earlier start, then the earlier Call.
+        key=lambda e: (
+            e.score is None,
+            -(e.score.total if e.score else 0.0),
+            e.call.programme_start or date.max,
+            e.call.submitted_at,
+        ),
+    )
+    busy = {e.call.service_area for e in entries}
+    received = calls_by_area_and_month(session, 12, today).by_area
+    scores = {s.service_area: s for s in session.exec(select(AreaScore))}
+    totals = [e.score.total for e in entries if e.score]
+
+    def other(area: str) -> OtherArea:
+        score = scores.get(area)
+        place = 1 + sum(t > score.total for t in totals) if score else None
+        return OtherArea(area, received.get(area, 0), score, place)
+
+    others = sorted(
+        # "Something else" is not a business area the panel can plan a review of.
+        (other(area) for area in SERVICE_AREAS if area not in busy | {"other"}),
+        key=lambda o: (
+            o.score is None,
+            -(o.score.total if o.score else 0.0),
+            -o.received,
+            SERVICE_AREAS.index(o.area),
+        ),
+    )
+    return Programme(entries, reviews_by_year(session, today.year), others)
+
+
+def reviews_by_year(session: Session, year: int, years: int = 2) -> list[YearReviews]:
+    """Reviews starting in `year` and the years after it, scheduled (still ahead) or done."""
+    rows = session.exec(
+        select(col(Call.programme_start), col(Call.reported_on)).where(
+            col(Call.status).in_([s.value for s in REVIEWED]),
+            col(Call.programme_start) >= date(year, 1, 1),
+            col(Call.programme_start) < date(year + years, 1, 1),
+        )
+    ).all()
+    found = []
+    for y in range(year, year + years):
+        starts = [reported for start, reported in rows if start is not None and start.year == y]
+        done = sum(1 for reported in starts if reported is not None)
+        found.append(YearReviews(y, len(starts) - done, done))
+    return found
+
+
+def final_reports(session: Session, limit: int = 50) -> list[Call]:
+    """Calls whose final report has been presented, newest report first."""
+    return list(
+        session.exec(
+            select(Call)
+            .where(col(Call.reported_on).is_not(None))
+            .order_by(col(Call.reported_on).desc(), col(Call.id).desc())
+            .limit(limit)
+        )
+    )
+
+
+# -- charts -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AreaMonthCounts:
+    """Calls received per service area and month, over the last few months."""
+
+    months: list[date]  # the first day of each month, oldest first
+    areas: list[str]
+    counts: dict[tuple[str, date], int] = field(default_factory=dict)
+
+    def count(self, area: str, month: date) -> int:
+        """Calls about `area` received in `month`."""
+        return self.counts.get((area, month), 0)
+
+    @property
+    def by_month(self) -> list[int]:
+        """Calls received in each month, in the order of `months`."""
+        return [sum(self.count(a, m) for a in self.areas) for m in self.months]
+
+    @property
+    def by_area(self) -> dict[str, int]:
+        """Calls received about each area over all the months."""
+        return {a: sum(self.count(a, m) for m in self.months) for a in self.areas}
+
+    @property
+    def total(self) -> int:
+        """Calls received over all the months."""
+        return sum(self.counts.values())
+
+
+def _month_starts(today: date, months: int) -> list[date]:
+    first = today.replace(day=1)
+    found = [first]
+    for _ in range(months - 1):
+        first = (first - timedelta(days=1)).replace(day=1)
+        found.append(first)
+    return found[::-1]
+
+
+def _utc(column: Any, session: Session) -> ColumnElement[Any]:
+    # PostgreSQL keeps timestamptz and would group by the session's time zone; SQLite stores UTC.
+    if session.get_bind().dialect.name == "postgresql":
+        return func.timezone("UTC", column)
+    return column  # type: ignore[no-any-return]
+
+
+def calls_by_area_and_month(
+    session: Session, months: int = 12, today: date | None = None
+) -> AreaMonthCounts:
+    """How many Calls each service area received in each of the last `months` months."""
+    today = today or datetime.now(UTC).date()
+    starts = _month_starts(today, months)
+    since = datetime.combine(starts[0], datetime.min.time(), tzinfo=UTC)
+    submitted = _utc(col(Call.submitted_at), session)
+    year, month = extract("year", submitted), extract("month", submitted)
+    rows = session.exec(
+        select(Call.service_area, year, month, func.count())
+        .where(col(Call.submitted_at) >= since)
+        .group_by(col(Call.service_area), year, month)
+    ).all()
+    counts: dict[tuple[str, date], int] = {}
+    for area, y, m, count in rows:
+        key = (area, date(int(y), int(m), 1))
+        if key[1] in starts:  # a Call dated in the future stays out of the chart
+            counts[key] = counts.get(key, 0) + int(count)
+    areas = list(SERVICE_AREAS) + sorted({a for a, _ in counts} - set(SERVICE_AREAS))
+    return AreaMonthCounts(starts, areas, counts)
+
+
+@dataclass(frozen=True)
+class DecisionTimes:
+    """Days from submission to the panel's decision, per decided Call."""
+
+    days: list[tuple[str, float]]  # reference, days (one decimal place)
+    median: float | None
+
+    def histogram(self) -> list[tuple[int, int | None, int]]:
+        """(from day, up to day or None for "and over", how many Calls) per bin."""
+        edges = [*DECISION_BINS, None]
+        bins = []
+        for low, high in itertools.pairwise(edges):
+            assert low is not None  # noqa: S101 - only the last edge is open
+            count = sum(1 for _, d in self.days if d >= low and (high is None or d < high))
+            bins.append((low, high, count))
+        return bins
+
+
+def decision_times(session: Session) -> DecisionTimes:
+    """Days from submission to decision for every decided Call, and their median."""
+    rows = session.exec(
+        select(Call.reference, Call.submitted_at, Call.decided_at)
+        .where(col(Call.decided_at).is_not(None))
+        .order_by(col(Call.decided_at))
+    ).all()
+    days = [
+        (reference, round(max((decided - submitted).total_seconds(), 0) / 86400, 1))
+        for reference, submitted, decided in rows
+        if decided is not None
+    ]
+    return DecisionTimes(days, statistics.median(d for _, d in days) if days else None)
+
+
+# -- the CSV of Calls -------------------------------------------------------------------
+
+CSV_HEADER = (
+    "Reference",
+    "Submitted",
+    "Service area",
+    "Service area (other)",
+    "Status",
+    "Decision",
+    "Decided",
+    "Score",
+    "Signatures needed",
+    "Route",
+)
+
+
+def safe_cell(value: object) -> str:
+    """The cell as text, with a quote in front if a spreadsheet would run it as a formula."""
+    text = "" if value is None else str(value)
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+
+
+def csv_rows(session: Session) -> Iterator[list[str]]:
+    """The header, then one row per Call, oldest first; no personal data beyond the reference."""
+    yield list(CSV_HEADER)
+    rows = session.execute(
+        sa_select(
+            col(Call.reference),
+            col(Call.submitted_at),
+            col(Call.service_area),
+            col(Call.service_area_other),
+            col(Call.status),
+            col(Call.decision),
+            col(Call.decided_at),
+            col(Score.total),
+            col(Call.signatories_needed),
+            col(Call.route),
+        )
+        .join(Score, col(Score.call_id) == col(Call.id), isouter=True)
+        .order_by(col(Call.id))
+        .execution_options(yield_per=1000)  # 100,000 Calls stream, not load at once
+    )
+    for ref, sent, area, other, status, decision, decided, total, needed, route in rows:
+        yield [
+            safe_cell(cell)
+            for cell in (
+                ref,
+                f"{sent:%Y-%m-%d}",
+                label("service_area", area),
+                other,  # free text the tenant typed: escaped like every other cell
+                label("call_status", status),
+                label("decision", decision) if decision else "",
+                f"{decided:%Y-%m-%d}" if decided else "",
+                f"{total:g}" if total is not None else "",
+                needed,
+                label("route", route),
+            )
+        ]
+
+
+# -- the final report -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReportStep:
+    """One of the 10 scrutiny steps as the report shows it: when, and who recorded it."""
+
+    number: int
+    step: ScrutinyStep | None
+    officer: str
+
+    @property
+    def done_on(self) -> date | None:
+        """When the step was done (None: not yet)."""
+        return self.step.done_on if self.step else None
+
+
+@dataclass(frozen=True)
+class FinalReport:
+    """What the Executive Management Team and Board read about one Call."""
+
+    call: Call
+    score: Score | None
+    steps: list[ReportStep]
+    recommendations: list[Recommendation]
+    actions: list[Action]
+
+    @property
+    def reported(self) -> bool:
+        """Whether the final report has been presented."""
+        return self.call.reported_on is not None
+
+
+def final_report(session: Session, reference: str) -> FinalReport | None:
+    """The Call with this reference and what its final report needs (None: no such Call)."""
+    call = find_call(session, reference)
+    if call is None:
+        return None
+    steps = {
+        s.number: s
+        for s in session.exec(select(ScrutinyStep).where(ScrutinyStep.call_id == call.id))
+    }
+    ids = {s.officer_id for s in steps.values() if s.officer_id is not None}
+    names = {o.id: o.name for o in session.exec(select(Officer).where(col(Officer.id).in_(ids)))}
+    return FinalReport(
+        call=call,
+        score=score_of(session, call),
+        steps=[
+            ReportStep(n, steps.get(n), names.get(steps[n].officer_id, "") if n in steps else "")
+            for n in range(1, SCRUTINY_STEPS + 1)
+        ],
+        recommendations=list(
+            session.exec(
+                select(Recommendation)
+                .where(Recommendation.call_id == call.id)
+                .order_by(col(Recommendation.id))
+            )
+        ),
+        actions=list(
+            session.exec(
+                select(Action)
+                .where(Action.call_id == call.id)
+                .order_by(col(Action.due_on), col(Action.id))
+            )
+        ),
+    )

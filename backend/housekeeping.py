@@ -1,0 +1,28 @@
+"""The chores the outbox worker runs every ten minutes, across features: petitions past their
+date close, old rate-limit counters go, signatures are anonymised, follow-up questions are asked.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import Engine
+
+from backend import petitions
+from backend.casework import follow_ups
+from backend.messaging.renderer import message_renderer
+from backend.settings import Settings
+from backend.store import rate_limits
+from backend.store.db import write_session
+
+
+def run(engine: Engine, settings: Settings, now: datetime) -> int:
+    """Does every chore in one transaction; returns how many petitions closed (their tenants
+    have messages waiting)."""
+    renderer = message_renderer(settings)
+    with write_session(engine) as session:
+        closed = petitions.close_expired(session, settings, renderer, now.date(), now)
+        rate_limits.forget_before(session, now - timedelta(days=2))
+        petitions.anonymise_signatures(session, now, settings.signature_retention_days)
+        follow_ups.send_due(session, renderer, now)
+    return len(closed)

@@ -1,0 +1,206 @@
+"""The outbox over the database: queue, claim (safe with several workers), record outcomes."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import Engine, and_, exists, insert, or_, update
+from sqlalchemy.orm import aliased
+from sqlmodel import Session, col, select
+
+from backend.models import Contact, Direction, Message, MessageStatus
+from backend.models.types import saved_id
+from backend.store.db import table_of, write_session
+from bot.delivery import LEASE, Parcel, buttons_of
+from bot.render import Rendered
+from conversations import Channel
+
+# Core, not ORM objects, and built once: this runs on every turn, and the ORM's unit of work
+# and building the statement each time cost more than the insert itself. One statement for all
+# the rows; the ids come back in row order.
+_QUEUE = insert(table_of(Message)).returning(table_of(Message).c.id, sort_by_parameter_order=True)
+
+
+def queue(
+    session: Session,
+    contact: Contact,
+    replies: Sequence[Rendered],
+    now: datetime,
+    *,
+    status: MessageStatus = MessageStatus.QUEUED,
+    in_reply_to: int | None = None,
+) -> list[int]:
+    """Writes outbound messages in the caller's transaction (the worker delivers QUEUED ones);
+    returns their ids, in order."""
+    if not replies:
+        return []
+    if contact.opted_out_at:
+        status = MessageStatus.SUPPRESSED
+    rows = [
+        {
+            "contact_id": saved_id(contact),
+            "channel": contact.channel,
+            "direction": Direction.OUT.value,
+            "body": reply.text,
+            "buttons": json.dumps([[b.label, b.reply, b.url] for b in reply.buttons]),
+            "status": status.value,
+            "created_at": now,
+            "in_reply_to": in_reply_to,
+            "next_attempt_at": now if status == MessageStatus.QUEUED else None,
+            "sent_at": now if status in (MessageStatus.SENT, MessageStatus.DELIVERED) else None,
+        }
+        for reply in replies
+    ]
+    return list(session.execute(_QUEUE, rows).scalars())
+
+
+def _due(now: datetime):  # type: ignore[no-untyped-def]
+    """Outbound messages ready to try: queued and due, or leased by a worker that vanished."""
+    return and_(
+        col(Message.direction) == Direction.OUT.value,
+        or_(
+            and_(
+                col(Message.status) == MessageStatus.QUEUED.value,
+                col(Message.next_attempt_at) <= now,
+            ),
+            and_(
+                col(Message.status) == MessageStatus.SENDING.value,
+                col(Message.locked_until) < now,
+            ),
+        ),
+    )
+
+
+class SqlOutbox:
+    """bot.delivery.Outbox kept in the message table."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def claim(self, now: datetime, limit: int) -> list[Parcel]:
+        earlier = aliased(Message)
+        # Order per person: nothing is sent while an older message to them is still unsent.
+        blocked = exists().where(
+            col(earlier.contact_id) == col(Message.contact_id),
+            col(earlier.direction) == Direction.OUT.value,
+            col(earlier.status).in_([MessageStatus.QUEUED.value, MessageStatus.SENDING.value]),
+            col(earlier.id) < col(Message.id),
+        )
+        query = select(Message.id).where(_due(now), ~blocked).order_by(col(Message.id)).limit(limit)
+        with write_session(self.engine) as session:
+            if session.get_bind().dialect.name == "postgresql":
+                query = query.with_for_update(skip_locked=True, of=Message)
+            ids = list(session.execute(query).scalars())
+            if not ids:
+                return []
+            session.execute(
+                update(Message)
+                .where(col(Message.id).in_(ids))
+                .values(
+                    status=MessageStatus.SENDING.value,
+                    locked_until=now + LEASE,
+                    attempts=col(Message.attempts) + 1,
+                )
+            )
+            rows = session.execute(
+                select(Message, Contact)
+                .join(Contact, col(Contact.id) == col(Message.contact_id))
+                .where(col(Message.id).in_(ids))
+                .order_by(col(Message.id))
+            ).all()
+            return [
+                Parcel(
+                    id=saved_id(message),
+                    channel=Channel(message.channel),
+                    address=contact.address,
+                    text=message.body,
+                    buttons=buttons_of(json.loads(message.buttons)),
+                    attempt=message.attempts,
+                    opted_out=contact.opted_out_at is not None,
+                )
+                for message, contact in rows
+            ]
+
+    def _finish(self, parcel: Parcel, **values: object) -> None:
+        with write_session(self.engine) as session:
+            session.execute(
+                update(Message)
+                .where(
+                    col(Message.id) == parcel.id,
+                    col(Message.status) == MessageStatus.SENDING.value,
+                )
+                .values(locked_until=None, **values)
+            )
+
+    def sent(self, parcel: Parcel, provider_id: str | None, now: datetime) -> None:
+        # A web chat message is delivered when it is in the transcript; others when the
+        # provider's status callback says so.
+        status = MessageStatus.DELIVERED if parcel.channel == Channel.WEB else MessageStatus.SENT
+        self._finish(
+            parcel,
+            status=status.value,
+            provider_message_id=provider_id,
+            sent_at=now,
+            last_error=None,
+        )
+
+    def retry(self, parcel: Parcel, at: datetime, error: str) -> None:
+        self._finish(
+            parcel, status=MessageStatus.QUEUED.value, next_attempt_at=at, last_error=error
+        )
+
+    def failed(self, parcel: Parcel, error: str, now: datetime) -> None:
+        self._finish(parcel, status=MessageStatus.FAILED.value, last_error=error)
+
+    def recipient_gone(self, parcel: Parcel, error: str, now: datetime) -> None:
+        with write_session(self.engine) as session:
+            contact_id = session.execute(
+                select(col(Message.contact_id)).where(col(Message.id) == parcel.id)
+            ).scalar_one()
+            session.execute(
+                update(Contact)
+                .where(col(Contact.id) == contact_id, col(Contact.opted_out_at).is_(None))
+                .values(opted_out_at=now)
+            )
+            session.execute(
+                update(Message)
+                .where(
+                    col(Message.contact_id) == contact_id,
+                    col(Message.direction) == Direction.OUT.value,
+                    col(Message.status).in_(
+                        [MessageStatus.QUEUED.value, MessageStatus.SENDING.value]
+                    ),
+                )
+                .values(status=MessageStatus.SUPPRESSED.value, locked_until=None, last_error=error)
+            )
+
+    def resume(self, ids: Sequence[int], now: datetime) -> None:
+        for start in range(0, len(ids), 500):  # within every database's parameter limit
+            with write_session(self.engine) as session:
+                session.execute(
+                    update(Message)
+                    .where(
+                        col(Message.id).in_(ids[start : start + 500]),
+                        col(Message.status) == MessageStatus.QUEUED.value,
+                        col(Message.next_attempt_at) > now,
+                    )
+                    .values(next_attempt_at=now)
+                )
+
+
+def record_status(
+    session: Session, channel: Channel, provider_id: str, status: MessageStatus, error: str | None
+) -> bool:
+    """Applies a provider's delivery report; False if no such message."""
+    result = session.execute(
+        update(Message)
+        .where(
+            col(Message.channel) == channel.value,
+            col(Message.direction) == Direction.OUT.value,
+            col(Message.provider_message_id) == provider_id,
+        )
+        .values(status=status.value, last_error=error)
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]

@@ -1,0 +1,2 @@
+"""HTTP: the routes (the top of the backend), their dependencies, middleware, form helpers and
+Telegram polling."""

@@ -1,0 +1,45 @@
+"""Liveness and readiness for load balancers and orchestrators."""
+
+from __future__ import annotations
+
+import logging
+from typing import Literal
+
+from fastapi import APIRouter
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+
+from backend.web.deps import ServicesDep
+
+router = APIRouter(tags=["health"])
+log = logging.getLogger(__name__)
+
+
+class Health(BaseModel):
+    """What a probe reads."""
+
+    status: Literal["ok", "ready", "database unreachable"]
+
+
+@router.get("/healthz")
+def healthz() -> Health:
+    """The process is up."""
+    return Health(status="ok")
+
+
+@router.get(
+    "/readyz",
+    response_model=Health,
+    responses={503: {"model": Health, "description": "database unreachable"}},
+)
+def readyz(services: ServicesDep) -> JSONResponse:
+    """The database answers."""
+    try:
+        with services.engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except SQLAlchemyError as error:
+        log.warning("database not ready: %s", type(error).__name__)
+        return JSONResponse({"status": "database unreachable"}, status_code=503)
+    return JSONResponse({"status": "ready"})

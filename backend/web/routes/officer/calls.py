@@ -1,0 +1,208 @@
+"""A Call's page, and the workflow's moves posted from it."""
+
+from __future__ import annotations
+
+import mimetypes
+from collections.abc import Callable
+from pathlib import Path
+
+from fastapi import APIRouter, HTTPException, Request, Response
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse
+from sqlmodel import Session
+from starlette.datastructures import FormData
+
+from backend import petitions
+from backend.casework.calls import call_file, find_call, meetings_ahead, officers
+from backend.casework.lifecycle import (
+    MOVES,
+    SCRUTINY_STEPS,
+    IllegalTransition,
+    appeal_deadline,
+    can,
+)
+from backend.casework.scoring import SCORE_PARTS
+from backend.casework.workflow import Workflow
+from backend.models import Action, Call, Decision, Evidence, Officer, PanelMeeting
+from backend.people.auth import SignedIn
+from backend.store.db import write_session
+from backend.web.deps import ServicesDep, SessionDep
+from backend.web.forms import BadForm, day, text, whole_number
+from backend.web.routes import FORM_AGAIN
+from backend.web.routes.officer.access import Anyone, CheckedForm, Working, officer_workflow, page
+
+router = APIRouter(prefix="/officer", tags=["back office"], responses=FORM_AGAIN)
+
+STEP_TITLES = (
+    "Agree the scope",
+    "Plan the evidence",
+    "Read the performance data",
+    "Review complaints",
+    "Hear from tenants",
+    "Interview staff",
+    "Reality check the service",
+    "Compare with others",
+    "Agree findings",
+    "Write the report and recommendations",
+)
+
+
+def _show(
+    request: Request,
+    who: SignedIn,
+    session: Session,
+    reference: str,
+    status: int = 200,
+    error: str = "",
+) -> Response:
+    found = call_file(session, reference)
+    if found is None:
+        raise HTTPException(status_code=404, detail="No Call has that reference.")
+    services = request.app.state.services
+    today = services.worker.clock().date()
+    petition = petitions.petition_of(session, found.call)
+    return page(
+        request,
+        who,
+        "call.html",
+        status,
+        file=found,
+        error=error,
+        today=today,
+        can=can,
+        moves=MOVES,
+        decisions=list(Decision),
+        officers=officers(session),
+        meetings=meetings_ahead(session, today),
+        appeal_by=appeal_deadline(found.call),
+        step_titles=STEP_TITLES,
+        steps=SCRUTINY_STEPS,
+        weights=services.settings.score_weights,
+        petition=petition,
+        share_url=petitions.share_url(services.settings, petition) if petition else "",
+        proposed_target=petitions.proposed_target(found.call, services.settings),
+    )
+
+
+@router.get("/calls/{reference}", response_class=HTMLResponse)
+def call_page(request: Request, reference: str, who: Anyone, session: SessionDep) -> Response:
+    """Every answer, evidence, transcript, notes, and the timeline of changes."""
+    return _show(request, who, session, reference)
+
+
+Handler = Callable[[Workflow, Call, FormData], object]
+
+
+def _assign(flow: Workflow, call: Call, form: FormData) -> None:
+    officer = flow.session.get(Officer, whole_number(form, "officer_id"))
+    if officer is None:
+        raise BadForm("Choose an officer.")
+    flow.assign_officer(call, officer)
+
+
+def _schedule(flow: Workflow, call: Call, form: FormData) -> None:
+    meeting = flow.session.get(PanelMeeting, whole_number(form, "meeting_id"))
+    if meeting is None:
+        raise BadForm("Choose a meeting.")
+    flow.schedule(call, meeting)
+
+
+def _decide(flow: Workflow, call: Call, form: FormData) -> None:
+    try:
+        decision = Decision(text(form, "decision"))
+    except ValueError as error:
+        raise BadForm("Choose a decision.") from error
+    flow.decide(
+        call,
+        decision,
+        text(form, "reasons"),
+        advice=text(form, "advice", required=False),
+        recommendations=text(form, "recommendations", required=False),
+    )
+
+
+def _action(flow: Workflow, form: FormData) -> Action:
+    action = flow.session.get(Action, whole_number(form, "action_id"))
+    if action is None:
+        raise BadForm("No such action.")
+    return action
+
+
+ACTIONS: dict[str, Handler] = {
+    "assign_officer": _assign,
+    "set_signatories": lambda f, c, form: f.set_signatories(c, whole_number(form, "needed")),
+    "accept_pro_forma": lambda f, c, form: f.accept_pro_forma(c, text(form, "reason")),
+    "mark_ready": lambda f, c, form: f.mark_ready(c, text(form, "note", required=False)),
+    "schedule": _schedule,
+    "decide": _decide,
+    "score": lambda f, c, form: f.score(c, {k: whole_number(form, k) for k in SCORE_PARTS}),
+    "programme": lambda f, c, form: f.programme(c, day(form, "start")),
+    "start_scrutiny": lambda f, c, form: f.start_scrutiny(c),
+    "record_step": lambda f, c, form: f.record_step(
+        c, whole_number(form, "number"), day(form, "done_on"), text(form, "notes", required=False)
+    ),
+    "report": lambda f, c, form: f.report(
+        c, text(form, "summary", limit=8000), day(form, "presented_on")
+    ),
+    "add_recommendation": lambda f, c, form: f.add_recommendation(
+        c, text(form, "text", limit=4000)
+    ),
+    "add_action": lambda f, c, form: f.add_action(
+        c, text(form, "description", limit=1000), text(form, "owner", limit=80), day(form, "due_on")
+    ),
+    "action_done": lambda f, c, form: f.action_done(c, _action(f, form)),
+    "agree_action_plan": lambda f, c, form: f.agree_action_plan(c),
+    "complete": lambda f, c, form: f.complete(c),
+    "close": lambda f, c, form: f.close(c, text(form, "note", required=False)),
+    "note": lambda f, c, form: f.note(c, text(form, "body")),
+    "reply": lambda f, c, form: f.reply(c, text(form, "text", limit=1500)),
+}
+
+
+@router.post("/calls/{reference}/{action}", response_class=HTMLResponse)
+def call_action(
+    request: Request,
+    reference: str,
+    action: str,
+    who: Working,
+    form: CheckedForm,
+    services: ServicesDep,
+    session: SessionDep,
+) -> Response:
+    """Makes one move; an illegal one is refused with the reason, and nothing changes."""
+    handler = ACTIONS.get(action)
+    if handler is None:
+        raise HTTPException(status_code=404, detail="No such action.")
+    try:
+        with write_session(services.engine) as writing:
+            call = find_call(writing, reference, lock=True)
+            if call is None:
+                raise HTTPException(status_code=404, detail="No Call has that reference.")
+            handler(officer_workflow(writing, services, who), call, form)
+    except IllegalTransition as refused:
+        return _show(request, who, session, reference, 409, str(refused))
+    except BadForm as wrong:
+        return _show(request, who, session, reference, 422, str(wrong))
+    services.worker.wake()
+    return RedirectResponse(f"/officer/calls/{reference.upper()}#timeline", status_code=303)
+
+
+@router.get("/evidence/{evidence_id}")
+def evidence_file(
+    evidence_id: int, who: Anyone, services: ServicesDep, session: SessionDep
+) -> Response:
+    """A photo or document, for officers only."""
+    evidence = session.get(Evidence, evidence_id)
+    if evidence is None or not evidence.stored_path:
+        raise HTTPException(status_code=404, detail="No such file.")
+    folder = Path(services.settings.evidence_dir).resolve()
+    path = (folder / evidence.stored_path).resolve()
+    if folder not in path.parents or not path.is_file():
+        raise HTTPException(status_code=404, detail="No such file.")
+    media = (
+        evidence.content_type or mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    )
+    return FileResponse(
+        path,
+        media_type=media,
+        headers={"X-Content-Type-Options": "nosniff", "Cache-Control": "private, no-store"},
+    )

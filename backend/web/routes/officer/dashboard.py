@@ -1,0 +1,50 @@
+"""The dashboard: counts by stage, what needs action today, and the list of Calls."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, Response
+from fastapi.responses import HTMLResponse
+
+from backend.casework.calls import officers
+from backend.casework.dashboard import PER_PAGE, Filters, counts_by_stage, find_calls, needs_action
+from backend.web.deps import ServicesDep, SessionDep
+from backend.web.routes import FORM_AGAIN
+from backend.web.routes.officer.access import Anyone, page
+from conversations.proforma import SERVICE_AREAS
+
+router = APIRouter(prefix="/officer", tags=["back office"], responses=FORM_AGAIN)
+
+
+@router.get("/", response_class=HTMLResponse)
+def dashboard(
+    request: Request,
+    who: Anyone,
+    services: ServicesDep,
+    session: SessionDep,
+    stage: Annotated[str, Query(max_length=32)] = "",
+    area: Annotated[str, Query(max_length=32)] = "",
+    officer: Annotated[int | None, Query()] = None,
+    since: Annotated[date | None, Query()] = None,
+    until: Annotated[date | None, Query()] = None,
+    q: Annotated[str, Query(max_length=80)] = "",
+    page_number: Annotated[int, Query(alias="page", ge=1, le=100_000)] = 1,
+) -> Response:
+    """Where every Call is, and what to do next."""
+    filters = Filters(stage, area, officer, since, until, q, page_number)
+    calls, total = find_calls(session, filters)
+    return page(
+        request,
+        who,
+        "dashboard.html",
+        counts=counts_by_stage(session),
+        today=needs_action(session, services.worker.clock().date()),
+        calls=calls,
+        total=total,
+        filters=filters,
+        pages=max(1, -(-total // PER_PAGE)),
+        areas=SERVICE_AREAS,
+        officers=officers(session),
+    )

@@ -1,0 +1,207 @@
+"""/s/<code>: neighbours sign a petition on their phone. Only a POST ever counts anything."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, HTTPException, Request, Response
+from fastapi.responses import HTMLResponse, RedirectResponse
+from sqlmodel import Session
+
+from backend import petitions
+from backend.casework.workflow import after_signature
+from backend.models import Petition
+from backend.petitions import Signed, signing
+from backend.services import Services
+from backend.store.db import write_session
+from backend.web.deps import ServicesDep, SessionDep, pages
+from backend.web.routes import FORM_AGAIN
+
+router = APIRouter(tags=["public"])
+
+
+def _petition(session: Session, code: str) -> Petition:
+    petition = petitions.by_code(session, code)
+    if petition is None:
+        raise HTTPException(status_code=404, detail="There is no petition with that code.")
+    return petition
+
+
+def _page(
+    request: Request,
+    services: Services,
+    session: Session,
+    petition: Petition,
+    name: str,
+    status: int = 200,
+    **context: object,
+) -> Response:
+    target = petitions.target_of(session, petition)
+    return _render(request, services, petition, target, name, status, **context)
+
+
+def _render(
+    request: Request,
+    services: Services,
+    petition: Petition,
+    target: int | None,
+    name: str,
+    status: int = 200,
+    **context: object,
+) -> Response:
+    response = pages.TemplateResponse(
+        request,
+        f"public/{name}",
+        {
+            "settings": services.settings,
+            "petition": petition,
+            "target": target,
+            "open": petitions.can_sign(petition, services.settings),
+            "share_url": petitions.share_url(services.settings, petition),
+            **context,
+        },
+        status_code=status,
+    )
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+def _ip_hash(request: Request, services: Services) -> str:
+    ip = request.client.host if request.client else ""
+    return petitions.hash_ip(services.settings.secret_key.get_secret_value(), ip)
+
+
+@router.get("/s/{code}", response_class=HTMLResponse)
+def petition_page(
+    request: Request, code: str, services: ServicesDep, session: SessionDep, signed: str = ""
+) -> Response:
+    """The petition: what it is about, how many have signed, and the form (a GET counts nothing)."""
+    petition = _petition(session, code)
+    return _page(
+        request,
+        services,
+        session,
+        petition,
+        "petition.html",
+        form=signing.SigningForm(),
+        signed=signed == "1",
+    )
+
+
+@router.post("/s/{code}", response_class=HTMLResponse, responses=FORM_AGAIN)
+def ask_for_code(
+    request: Request,
+    code: str,
+    services: ServicesDep,
+    name: Annotated[str, Form(max_length=200)] = "",
+    address: Annotated[str, Form(max_length=400)] = "",
+    phone: Annotated[str, Form(max_length=40)] = "",
+    affected: Annotated[str, Form(max_length=10)] = "",
+    hear_outcome: Annotated[str, Form(max_length=10)] = "",
+    website: Annotated[str, Form(max_length=200)] = "",
+) -> Response:
+    """Checks the form and texts a code to the signer's phone."""
+    form = signing.SigningForm(name, address, phone, bool(affected), bool(hear_outcome), website)
+    # One session for the whole request: a second connection held while waiting for the
+    # writer's turn would drain the pool under load.
+    with write_session(services.engine) as writing:
+        petition = _petition(writing, code)
+        pending, sent_code = signing.request_code(
+            writing,
+            petition,
+            form,
+            services.settings,
+            services.renderer,
+            _ip_hash(request, services),
+            services.worker.clock(),
+        )
+        token = pending.token if pending else ""
+        if not token:
+            return _page(request, services, writing, petition, "petition.html", 422, form=form)
+    services.worker.wake()
+    response = RedirectResponse(f"/s/{petition.code}/confirm/{token}", status_code=303)
+    if _show_codes(services):
+        response.set_cookie("fd_demo_code", sent_code, max_age=600, httponly=True, samesite="lax")
+    return response
+
+
+def _show_codes(services: Services) -> bool:
+    # With no SMS provider set up (`make run`), the demo shows the code on the page instead.
+    return services.settings.environment == "development" and not services.settings.twilio_enabled
+
+
+@router.get("/s/{code}/confirm/{token}", response_class=HTMLResponse)
+def confirm_page(
+    request: Request, code: str, token: str, services: ServicesDep, session: SessionDep
+) -> Response:
+    """Where the signer types the code we texted them."""
+    petition = _petition(session, code)
+    if signing.pending_of(session, petition, token) is None:
+        raise HTTPException(status_code=404, detail="That confirmation link is not valid.")
+    demo = request.cookies.get("fd_demo_code", "") if _show_codes(services) else ""
+    return _page(
+        request,
+        services,
+        session,
+        petition,
+        "petition_confirm.html",
+        token=token,
+        error="",
+        demo_code=demo,
+    )
+
+
+@router.post("/s/{code}/confirm/{token}", response_class=HTMLResponse, responses=FORM_AGAIN)
+def confirm(
+    request: Request,
+    code: str,
+    token: str,
+    services: ServicesDep,
+    entered: Annotated[str, Form(alias="code", max_length=20)] = "",
+) -> Response:
+    """Checks the code; a good one signs, once."""
+    with write_session(services.engine) as writing:
+        petition = _petition(writing, code)
+        pending = signing.pending_of(writing, petition, token)
+        if pending is None:
+            raise HTTPException(status_code=404, detail="That confirmation link is not valid.")
+        now = services.worker.clock()
+        outcome = signing.confirm(
+            writing, petition, pending, entered, services.settings, services.renderer, now
+        )
+        if not isinstance(outcome, str):
+            after_signature(writing, petition, outcome, services.renderer, services.settings, now)
+        # Only a page shown again needs the target; a signature has it already.
+        target = petitions.target_of(writing, petition) if isinstance(outcome, str) else None
+    services.worker.wake()
+    if isinstance(outcome, str):
+        return _render(
+            request,
+            services,
+            petition,
+            target,
+            "petition_confirm.html",
+            422,
+            token=token,
+            error=outcome,
+            demo_code="",
+        )
+    if outcome.result == Signed.SIGNED:
+        return RedirectResponse(f"/s/{petition.code}?signed=1", status_code=303)
+    message = (
+        "You have already signed this petition, so we have not counted you twice. Thank you!"
+        if outcome.result == Signed.ALREADY
+        else "This petition is not taking signatures any more."
+    )
+    return _render(
+        request,
+        services,
+        petition,
+        outcome.target,
+        "petition.html",
+        200,
+        form=signing.SigningForm(),
+        signed=False,
+        notice=message,
+    )

@@ -1,0 +1,163 @@
+"""POST /webhooks/telegram: Telegram posts each Update here with our secret in a header."""
+
+from __future__ import annotations
+
+import hmac
+import json
+import logging
+
+from fastapi import APIRouter, BackgroundTasks, Request, Response
+from fastapi.responses import PlainTextResponse
+from pydantic import BaseModel, ConfigDict, Field
+from starlette.concurrency import run_in_threadpool
+from telegram import Update
+from telegram.error import TelegramError
+
+from backend.services import Services
+from backend.web.deps import ServicesDep
+from bot import telegram
+from bot.shell import receive
+
+router = APIRouter(tags=["channels"])
+log = logging.getLogger(__name__)
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # noqa: S105 - a header name
+LAST_UNIX_DAY = 253_402_300_799  # 9999-12-31: later dates do not fit a datetime
+
+
+class _Strict(BaseModel):
+    # Telegram sends more fields than we read: all are allowed, and PTB reads them.
+    model_config = ConfigDict(extra="allow", strict=True)
+
+
+class TelegramChat(_Strict):
+    id: int
+    type: str
+
+
+class TelegramUser(_Strict):
+    id: int
+    is_bot: bool
+    first_name: str
+
+
+class TelegramFile(_Strict):
+    file_id: str
+    file_unique_id: str
+    mime_type: str | None = None
+
+
+class TelegramPhoto(TelegramFile):
+    width: int
+    height: int
+
+
+class TelegramMessage(_Strict):
+    message_id: int
+    date: int = Field(ge=0, le=LAST_UNIX_DAY)
+    chat: TelegramChat
+    text: str | None = None
+    caption: str | None = None
+    photo: list[TelegramPhoto] | None = None
+    document: TelegramFile | None = None
+
+
+class TelegramButtonPress(_Strict):
+    id: str
+    from_: TelegramUser = Field(alias="from")
+    chat_instance: str
+    data: str | None = None
+    message: TelegramMessage | None = None
+
+
+class TelegramUpdate(_Strict):
+    """The parts of a Telegram Update the flow reads, with the types it relies on."""
+
+    update_id: int
+    message: TelegramMessage | None = None
+    callback_query: TelegramButtonPress | None = None
+
+
+def _inlined(node: object, definitions: dict[str, object]) -> object:
+    """A JSON schema with its $defs written in place (OpenAPI resolves $ref from its root)."""
+    if isinstance(node, dict):
+        if "$ref" in node:
+            return _inlined(definitions[node["$ref"].rsplit("/", 1)[-1]], definitions)
+        return {key: _inlined(value, definitions) for key, value in node.items() if key != "$defs"}
+    if isinstance(node, list):
+        return [_inlined(item, definitions) for item in node]
+    return node
+
+
+_UPDATE_SCHEMA = TelegramUpdate.model_json_schema()
+_TEXT = {"text/plain": {"schema": {"type": "string"}}}
+
+
+async def take_update(services: Services, update: Update) -> str | None:
+    """Runs one Update through the flow and wakes the worker; returns a callback query id."""
+    inbound = telegram.inbound(update)
+    if inbound is not None:
+        replies = await run_in_threadpool(receive, services.store, services.renderer, inbound)
+        if replies:
+            services.worker.wake()
+    query = update.callback_query
+    return query.id if query is not None else None
+
+
+async def answer_button(services: Services, query_id: str) -> None:
+    # Stops the spinner on the button; nice to have, so a failure is only logged.
+    if services.channels.bot is None:
+        return
+    try:
+        await services.channels.bot.answer_callback_query(query_id)
+    except TelegramError as error:
+        log.info("callback query not answered: %s", type(error).__name__)
+
+
+@router.post(
+    "/webhooks/telegram",
+    status_code=200,
+    response_class=Response,
+    responses={
+        400: {"description": "not an Update", "content": _TEXT},
+        403: {"description": "wrong secret"},
+        404: {"description": "Telegram is not set up here", "content": _TEXT},
+    },
+    openapi_extra={
+        "parameters": [
+            {"name": SECRET_HEADER, "in": "header", "required": True, "schema": {"type": "string"}}
+        ],
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/json": {
+                    "schema": _inlined(_UPDATE_SCHEMA, _UPDATE_SCHEMA.get("$defs", {}))
+                }
+            },
+        },
+    },
+)
+async def telegram_webhook(
+    request: Request, services: ServicesDep, background: BackgroundTasks
+) -> Response:
+    """Checks the secret, then takes the Update (a replay is processed once)."""
+    settings = services.settings
+    bot = services.channels.bot
+    if bot is None or settings.telegram_webhook_secret is None:
+        return PlainTextResponse("Telegram is not set up here", status_code=404)
+    given = request.headers.get(SECRET_HEADER, "").encode()
+    if not hmac.compare_digest(given, settings.telegram_webhook_secret.get_secret_value().encode()):
+        log.warning("Telegram webhook refused: wrong secret")
+        return Response(status_code=403)
+    body = await request.body()
+    try:
+        # PTB takes any JSON on trust; the flow must not meet a list where a text should be.
+        TelegramUpdate.model_validate_json(body)
+        update = Update.de_json(json.loads(body), bot)
+    except (ValueError, TypeError, KeyError, AttributeError, OverflowError):  # ValidationError too
+        update = None
+    if update is None:
+        return PlainTextResponse("not a Telegram Update", status_code=400)
+    query_id = await take_update(services, update)
+    if query_id:
+        background.add_task(answer_button, services, query_id)
+    return Response(status_code=200)

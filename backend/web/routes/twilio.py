@@ -1,0 +1,190 @@
+"""Twilio's webhooks: inbound SMS and WhatsApp (answered with TwiML) and delivery reports."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import PlainTextResponse
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
+
+from backend.messaging import contacts
+from backend.messaging.outbox import record_status
+from backend.models import MessageStatus
+from backend.services import Services
+from backend.store.db import write_session
+from backend.web.deps import ServicesDep
+from bot import twilio_sms
+from bot.render import Rendered
+from bot.shell import receive
+from conversations import Channel
+
+router = APIRouter(tags=["channels"])
+log = logging.getLogger(__name__)
+TWIML = "application/xml"
+SIGNATURE_HEADER = "X-Twilio-Signature"
+
+
+_STRING = {"type": "string"}
+_TEXT = {"text/plain": {"schema": _STRING}}
+_PHONE = {
+    "type": "string",
+    "pattern": r"^(whatsapp:)?\+[1-9][0-9]{6,14}$",
+    "examples": ["+447911123456", "whatsapp:+447911123456", "+14155238886"],
+}
+_SID = {"type": "string", "pattern": "^[A-Z]{2}[0-9a-f]{32}$"}
+# The fields of Twilio's forms we read, as Twilio sends them (it sends more; all are allowed).
+_MESSAGE_FORM = {
+    "From": _PHONE,
+    "To": _PHONE,
+    "Body": _STRING,
+    "MessageSid": _SID,
+    "NumMedia": {"type": "string", "pattern": "^[0-9]{1,2}$"},
+    "MediaUrl0": {"type": "string", "format": "uri"},
+    "MediaContentType0": _STRING,
+}
+_STATUS_FORM = {
+    "MessageSid": _SID,
+    "MessageStatus": {
+        "enum": [
+            "accepted",
+            "scheduled",
+            "canceled",
+            "queued",
+            "sending",
+            "sent",
+            "failed",
+            "delivered",
+            "undelivered",
+            "receiving",
+            "received",
+            "read",
+        ]
+    },
+    "To": _PHONE,
+    "ErrorCode": {"type": "string", "pattern": "^[0-9]{5}$"},
+}
+
+
+def _signed_form_of(fields: dict[str, object], required: list[str]) -> dict[str, object]:
+    """The OpenAPI for one of Twilio's signed forms."""
+    form = {
+        "type": "object",
+        "required": required,
+        "properties": fields,
+        "additionalProperties": _STRING,
+    }
+    return {
+        "parameters": [
+            {"name": SIGNATURE_HEADER, "in": "header", "required": True, "schema": _STRING}
+        ],
+        "requestBody": {
+            "required": True,
+            "content": {"application/x-www-form-urlencoded": {"schema": form}},
+        },
+    }
+
+
+async def _signed_form(request: Request, services: Services) -> dict[str, str] | Response:
+    """Twilio's form if Twilio signed it for the URL it was given; else the refusal."""
+    token = services.settings.twilio_auth_token
+    if not services.settings.twilio_enabled or token is None:
+        return PlainTextResponse("SMS is not set up here", status_code=404)
+    try:
+        form = {key: str(value) for key, value in (await request.form()).multi_items()}
+    except HTTPException:  # Starlette's answer to a body it cannot read as a form
+        return PlainTextResponse("not a form Twilio would send", status_code=400)
+    # Behind a proxy request.url is not what Twilio signed: PUBLIC_BASE_URL + path is.
+    url = services.settings.base_url + request.url.path
+    if request.url.query:
+        url += "?" + request.url.query
+    signature = request.headers.get(SIGNATURE_HEADER, "")
+    if not twilio_sms.signature_ok(token.get_secret_value(), url, form, signature):
+        log.warning("Twilio webhook refused: bad signature")
+        return Response(status_code=403)
+    return form
+
+
+def take_message(services: Services, message: twilio_sms.TwilioMessage) -> list[Rendered]:
+    """Carrier keywords change consent; everything else goes to the flow."""
+    keyword = message.keyword
+    store, renderer, now = services.store, services.renderer, services.worker.clock()
+    if keyword in twilio_sms.OPT_OUT_WORDS:
+        store.opt_out(message.as_inbound(), now)
+        return []  # Twilio confirms the opt-out itself; nothing more is sent
+    if keyword in twilio_sms.OPT_IN_WORDS:
+        came_back = store.opt_in(message.channel, message.address, now)
+        if came_back or keyword != "YES":  # YES from someone subscribed is just an answer
+            # Tell them where they were: the draft was kept while they were away.
+            return receive(store, renderer, message.as_inbound("HELP"))
+    if keyword == "INFO":
+        return receive(store, renderer, message.as_inbound("HELP"))
+    return receive(store, renderer, message.as_inbound())
+
+
+@router.post(
+    "/webhooks/twilio/sms",
+    response_class=Response,
+    responses={
+        200: {"description": "the replies, as TwiML", "content": {TWIML: {"schema": _STRING}}},
+        400: {"description": "not a form, or not a message", "content": _TEXT},
+        403: {"description": "bad signature"},
+        404: {"description": "SMS is not set up here", "content": _TEXT},
+    },
+    openapi_extra=_signed_form_of(_MESSAGE_FORM, ["From", "MessageSid"]),
+)
+async def twilio_sms_webhook(request: Request, services: ServicesDep) -> Response:
+    """An SMS or WhatsApp message; the replies go back as TwiML."""
+    form = await _signed_form(request, services)
+    if isinstance(form, Response):
+        return form
+    try:
+        message = twilio_sms.parse(form)
+    except ValueError:
+        return PlainTextResponse("not a message Twilio would send", status_code=400)
+    replies = await run_in_threadpool(take_message, services, message)
+    return Response(twilio_sms.twiml(replies), media_type=TWIML)
+
+
+def _delivery_report(services: Services, form: dict[str, str]) -> None:
+    sid, status = form.get("MessageSid", ""), form.get("MessageStatus", "")
+    to = form.get("To", "")
+    channel = Channel.WHATSAPP if to.startswith(twilio_sms.WHATSAPP) else Channel.SMS
+    outcome = {
+        "delivered": MessageStatus.DELIVERED,
+        "read": MessageStatus.DELIVERED,
+        "failed": MessageStatus.FAILED,
+        "undelivered": MessageStatus.FAILED,
+    }.get(status)
+    if outcome is None or not sid:
+        return  # queued, sending, sent: nothing new to record
+    error = form.get("ErrorCode") or None
+    with write_session(services.engine) as session:
+        record_status(session, channel, sid, outcome, f"Twilio error {error}" if error else None)
+        if error == str(twilio_sms.OPTED_OUT_ERROR):
+            try:
+                channel, number = twilio_sms.party(to)
+            except ValueError:
+                log.warning("opt-out report for a number we cannot read; status recorded only")
+                return
+            contacts.opt_out(session, channel, number, services.worker.clock())
+
+
+@router.post(
+    "/webhooks/twilio/status",
+    status_code=204,
+    responses={
+        400: {"description": "not a form", "content": _TEXT},
+        403: {"description": "bad signature"},
+        404: {"description": "SMS is not set up here", "content": _TEXT},
+    },
+    openapi_extra=_signed_form_of(_STATUS_FORM, ["MessageSid"]),
+)
+async def twilio_status_webhook(request: Request, services: ServicesDep) -> Response:
+    """Twilio reports that a message was delivered, or failed."""
+    form = await _signed_form(request, services)
+    if isinstance(form, Response):
+        return form
+    await run_in_threadpool(_delivery_report, services, form)
+    return Response(status_code=204)

@@ -1,0 +1,122 @@
+"""The web chat at /chat: a page that works without JavaScript, and a JSON endpoint for it."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Cookie, Form, Request, Response
+from fastapi.responses import HTMLResponse, RedirectResponse
+from pydantic import BaseModel, Field
+
+from backend.messaging.transcript import transcript
+from backend.web.deps import ServicesDep, SessionDep, pages
+from bot import webchat
+from bot.shell import receive
+from conversations import Channel
+
+router = APIRouter(tags=["web chat"])
+VisitorCookie = Annotated[str | None, Cookie(alias=webchat.VISITOR_COOKIE, max_length=64)]
+COOKIE_DAYS = 90
+
+
+class ChatMessage(BaseModel):
+    """A message typed (or a button pressed) in the web chat."""
+
+    text: str = Field(default="", max_length=webchat.MAX_TEXT)
+    message_id: str | None = Field(default=None, max_length=48)  # visitor + id fit 128
+
+
+class ChatButton(BaseModel):
+    """A choice the visitor can press (or, with a url, a page to open or share)."""
+
+    label: str
+    reply: str
+    url: str = ""
+
+
+class ChatReply(BaseModel):
+    """One reply from the service."""
+
+    text: str
+    buttons: list[ChatButton]
+
+
+class ChatReplies(BaseModel):
+    """Everything the service says back to one message."""
+
+    replies: list[ChatReply]
+
+
+class Refusal(BaseModel):
+    """Why a message was not taken (FastAPI's error shape)."""
+
+    detail: str
+
+
+def _remember(response: Response, visitor: str, secure: bool) -> None:
+    response.set_cookie(
+        webchat.VISITOR_COOKIE,
+        visitor,
+        max_age=COOKIE_DAYS * 24 * 3600,
+        httponly=True,
+        samesite="lax",
+        secure=secure,
+    )
+
+
+@router.get("/chat", response_class=HTMLResponse)
+def chat_page(
+    request: Request, services: ServicesDep, session: SessionDep, visitor: VisitorCookie = None
+) -> Response:
+    """The chat so far, with the last reply's choices as buttons."""
+    lines = transcript(session, Channel.WEB.value, visitor) if visitor else []
+    last = next((line for line in reversed(lines) if not line.mine), None)
+    response = pages.TemplateResponse(
+        request,
+        "public/chat.html",
+        {
+            "lines": lines,
+            "buttons": last.buttons if last else (),
+            "message_id": uuid.uuid4().hex,
+            "settings": services.settings,
+        },
+    )
+    response.headers["Cache-Control"] = "no-store"
+    _remember(response, visitor or webchat.new_visitor(), services.settings.secure_cookies)
+    return response
+
+
+@router.post("/chat", response_class=RedirectResponse, status_code=303)
+def chat_form(
+    services: ServicesDep,
+    text: Annotated[str, Form(max_length=webchat.MAX_TEXT)] = "",
+    choice: Annotated[str | None, Form(max_length=16)] = None,
+    message_id: Annotated[str | None, Form(max_length=48)] = None,
+    visitor: VisitorCookie = None,
+) -> Response:
+    """The no-JavaScript path: take the message, then show the page again."""
+    visitor = visitor or webchat.new_visitor()
+    said = choice if choice is not None else text
+    receive(services.store, services.renderer, webchat.inbound(visitor, said, message_id))
+    response = RedirectResponse("/chat#latest", status_code=303)
+    _remember(response, visitor, services.settings.secure_cookies)
+    return response
+
+
+@router.post(
+    "/chat/messages",
+    responses={400: {"model": Refusal, "description": "the body could not be read as JSON"}},
+)
+def chat_message(
+    message: ChatMessage, response: Response, services: ServicesDep, visitor: VisitorCookie = None
+) -> ChatReplies:
+    """The page's script sends a message here and draws the replies."""
+    visitor = visitor or webchat.new_visitor()
+    replies = receive(
+        services.store,
+        services.renderer,
+        webchat.inbound(visitor, message.text, message.message_id),
+    )
+    _remember(response, visitor, services.settings.secure_cookies)
+    return ChatReplies.model_validate({"replies": webchat.as_json(replies)})
