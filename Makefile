@@ -30,8 +30,9 @@ test-postgres: $(STAMP)
 test-browser: $(STAMP)
 	$(BIN)/pytest -q -m browser
 
-## lint: ruff and mypy, both clean
+## lint: ruff, mypy and the import contracts (layers, no cycles), all clean
 lint: $(STAMP)
+	$(BIN)/lint-imports
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy conversations bot backend tests bench
