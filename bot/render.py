@@ -12,8 +12,9 @@ from urllib.parse import quote
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from bot.sms_text import sms_safe
-from conversations.messages import Channel, Outbound
+from bot.sms_text import sms_safe, split_for_sms
+from conversations.channels import Channel
+from conversations.messages import Outbound
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 _BLANK_RUNS = re.compile(r"\n{3,}")
@@ -81,13 +82,23 @@ class Renderer:
         if numbered:
             text = f"{text}\n" + "\n".join(numbered)
         text = _BLANK_RUNS.sub("\n\n", text).strip()
-        if channel == Channel.SMS:
+        if channel.can.segments:  # a text message: GSM-7 characters keep it cheap
             text = sms_safe(text)
         buttons = tuple(Button(label(c.kind, c.value), c.reply) for c in outbound.choices)
         share = outbound.context.get("share_url")
-        if share and channel in (Channel.TELEGRAM, Channel.WEB):
+        if share and channel.can.buttons:
             buttons += (_share_button(str(share), channel),)
         return Rendered(text, buttons)
+
+    def messages(self, outbound: Outbound, channel: Channel) -> list[Rendered]:
+        """The reply as the messages that travel: on a channel with a segment budget, a long
+        text goes as several, split at sentence ends, each within the budget (buttons on the
+        last). Replies in a turn and notifications later both come through here."""
+        rendered = self.render(outbound, channel)
+        if not channel.can.segments:
+            return [rendered]
+        parts = split_for_sms(rendered.text, channel.can.segments)
+        return [Rendered(p) for p in parts[:-1]] + [Rendered(parts[-1], rendered.buttons)]
 
 
 def _share_button(url: str, channel: Channel) -> Button:

@@ -16,10 +16,6 @@ log = logging.getLogger(__name__)
 
 ATTEMPTS = 5
 
-# Replies on these channels travel back in the response to the tenant's own message (the
-# web chat's JSON, the terminal, Twilio's TwiML); on the others they go through the outbox.
-ANSWERED_IN_RESPONSE = frozenset({Channel.WEB, Channel.TERMINAL, Channel.SMS, Channel.WHATSAPP})
-
 
 class ConcurrentTurn(Exception):  # noqa: N818 - a condition, retried, not an error to report
     """Another worker saved this conversation first; the turn is tried again."""
@@ -73,7 +69,8 @@ def receive(
     clock: Callable[[], datetime] = lambda: datetime.now(UTC),
 ) -> list[Rendered]:
     """Runs one tenant message through the flow; returns the replies that will reach them."""
-    in_response = inbound.channel in ANSWERED_IN_RESPONSE
+    # In the response: the web chat's JSON, the terminal, Twilio's TwiML; else the outbox.
+    in_response = inbound.channel.can.answered_in_response
     for attempt in range(1, ATTEMPTS + 1):
         try:
             now = clock()
@@ -84,7 +81,7 @@ def receive(
                 known = replace(inbound, facts=scope.facts(inbound))
                 turn = advance(scope.load(inbound), known, now=now)
                 outbound = [*turn.replies, *scope.carry_out(inbound, turn.effects)]
-                replies = [renderer.render(o, inbound.channel) for o in outbound]
+                replies = [part for o in outbound for part in renderer.messages(o, inbound.channel)]
                 scope.save(inbound, turn.state)
                 reachable = scope.record_replies(inbound, replies, in_response)
             return replies if reachable else []

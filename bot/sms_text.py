@@ -16,7 +16,6 @@ _OUTSIDE_GSM7 = re.compile("[^" + re.escape("".join(sorted(GSM7_BASIC | GSM7_EXT
 
 SINGLE_GSM7, PART_GSM7 = 160, 153
 SINGLE_UCS2, PART_UCS2 = 70, 67
-BUDGET_SEGMENTS = 3
 
 # Characters that word processors and phones slip in, and their GSM-7 equivalents.
 _LOOKALIKES = {
@@ -71,8 +70,9 @@ def sms_safe(text: str) -> str:
     return "".join(out)
 
 
-def split_for_sms(text: str, limit: int = BUDGET_SEGMENTS * PART_GSM7) -> list[str]:
-    """Splits a long text at sentence or line ends so each part fits `limit` characters."""
+def split_for_sms(text: str, budget: int) -> list[str]:
+    """Splits a long text at sentence or line ends so each part fits `budget` segments."""
+    limit = budget * PART_GSM7
     parts: list[str] = []
     rest = text.strip()
     while septets(rest) > limit:

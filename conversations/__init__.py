@@ -1,5 +1,6 @@
 """The Community Call for Scrutiny as a conversation: pure, channel-agnostic, no I/O."""
 
+from conversations.channels import Channel
 from conversations.effects import (
     AnswerFollowUp,
     AttachEvidence,
@@ -13,7 +14,7 @@ from conversations.effects import (
     WithdrawSignature,
 )
 from conversations.flow import Turn, advance
-from conversations.messages import Attachment, Channel, Choice, Inbound, Outbound
+from conversations.messages import Attachment, Choice, Inbound, Outbound
 from conversations.proforma import FORM, Step
 from conversations.state import Conversation
 

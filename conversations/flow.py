@@ -17,7 +17,7 @@ from conversations.effects import (
     RequestSupport,
     SubmitCall,
 )
-from conversations.messages import Channel, Choice, Inbound, Outbound
+from conversations.messages import Choice, Inbound, Outbound
 from conversations.proforma import (
     QUESTIONS,
     TOTAL_QUESTIONS,
@@ -53,8 +53,6 @@ FOLLOW_UP_WORDS = frozenset({"BETTER", "SAME", "WORSE"})
 MISFITS_BEFORE_OFFER = 3
 REVIEW_SPLIT = 8  # answers per review message, so each fits an SMS budget
 
-# Channels whose messages cannot carry photos: tenants there get an upload link instead.
-NO_PICTURES = frozenset({Channel.SMS, Channel.WEB, Channel.TERMINAL})
 
 _DONE_CHOICE = Choice(None, "done", "words")
 _SEND_CHOICE = Choice(0, "send", "review")
@@ -114,7 +112,7 @@ def advance(state: Conversation | None, inbound: Inbound, *, now: datetime) -> T
             turn = _answer(state, text, said, inbound, now)
     offer: tuple[Effect, ...] = ()
     arrived = turn.state.step == Step.EVIDENCE and arrived_from != Step.EVIDENCE
-    if arrived and inbound.channel in NO_PICTURES:
+    if arrived and not inbound.channel.can.pictures:  # they get an upload link instead
         offer = (OfferUpload(),)
     return Turn(turn.state, notes + turn.replies, kept + turn.effects + offer)
 

@@ -4,18 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from enum import StrEnum
 from typing import Any
 
-
-class Channel(StrEnum):
-    """Where a tenant talks to us; each has its own kind of address."""
-
-    WEB = "web"
-    TERMINAL = "terminal"
-    TELEGRAM = "telegram"
-    SMS = "sms"
-    WHATSAPP = "whatsapp"
+from conversations.channels import Channel
 
 
 @dataclass(frozen=True)

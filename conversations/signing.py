@@ -11,13 +11,12 @@ import re
 from typing import NamedTuple
 
 from conversations.effects import Effect, SignPetition, WithdrawSignature
-from conversations.messages import Channel, Inbound, Outbound
+from conversations.messages import Inbound, Outbound
 from conversations.state import Conversation
 from conversations.validation import find_postcode, has_letter
 
 # Share codes are six letters and digits; anything else ("sign posts") is an ordinary answer.
 SIGN_COMMAND = re.compile(r"^\s*(UN)?SIGN\s+([A-Za-z0-9]{6})\s*[.!]?\s*$", re.IGNORECASE)
-PHONE_CHANNELS = frozenset({Channel.SMS, Channel.WHATSAPP})
 PETITION_FACT = "petition"  # the open petition's title, looked up by the shell
 PETITION_URL_FACT = "petition_url"
 MAX_NAME, MAX_ADDRESS = 80, 200
@@ -41,7 +40,7 @@ def command(text: str) -> tuple[bool, str] | None:
 
 def start(state: Conversation, inbound: Inbound, withdrawing: bool, code: str) -> Side:
     """SIGN or UNSIGN arrived."""
-    if inbound.channel not in PHONE_CHANNELS:
+    if not inbound.channel.can.phone_number:
         url = inbound.facts.get(PETITION_URL_FACT)
         if url:
             return Side(state, (Outbound("petition/use_link", {"url": url}),))

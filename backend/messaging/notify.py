@@ -8,8 +8,7 @@ from sqlmodel import Session
 
 from backend.messaging import outbox
 from backend.models import Contact
-from bot.render import Rendered, Renderer
-from bot.sms_text import split_for_sms
+from bot.render import Renderer
 from conversations import Channel, Outbound
 
 
@@ -19,14 +18,7 @@ def notify(
     """Queues `message` for `contact` (held back, never sent, if they opted out); returns the
     queued messages' ids.
 
-    On SMS a long message goes as several texts, split at sentence ends, each within the
-    three-segment budget, so no single text is cut off or billed as many parts.
+    A long text message goes as several (see Renderer.messages), as a reply in a turn does.
     """
-    channel = Channel(contact.channel)
-    rendered = renderer.render(message, channel)
-    parts = (
-        [Rendered(part) for part in split_for_sms(rendered.text)]
-        if channel == Channel.SMS
-        else [rendered]
-    )
+    parts = renderer.messages(message, Channel(contact.channel))
     return outbox.queue(session, contact, parts, now)

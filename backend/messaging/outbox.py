@@ -137,7 +137,9 @@ class SqlOutbox:
     def sent(self, parcel: Parcel, provider_id: str | None, now: datetime) -> None:
         # A web chat message is delivered when it is in the transcript; others when the
         # provider's status callback says so.
-        status = MessageStatus.DELIVERED if parcel.channel == Channel.WEB else MessageStatus.SENT
+        status = (
+            MessageStatus.DELIVERED if parcel.channel.can.delivered_by_us else MessageStatus.SENT
+        )
         self._finish(
             parcel,
             status=status.value,

@@ -28,9 +28,6 @@ from conversations.flow import FOLLOW_UP_FACT, FOLLOW_UP_WORDS
 from conversations.validation import clean, word
 
 INBOUND_LOG_LIMIT = 20_000
-# On these channels a new message from someone means they want replies again; SMS and
-# WhatsApp have carrier keywords (START) for that instead.
-WRITING_IS_CONSENT = frozenset({Channel.TELEGRAM, Channel.WEB, Channel.TERMINAL})
 
 
 @dataclass(frozen=True)
@@ -93,7 +90,7 @@ class SqlTurn:
 
     def record_inbound(self, inbound: Inbound) -> bool:
         contact = self.contact_of(inbound)
-        if contact.opted_out_at is not None and inbound.channel in WRITING_IS_CONSENT:
+        if contact.opted_out_at is not None and inbound.channel.can.writing_is_consent:
             # They blocked the bot once (Telegram 403) and have come back: writing is consent.
             contact.opted_out_at = None
             self.session.add(contact)
@@ -178,7 +175,7 @@ class SqlTurn:
         contact = self.contact_of(inbound)
         if not in_response:
             status = MessageStatus.QUEUED
-        elif inbound.channel in (Channel.WEB, Channel.TERMINAL):
+        elif inbound.channel.can.delivered_by_us:
             status = MessageStatus.DELIVERED
         else:
             status = MessageStatus.SENT  # handed to the provider in the webhook's response

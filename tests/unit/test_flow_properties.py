@@ -6,8 +6,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.render import Renderer
-from bot.sms_text import BUDGET_SEGMENTS, segments
+from bot.sms_text import segments
 from conversations import Attachment, Channel, Conversation, Inbound, SubmitCall, advance
+from conversations.channels import SMS_SEGMENTS
 from conversations.proforma import QUESTIONS, Kind, Step, submitted_answers
 from conversations.validation import clean
 from tests.factories import NOW, TYPED
@@ -113,7 +114,7 @@ def test_any_messages_keep_a_valid_state_and_lose_no_accepted_answer(
         for reply in turn.replies:
             rendered = renderer.render(reply, Channel.SMS)
             assert rendered.text
-            assert segments(rendered.text) <= BUDGET_SEGMENTS, rendered.text
+            assert segments(rendered.text) <= SMS_SEGMENTS, rendered.text
 
 
 def _good_answer(state: Conversation) -> str:

@@ -9,8 +9,9 @@ from typing import Any
 import pytest
 
 from bot.render import TEMPLATES, Renderer
-from bot.sms_text import BUDGET_SEGMENTS, is_gsm7, segments
+from bot.sms_text import is_gsm7, segments
 from conversations import Channel, Choice, Outbound
+from conversations.channels import SMS_SEGMENTS
 from conversations.proforma import FORM, TOTAL_QUESTIONS
 
 MESSAGES = TEMPLATES / "messages"
@@ -222,7 +223,7 @@ def test_each_message_fits_three_sms_segments_in_gsm7(name: str) -> None:
         text = renderer.render(Outbound(name, context, choices), Channel.WEB).text
         assert text.strip(), f"{name} rendered empty"
         assert is_gsm7(text), f"{name} has characters outside GSM-7: {text!r}"
-        assert segments(text) <= BUDGET_SEGMENTS, f"{name} is {segments(text)} segments: {text!r}"
+        assert segments(text) <= SMS_SEGMENTS, f"{name} is {segments(text)} segments: {text!r}"
 
 
 @pytest.mark.parametrize("path", sorted(MESSAGES.rglob("*")), ids=lambda p: p.name)

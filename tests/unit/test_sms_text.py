@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.sms_text import is_gsm7, segments, sms_safe, split_for_sms
+from conversations.channels import SMS_SEGMENTS
 
 
 @pytest.mark.parametrize(
@@ -37,7 +38,7 @@ def test_one_curly_quote_would_make_the_message_ucs2_and_sms_safe_prevents_it() 
 
 def test_long_texts_split_at_sentence_ends_within_the_budget() -> None:
     text = " ".join(f"Sentence number {n} is here." for n in range(60))
-    parts = split_for_sms(text)
+    parts = split_for_sms(text, SMS_SEGMENTS)
     assert len(parts) > 1
     assert all(segments(p) <= 3 for p in parts)
     assert all(p.endswith(".") for p in parts)
@@ -45,6 +46,6 @@ def test_long_texts_split_at_sentence_ends_within_the_budget() -> None:
 
 
 def test_a_text_without_spaces_is_still_split() -> None:
-    parts = split_for_sms("x" * 1000)
+    parts = split_for_sms("x" * 1000, SMS_SEGMENTS)
     assert "".join(parts) == "x" * 1000
     assert all(segments(p) <= 3 for p in parts)
