@@ -32,6 +32,8 @@ def goals(
     sqlite = "SQLite, 1 worker"
     webhooks = [busy[(sqlite, SMS)], busy[(sqlite, TELEGRAM)]]
     ratios = [r.ratio or 0.0 for r in webhooks]
+    sms = busy[(sqlite, SMS)]
+    sms_bare_cpu = f"{sms.bare.server_cpu_ms:.2f} ms" if sms.bare else "-"
     rows = [
         [
             "webhook ratio to bare >= 0.5 (SQLite, 32 clients)",
@@ -47,6 +49,13 @@ def goals(
             + " ms (SMS / Telegram) from 32 back-to-back, a queue at full capacity",
             f"{_met(paced[sqlite].load.p99_ms < 50)} below capacity, "
             f"{_met(max(r.load.p99_ms for r in webhooks) < 50)} at it",
+        ],
+        [
+            "SMS turn server CPU <= 1.0 ms (SQLite)",
+            f"{sms.load.server_cpu_ms:.2f} ms a turn (bare endpoint {sms_bare_cpu}); "
+            + " / ".join(f"{busy[(sqlite, c)].load.server_cpu_ms:.2f}" for c in (TELEGRAM, CHAT))
+            + " ms (Telegram / web chat)",
+            _met(sms.load.server_cpu_ms <= 1.0),
         ],
         [
             ">= 300 verified signatures/s per worker",

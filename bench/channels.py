@@ -4,8 +4,11 @@ For each setup (SQLite with one worker; PostgreSQL with one and with two workers
 database and server; wrk sends 32 tenants' messages at once (closed loop), each channel
 measured right after a bare endpoint of the same app that parses the same bodies and does
 nothing else. Also 4 clients (a light load), and 32 who each wait a random 200 ms on average
-before their next message (about half a worker's capacity), for latency without a queue; and
-the server's peak memory. Run with `make bench` (or `python -m bench.channels`).
+before their next message (about half a worker's capacity), for latency without a queue; the
+server's own CPU time per request (its processes' user + system time, from the start of a run
+until the outbox has delivered its replies, over the requests served: a figure a busy machine
+disturbs far less than the rate); and the server's peak memory. Run with `make bench` (or
+`python -m bench.channels`).
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 import httpx
 
@@ -84,23 +88,22 @@ def measure_setup(setup: Setup) -> tuple[list[Measured], float]:
         database(setup.url) as url,
         served(url, workers=setup.workers, settings=channel_settings(reach)) as server,
     ):
-        base = server.base
-        load.wrk(base, load.bare(load.webchat(50)), seconds=2, may_repeat=True)  # warm up
+        drained = partial(_drained, server.base)  # the run's replies delivered: its cost too
+        load.wrk(server, load.bare(load.webchat(50)), seconds=2, may_repeat=True)  # warm up
         for offset, (channel, traffic) in enumerate(CHANNELS.items()):
             requests = traffic(TENANTS, offset * 10_000)
-            bare = load.wrk(base, load.bare(requests), seconds=SECONDS, may_repeat=True)
-            _drained(base)
-            busy = load.wrk(base, requests, seconds=SECONDS, connections=CLIENTS)
+            bare = load.wrk(server, load.bare(requests), seconds=SECONDS, may_repeat=True)
+            drained()
+            busy = load.wrk(server, requests, seconds=SECONDS, connections=CLIENTS, settle=drained)
             runs.append(Measured(setup, channel, CLIENTS, busy, bare))
-            _drained(base)
         sms = next(iter(CHANNELS))
-        light = load.wrk(base, load.sms(TENANTS, 50_000), seconds=SECONDS, connections=LIGHT)
+        light = load.wrk(
+            server, load.sms(TENANTS, 50_000), seconds=SECONDS, connections=LIGHT, settle=drained
+        )
         runs.append(Measured(setup, sms, LIGHT, light, None))
-        _drained(base)
         paced_sms = load.sms(TENANTS, 60_000)
-        paced = load.wrk(base, paced_sms, seconds=SECONDS, pause_ms=PAUSE_MS)
+        paced = load.wrk(server, paced_sms, seconds=SECONDS, pause_ms=PAUSE_MS, settle=drained)
         runs.append(Measured(setup, sms, CLIENTS, paced, None, PAUSE_MS))
-        _drained(base)
         return runs, server.peak_rss_mb()
 
 
@@ -117,6 +120,8 @@ def rows(runs: list[Measured]) -> list[list[str]]:
             f"{run.bare.per_second:,.0f}" if run.bare else "-",
             f"{run.ratio:.2f}" if run.ratio is not None else "-",
             f"{run.load.cpu_busy:.0%}",
+            f"{run.load.server_cpu_ms:.2f}",
+            f"{run.bare.server_cpu_ms:.2f}" if run.bare else "-",
         ]
         for run in runs
     ]
@@ -132,6 +137,8 @@ HEADERS = [
     "bare /s",
     "ratio",
     "CPU busy",
+    "server CPU ms/request",
+    "bare CPU ms/request",
 ]
 
 

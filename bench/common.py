@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import socket
 import subprocess
 import sys
@@ -30,12 +31,29 @@ class Server:
     process: subprocess.Popen[bytes]
 
     def pids(self) -> list[int]:
-        """The uvicorn process and its workers."""
-        found = [self.process.pid]
-        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
-        if children.exists():
-            found += [int(pid) for pid in children.read_text().split()]
+        """The uvicorn process and every process under it (its workers)."""
+        found, i = [self.process.pid], 0
+        while i < len(found):
+            for children in Path(f"/proc/{found[i]}/task").glob("*/children"):
+                try:
+                    found += [int(pid) for pid in children.read_text().split()]
+                except OSError:
+                    continue  # the thread ended
+            i += 1
         return found
+
+    def cpu_seconds(self) -> float:
+        """CPU time (user + system) its processes have used so far: the server's alone, not
+        the load generator's, the fakes' or the database's."""
+        ticks = 0
+        for pid in self.pids():
+            try:
+                stat = Path(f"/proc/{pid}/stat").read_text()
+            except OSError:
+                continue  # it exited
+            fields = stat.rsplit(")", 1)[1].split()  # after the command name, which may hold spaces
+            ticks += int(fields[11]) + int(fields[12])  # utime, stime
+        return ticks / os.sysconf("SC_CLK_TCK")
 
     def peak_rss_mb(self) -> float:
         """The largest peak resident memory (VmHWM) of any of its processes, in MB."""
@@ -107,7 +125,6 @@ def table(rows: list[list[str]], headers: list[str]) -> str:
 
 def machine() -> str:
     """The line that says when and where figures were measured."""
-    import os
     import platform
     from datetime import UTC, datetime
 
@@ -144,6 +161,4 @@ def database(url: str | None) -> Iterator[str]:
 
 def postgres_url() -> str | None:
     """PostgreSQL when BENCH_DATABASE_URL names one (make bench sets it)."""
-    import os
-
     return os.environ.get("BENCH_DATABASE_URL") or None

@@ -13,7 +13,7 @@ import shutil
 import subprocess
 import tempfile
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +21,7 @@ from urllib.parse import urlencode
 
 from twilio.request_validator import RequestValidator
 
+from bench.common import Server
 from bench.server import OUR_NUMBER, PUBLIC, TELEGRAM_SECRET
 from bot.webchat import VISITOR_COOKIE
 from tests.factories import typed_pro_forma
@@ -106,6 +107,7 @@ class Load:
     p50_ms: float
     p99_ms: float
     cpu_busy: float  # the whole machine's, 0 to 1: server, database and wrk together
+    server_cpu_ms: float  # the server processes' CPU time (user + system) per request
 
 
 def _cpu_times() -> tuple[int, int]:
@@ -135,24 +137,34 @@ def _request_file(requests: list[Request]) -> Iterator[Path]:
 
 
 def wrk(
-    base: str,
+    server: Server,
     requests: list[Request],
     *,
     seconds: int,
     connections: int = 32,
     may_repeat: bool = False,
     pause_ms: int = 0,
+    settle: Callable[[], None] | None = None,
 ) -> Load:
-    """Replays `requests` at `base` with `connections` clients for `seconds`; each waits
-    `pause_ms` after an answer before its next request (0: at once, a closed loop)."""
+    """Replays `requests` at `server` with `connections` clients for `seconds`; each waits
+    `pause_ms` after an answer before its next request (0: at once, a closed loop).
+
+    The server's CPU time is counted from the start until `settle` returns (the outbox
+    delivering the run's replies belongs to the run), or until wrk ends without it.
+    """
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is missing: apt-get install wrk")
     with _request_file(requests) as path:
         command = ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency"]
-        command += ["--timeout", "30s", "-s", str(REPLAY), base, "--", str(path), str(pause_ms)]
+        command += ["--timeout", "30s", "-s", str(REPLAY), server.base, "--"]
+        command += [str(path), str(pause_ms)]
+        server_before = server.cpu_seconds()
         busy_before, total_before = _cpu_times()
         out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
         busy_after, total_after = _cpu_times()
+        if settle is not None:
+            settle()
+        server_cpu = server.cpu_seconds() - server_before
     cpu_busy = (busy_after - busy_before) / max(1, total_after - total_before)
     done = int(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]
     if "Non-2xx or 3xx responses" in out or "Socket errors" in out:
@@ -163,7 +175,14 @@ def wrk(
     if set(latency) != {"50", "99"}:
         raise RuntimeError(f"wrk printed no percentiles:\n{out}")
     per_second = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
-    return Load(done, per_second, _ms(latency["50"]), _ms(latency["99"]), cpu_busy)
+    return Load(
+        done,
+        per_second,
+        _ms(latency["50"]),
+        _ms(latency["99"]),
+        cpu_busy,
+        server_cpu * 1000 / max(1, done),
+    )
 
 
 @dataclass(frozen=True)
@@ -175,15 +194,21 @@ class Signing:
     p50_ms: float  # per request (a form post or a code post)
     p99_ms: float
     cpu_busy: float
+    server_cpu_ms: float  # the server's CPU time per request (a form post or a code post)
 
 
-def surge(base: str, petition: str, *, first: int, seconds: int, connections: int = 32) -> Signing:
+def surge(
+    server: Server, petition: str, *, first: int, seconds: int, connections: int = 32
+) -> Signing:
     """Signers posting the form and then the code, `connections` at once, for `seconds`."""
+    server_before = server.cpu_seconds()
     busy_before, total_before = _cpu_times()
     command = ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency"]
-    command += ["--timeout", "30s", "-s", str(SIGN), base, "--", petition, str(first)]
+    command += ["--timeout", "30s", "-s", str(SIGN), server.base, "--", petition, str(first)]
     out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     busy_after, total_after = _cpu_times()
+    server_cpu = server.cpu_seconds() - server_before
+    done = int(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]
     signed, refused = (int(x) for x in re.search(r"signed (\d+) refused (\d+)", out).groups())  # type: ignore[union-attr]
     if refused:
         raise RuntimeError(f"{refused} signing requests were refused:\n{out}")
@@ -195,4 +220,5 @@ def surge(base: str, petition: str, *, first: int, seconds: int, connections: in
         _ms(latency["50"]),
         _ms(latency["99"]),
         (busy_after - busy_before) / max(1, total_after - total_before),
+        server_cpu * 1000 / max(1, done),
     )

@@ -25,7 +25,7 @@ from backend.settings import Settings
 from backend.store.db import make_engine, write_session
 from backend.store.migrate import upgrade
 from bench import load
-from bench.common import machine, served, table
+from bench.common import Server, machine, served, table
 from tests.factories import make_call, make_contact
 
 CLIENTS = 32
@@ -101,6 +101,7 @@ class Surge:
     """What bench.signatures measured."""
 
     bare_per_second: float  # pairs of form posts to the bare endpoint
+    bare_cpu_ms: float  # the server's CPU time per bare form post
     first: load.Signing  # into an empty petition
     later: load.Signing  # the same with 100,000 already signed
     page_small_ms: float
@@ -108,16 +109,14 @@ class Surge:
     peak_rss_mb: float
 
 
-def _bare_pairs(base: str) -> float:
-    """Pairs of form posts a second, each the size of a signature's, to the bare endpoint."""
+def _bare_pairs(server: Server) -> tuple[float, float]:
+    """Pairs of form posts a second, each the size of a signature's, to the bare endpoint;
+    and the server's CPU milliseconds per post."""
     body = "name=Signer+1&address=1+Bench+Row%2C+L1+4TH&phone=07900000001&affected=yes"
     headers = {"Content-Type": "application/x-www-form-urlencoded"}
     posts = [load.Request("/bench/bare-form", headers, body)] * 1000
-    return load.wrk(base, posts, seconds=SECONDS, may_repeat=True).per_second / 2
-
-
-def _surge(base: str, code: str, *, first: int) -> load.Signing:
-    return load.surge(base, code, first=first, seconds=SECONDS, connections=CLIENTS)
+    bare = load.wrk(server, posts, seconds=SECONDS, may_repeat=True)
+    return bare.per_second / 2, bare.server_cpu_ms
 
 
 def measure() -> Surge:
@@ -126,24 +125,30 @@ def measure() -> Surge:
         url = f"sqlite:///{tmp}/bench.db"
         code = _petition(url)
         with served(url, settings=SERVER) as server:
-            load.surge(server.base, code, first=0, seconds=2)  # warm up
-            bare = _bare_pairs(server.base)
-            first = load.surge(
-                server.base, code, first=100_000, seconds=SECONDS, connections=CLIENTS
-            )
+            load.surge(server, code, first=0, seconds=2)  # warm up
+            bare, bare_cpu = _bare_pairs(server)
+            first = load.surge(server, code, first=100_000, seconds=SECONDS, connections=CLIENTS)
             _fill(url, code, 1_000)
             small = _page_times(server.base, code)
             _fill(url, code, 100_000)
             large = _page_times(server.base, code)
-            later = load.surge(
-                server.base, code, first=200_000, seconds=SECONDS, connections=CLIENTS
-            )
-            return Surge(bare, first, later, small, large, server.peak_rss_mb())
+            later = load.surge(server, code, first=200_000, seconds=SECONDS, connections=CLIENTS)
+            return Surge(bare, bare_cpu, first, later, small, large, server.peak_rss_mb())
 
 
 def report(surge: Surge) -> None:
     """Prints the tables."""
-    rows = [["bare endpoint, 2 form posts", f"{surge.bare_per_second:,.0f}", "-", "-", "1.00", "-"]]
+    rows = [
+        [
+            "bare endpoint, 2 form posts",
+            f"{surge.bare_per_second:,.0f}",
+            "-",
+            "-",
+            "1.00",
+            "-",
+            f"{surge.bare_cpu_ms:.2f}",
+        ]
+    ]
     for name, run in (("new petition", surge.first), ("100,000 already signed", surge.later)):
         rows.append(
             [
@@ -153,12 +158,14 @@ def report(surge: Surge) -> None:
                 f"{run.p99_ms:.1f}",
                 f"{run.per_second / surge.bare_per_second:.2f}",
                 f"{run.cpu_busy:.0%}",
+                f"{run.server_cpu_ms:.2f}",
             ]
         )
     print(
         f"\nbench/signatures.py - {machine()}, wrk, {CLIENTS} signers at once, SQLite, 1 worker\n"
     )
     headers = ["what", "signatures/s", "p50 ms", "p99 ms", "ratio to bare", "CPU busy"]
+    headers.append("server CPU ms/request")
     print(table(rows, headers))
     print()
     small, large = surge.page_small_ms, surge.page_large_ms
