@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 import httpx
 import phonenumbers
@@ -14,6 +15,7 @@ from twilio.twiml.messaging_response import MessagingResponse
 
 from bot.delivery import Parcel, RecipientGone, TryLater, Undeliverable
 from bot.render import Rendered
+from bot.shell import Store
 from conversations import Attachment, Channel, Inbound
 
 # Carrier and Twilio keywords: a message of just this word. Twilio answers these itself.
@@ -48,6 +50,27 @@ class TwilioMessage:
         """The message for the flow (with `text` in place of the body if given)."""
         body = self.body if text is None else text
         return Inbound(self.channel, self.address, body, self.sid, self.media)
+
+
+def take(
+    message: TwilioMessage,
+    store: Store,
+    receive: Callable[[Inbound], list[Rendered]],
+    now: datetime,
+) -> list[Rendered]:
+    """Carrier keywords change consent; everything else goes to the flow through `receive`."""
+    keyword = message.keyword
+    if keyword in OPT_OUT_WORDS:
+        store.opt_out(message.as_inbound(), now)
+        return []  # Twilio confirms the opt-out itself; nothing more is sent
+    if keyword in OPT_IN_WORDS:
+        came_back = store.opt_in(message.channel, message.address, now)
+        if came_back or keyword != "YES":  # YES from someone subscribed is just an answer
+            # Tell them where they were: the draft was kept while they were away.
+            return receive(message.as_inbound("HELP"))
+    if keyword == "INFO":
+        return receive(message.as_inbound("HELP"))
+    return receive(message.as_inbound())
 
 
 def e164(number: str) -> str:

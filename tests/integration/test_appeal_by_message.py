@@ -34,7 +34,7 @@ def test_an_appeal_texted_within_28_days_is_lodged_and_acknowledged(
     with write_session(engine) as writing:
         call = make_call(writing, make_contact(writing, "sms", TENANT_PHONE))
         call.status, call.decision = CallStatus.NOT_EXHAUSTED, Decision.NOT_EXHAUSTED
-        call.decided_at = services_of(app_client).worker.clock() - timedelta(days=3)
+        call.decided_at = services_of(app_client).now() - timedelta(days=3)
         reference = call.reference
     asked = _text(app_client, fake_twilio, f"APPEAL {reference}", 1)
     assert "tell us why in the same message" in asked

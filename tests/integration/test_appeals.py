@@ -375,7 +375,7 @@ def sign_in_as(client: TestClient, engine: Engine, role: str) -> str:
 
 @pytest.fixture
 def at_day_3(client: TestClient) -> TestClient:
-    services_of(client).worker.clock = lambda: NOW + timedelta(days=3)
+    services_of(client).clock = lambda: NOW + timedelta(days=3)
     return client
 
 
@@ -546,7 +546,7 @@ def test_an_appeal_from_a_letter_through_to_its_outcome(
 def test_a_manager_accepts_a_late_letter_with_a_reason(
     client: TestClient, engine: Engine, session: Session, settings: Settings
 ) -> None:
-    services_of(client).worker.clock = lambda: DAY_29
+    services_of(client).clock = lambda: DAY_29
     reference = stored_call(engine, settings)
     csrf = sign_in_as(client, engine, "officer")
     page = client.get(f"/officer/calls/{reference}").text

@@ -45,10 +45,10 @@ def test_the_tenant_is_asked_later_whether_it_helped_and_the_answer_shows_on_the
         reference = call.reference
     assert len(session.exec(select(FollowUp)).all()) == 2
 
-    worker = services_of(app_client).worker
+    services = services_of(app_client)
     three_months = NOW + timedelta(days=91)
-    worker.housekeeping(three_months)
-    worker.clock = lambda: three_months
+    services.worker.housekeeping(three_months)
+    services.clock = lambda: three_months
     drain(app_client)
     assert any("Is the service better now?" in b for b in fake_twilio.bodies(TENANT_PHONE))
 

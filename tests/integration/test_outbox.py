@@ -50,10 +50,10 @@ def test_a_worker_that_dies_after_claiming_leaves_the_message_for_another(
     claimed = dead_worker.claim(NOW, limit=10)  # claimed, then the process is killed
     assert [p.text for p in claimed] == ["0-0"]  # order per tenant: one at a time
     services = services_of(app_client)
-    services.worker.clock = lambda: NOW + LEASE / 2
+    services.clock = lambda: NOW + LEASE / 2
     drain(app_client)
     assert fake_telegram.texts() == []  # still leased to the dead worker
-    services.worker.clock = lambda: NOW + LEASE + timedelta(seconds=1)
+    services.clock = lambda: NOW + LEASE + timedelta(seconds=1)
     drain(app_client)
     assert fake_telegram.texts() == ["0-0", "0-1"]
 
@@ -117,10 +117,10 @@ def test_an_unknown_provider_error_is_retried_then_failed_and_the_worker_carries
     # 401 makes python-telegram-bot raise InvalidToken: no error the Telegram sender knows.
     fake_telegram.fail_next("sendMessage", MAX_ATTEMPTS, status=401)
     _queue(engine, channel_settings, per_contact=1, contacts=1)  # chat "1000"
-    worker = services_of(app_client).worker
+    services = services_of(app_client)
     for hours in range(MAX_ATTEMPTS):
         later = NOW + timedelta(hours=hours)  # past any backoff
-        worker.clock = lambda later=later: later  # type: ignore[misc]
+        services.clock = lambda later=later: later  # type: ignore[misc]
         drain(app_client)
     broken = session.exec(select(Message).where(Message.body == "0-0")).one()
     assert broken.status == MessageStatus.FAILED and broken.attempts == MAX_ATTEMPTS

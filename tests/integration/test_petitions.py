@@ -312,10 +312,10 @@ def test_a_closed_petition_takes_no_signatures_and_the_tenant_is_told(
     session: Session,
 ) -> None:
     code, tenant = _petition(engine, channel_settings, target=5)
-    worker = services_of(app_client).worker
+    services = services_of(app_client)
     later = NOW + timedelta(weeks=channel_settings.petition_weeks, days=1)
-    assert worker.housekeeping(later) == 1
-    worker.clock = lambda: later
+    assert services.worker.housekeeping(later) == 1
+    services.clock = lambda: later
     drain(app_client)
     assert any("has closed" in b for b in fake_twilio.bodies(tenant))
     page = app_client.get(f"/s/{code}")

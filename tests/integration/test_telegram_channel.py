@@ -160,7 +160,7 @@ def test_rate_limits_are_honoured_and_the_reply_arrives_once(
     assert "too many" in (waiting.last_error or "").lower()
 
     services = services_of(app_client)
-    services.worker.clock = _frozen(waiting.next_attempt_at + timedelta(seconds=1))
+    services.clock = _frozen(waiting.next_attempt_at + timedelta(seconds=1))
     drain(app_client)
     assert len(fake_telegram.texts(CHAT)) == 1
     session.rollback()  # end this test's read snapshot to see what the app wrote since
@@ -179,9 +179,9 @@ def test_a_provider_outage_then_recovery_delivers_everything_once_in_order(
     chat.send(text="L30 4TH")
     fake_telegram.down = False
     services = services_of(app_client)
-    start = services.worker.clock()
+    start = services.now()
     for minutes in range(1, 40):
-        services.worker.clock = _frozen(start + timedelta(minutes=minutes))
+        services.clock = _frozen(start + timedelta(minutes=minutes))
         drain(app_client)
     texts = fake_telegram.texts(CHAT)
     assert [t.split(".")[0] for t in texts[1:]] == [

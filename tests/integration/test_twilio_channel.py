@@ -75,14 +75,14 @@ def notify_tenant(client: TestClient, *texts: str) -> None:
                 services.renderer,
                 contact,
                 Outbound("officer_message", {"text": text}),
-                services.worker.clock(),
+                services.now(),
             )
 
 
 def _later(client: TestClient, minutes: int) -> None:
     services = services_of(client)
-    moment = datetime.now(services.worker.clock().tzinfo) + timedelta(minutes=minutes)
-    services.worker.clock = _frozen(moment)
+    moment = datetime.now(services.now().tzinfo) + timedelta(minutes=minutes)
+    services.clock = _frozen(moment)
 
 
 def _frozen(moment: datetime) -> Callable[[], datetime]:

@@ -114,7 +114,7 @@ def ask_for_code(
             services.settings,
             services.renderer,
             _ip_hash(request, services),
-            services.worker.clock(),
+            services.now(),
         )
         token = pending.token if pending else ""
         if not token:
@@ -166,7 +166,7 @@ def confirm(
         pending = signing.pending_of(writing, petition, token)
         if pending is None:
             raise HTTPException(status_code=404, detail="That confirmation link is not valid.")
-        now = services.worker.clock()
+        now = services.now()
         outcome = signing.confirm(
             writing, petition, pending, entered, services.settings, services.renderer, now
         )

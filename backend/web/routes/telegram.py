@@ -16,7 +16,6 @@ from telegram.error import TelegramError
 from backend.services import Services
 from backend.web.deps import ServicesDep
 from bot import telegram
-from bot.shell import receive
 
 router = APIRouter(tags=["channels"])
 log = logging.getLogger(__name__)
@@ -96,7 +95,7 @@ async def take_update(services: Services, update: Update) -> str | None:
     """Runs one Update through the flow and wakes the worker; returns a callback query id."""
     inbound = telegram.inbound(update)
     if inbound is not None:
-        replies = await run_in_threadpool(receive, services.store, services.renderer, inbound)
+        replies = await run_in_threadpool(services.receive, inbound)
         if replies:
             services.worker.wake()
     query = update.callback_query

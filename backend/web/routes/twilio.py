@@ -16,8 +16,6 @@ from backend.services import Services
 from backend.store.db import write_session
 from backend.web.deps import ServicesDep
 from bot import twilio_sms
-from bot.render import Rendered
-from bot.shell import receive
 from conversations import Channel
 
 router = APIRouter(tags=["channels"])
@@ -106,23 +104,6 @@ async def _signed_form(request: Request, services: Services) -> dict[str, str] |
     return form
 
 
-def take_message(services: Services, message: twilio_sms.TwilioMessage) -> list[Rendered]:
-    """Carrier keywords change consent; everything else goes to the flow."""
-    keyword = message.keyword
-    store, renderer, now = services.store, services.renderer, services.worker.clock()
-    if keyword in twilio_sms.OPT_OUT_WORDS:
-        store.opt_out(message.as_inbound(), now)
-        return []  # Twilio confirms the opt-out itself; nothing more is sent
-    if keyword in twilio_sms.OPT_IN_WORDS:
-        came_back = store.opt_in(message.channel, message.address, now)
-        if came_back or keyword != "YES":  # YES from someone subscribed is just an answer
-            # Tell them where they were: the draft was kept while they were away.
-            return receive(store, renderer, message.as_inbound("HELP"))
-    if keyword == "INFO":
-        return receive(store, renderer, message.as_inbound("HELP"))
-    return receive(store, renderer, message.as_inbound())
-
-
 @router.post(
     "/webhooks/twilio/sms",
     response_class=Response,
@@ -143,7 +124,9 @@ async def twilio_sms_webhook(request: Request, services: ServicesDep) -> Respons
         message = twilio_sms.parse(form)
     except ValueError:
         return PlainTextResponse("not a message Twilio would send", status_code=400)
-    replies = await run_in_threadpool(take_message, services, message)
+    replies = await run_in_threadpool(
+        twilio_sms.take, message, services.store, services.receive, services.now()
+    )
     return Response(twilio_sms.twiml(replies), media_type=TWIML)
 
 
@@ -168,7 +151,7 @@ def _delivery_report(services: Services, form: dict[str, str]) -> None:
             except ValueError:
                 log.warning("opt-out report for a number we cannot read; status recorded only")
                 return
-            contacts.opt_out(session, channel, number, services.worker.clock())
+            contacts.opt_out(session, channel, number, services.now())
 
 
 @router.post(

@@ -42,7 +42,7 @@ def _page(
 
 def _contact(services: ServicesDep, token: str) -> int | None:
     secret = services.settings.secret_key.get_secret_value()
-    return read_upload_token(secret, token, services.worker.clock())
+    return read_upload_token(secret, token, services.now())
 
 
 @router.get("/u/{token}", response_class=HTMLResponse)
@@ -64,7 +64,7 @@ def upload_files(
     contact_id = _contact(services, token)
     if contact_id is None:
         return _page(request, services, 404, expired=True)
-    now = services.worker.clock()
+    now = services.now()
     kept: list[str] = []
     errors: list[str] = []
     chosen = [f for f in files if f.filename]

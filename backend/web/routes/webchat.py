@@ -12,7 +12,6 @@ from pydantic import BaseModel, Field
 from backend.messaging.transcript import transcript
 from backend.web.deps import ServicesDep, SessionDep, pages
 from bot import webchat
-from bot.shell import receive
 from conversations import Channel
 
 router = APIRouter(tags=["web chat"])
@@ -98,7 +97,7 @@ def chat_form(
     """The no-JavaScript path: take the message, then show the page again."""
     visitor = visitor or webchat.new_visitor()
     said = choice if choice is not None else text
-    receive(services.store, services.renderer, webchat.inbound(visitor, said, message_id))
+    services.receive(webchat.inbound(visitor, said, message_id))
     response = RedirectResponse("/chat#latest", status_code=303)
     _remember(response, visitor, services.settings.secure_cookies)
     return response
@@ -113,10 +112,6 @@ def chat_message(
 ) -> ChatReplies:
     """The page's script sends a message here and draws the replies."""
     visitor = visitor or webchat.new_visitor()
-    replies = receive(
-        services.store,
-        services.renderer,
-        webchat.inbound(visitor, message.text, message.message_id),
-    )
+    replies = services.receive(webchat.inbound(visitor, message.text, message.message_id))
     _remember(response, visitor, services.settings.secure_cookies)
     return ChatReplies.model_validate({"replies": webchat.as_json(replies)})

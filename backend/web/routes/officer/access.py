@@ -30,7 +30,7 @@ class SignInFirst(Exception):  # noqa: N818 - control flow to the login page
 
 def current_officer(request: Request, services: ServicesDep, session: SessionDep) -> SignedIn:
     """The signed-in officer, or a trip to the sign-in page."""
-    found = signed_in(session, request.cookies.get(SESSION_COOKIE), services.worker.clock())
+    found = signed_in(session, request.cookies.get(SESSION_COOKIE), services.now())
     if found is None:
         raise SignInFirst()
     return found
@@ -52,9 +52,7 @@ def officer_workflow(session: Session, services: Services, who: SignedIn) -> Wor
     officer = session.get(Officer, who.officer.id)
     if officer is None or not officer.active:
         raise HTTPException(status_code=403, detail="Your account cannot do this.")
-    return Workflow(
-        session, services.renderer, officer, services.worker.clock(), settings=services.settings
-    )
+    return Workflow(session, services.renderer, officer, services.now(), settings=services.settings)
 
 
 Anyone = Annotated[SignedIn, Depends(role(ALL_ROLES))]

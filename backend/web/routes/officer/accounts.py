@@ -90,7 +90,7 @@ def _accounts_page(
     error: str = "",
     entered: dict[str, str] | None = None,
 ) -> Response:
-    now = request.app.state.services.worker.clock()
+    now = request.app.state.services.now()
     return page(
         request,
         who,
@@ -126,7 +126,7 @@ def account_change(
             actor = writing.get(Officer, who.officer.id)
             if actor is None:  # deleted since the page loaded: nothing to act as
                 raise HTTPException(status_code=403, detail="Your account cannot do this.")
-            handler(writing, actor, form, services.worker.clock())
+            handler(writing, actor, form, services.now())
     except AccountRefused as refused:
         entered = {k: field(form, k) for k in ("name", "email", "role")}
         if field(form, "action") != "add":

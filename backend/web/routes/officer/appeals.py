@@ -65,7 +65,7 @@ def _show(
     if found is None:
         raise HTTPException(status_code=404, detail="No Call has that reference.")
     services: Services = request.app.state.services
-    today = services.worker.clock().date()
+    today = services.now().date()
     return page(
         request,
         who,

@@ -58,7 +58,7 @@ def _show(
     if found is None:
         raise HTTPException(status_code=404, detail="No Call has that reference.")
     services = request.app.state.services
-    today = services.worker.clock().date()
+    today = services.now().date()
     petition = petitions.petition_of(session, found.call)
     return page(
         request,

@@ -40,7 +40,7 @@ def dashboard(
         who,
         "dashboard.html",
         counts=counts_by_stage(session),
-        today=needs_action(session, services.worker.clock().date()),
+        today=needs_action(session, services.now().date()),
         calls=calls,
         total=total,
         filters=filters,

@@ -25,9 +25,7 @@ def meeting_list(
 ) -> Response:
     """Every meeting, with how many Calls are on each agenda."""
     listed = [(m, len(calls_on_agenda(session, m))) for m in meetings(session)]
-    return page(
-        request, who, "meetings.html", meetings=listed, today=services.worker.clock().date()
-    )
+    return page(request, who, "meetings.html", meetings=listed, today=services.now().date())
 
 
 @router.post("/meetings", response_class=HTMLResponse)
@@ -35,7 +33,7 @@ def add_meeting(
     request: Request, who: Working, form: CheckedForm, services: ServicesDep, session: SessionDep
 ) -> Response:
     """Schedules a meeting; every Call ready for the panel goes on the next agenda."""
-    today = services.worker.clock().date()
+    today = services.now().date()
     try:
         held_on = date.fromisoformat(field(form, "held_on"))
         with write_session(services.engine) as writing:

@@ -37,7 +37,7 @@ def signature_list(
     request: Request, reference: str, who: Working, services: ServicesDep, error: str = ""
 ) -> Response:
     """Who signed, how each was verified, and where from. Each view goes in the audit log."""
-    now = services.worker.clock()
+    now = services.now()
     with write_session(services.engine) as session:
         call, petition = _petition(session, reference)
         audit(session, "view_signatures", call.reference, now, officer_id=who.officer.id)
@@ -58,7 +58,7 @@ def signature_list(
 @router.get("/calls/{reference}/signatures.csv")
 def signature_csv(reference: str, who: Working, services: ServicesDep) -> Response:
     """The signatures as CSV for the panel (audited; cells made safe for spreadsheets)."""
-    now = services.worker.clock()
+    now = services.now()
     with write_session(services.engine) as session:
         call, petition = _petition(session, reference)
         audit(session, "export_signatures", call.reference, now, officer_id=who.officer.id)
@@ -110,7 +110,7 @@ def strike(
 ) -> Response:
     """Strikes out a signature with a reason (kept, and in the audit log)."""
     reason = field(form, "reason").strip()
-    now = services.worker.clock()
+    now = services.now()
     if not reason:
         return RedirectResponse(
             f"/officer/calls/{reference}/signatures?error=Give+a+reason+to+strike+a+signature.",
@@ -136,7 +136,7 @@ def strike(
 @router.post("/calls/{reference}/petition/extend")
 def extend(reference: str, who: Working, form: CheckedForm, services: ServicesDep) -> Response:
     """Gives the petition a later closing date."""
-    now = services.worker.clock()
+    now = services.now()
     try:
         closes_on = date.fromisoformat(field(form, "closes_on"))
         with write_session(services.engine) as session:

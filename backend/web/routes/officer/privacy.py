@@ -77,7 +77,7 @@ def export(contact_id: int, who: Manager, services: ServicesDep) -> Response:
     try:
         with write_session(services.engine) as writing:
             data = subject_access.subject_access(
-                writing, contact_id, officer_id=who.officer.id, now=services.worker.clock()
+                writing, contact_id, officer_id=who.officer.id, now=services.now()
             )
     except LookupError as missing:
         raise HTTPException(status_code=404, detail="There is no such person.") from missing
@@ -117,7 +117,7 @@ def erase(
                 writing,
                 contact_id,
                 services.settings.evidence_dir,
-                services.worker.clock(),
+                services.now(),
                 officer_id=who.officer.id,
             )
     except LookupError as missing:
@@ -131,7 +131,7 @@ def run_retention(who: Manager, _form: CheckedForm, services: ServicesDep) -> Re
     with write_session(services.engine) as writing:
         count = privacy.anonymise_closed(
             writing,
-            services.worker.clock(),
+            services.now(),
             services.settings.retention_days,
             services.settings.evidence_dir,
             officer_id=who.officer.id,

@@ -90,7 +90,7 @@ def _programme(
     status: int = 200,
     error: str = "",
 ) -> Response:
-    today = services.worker.clock().date()
+    today = services.now().date()
     return page(
         request,
         who,
@@ -131,7 +131,7 @@ def reports_page(
     request: Request, who: Anyone, services: ServicesDep, session: SessionDep
 ) -> Response:
     """Charts of Calls by service area and month, and of the time to a decision."""
-    counts = reports.calls_by_area_and_month(session, 12, services.worker.clock().date())
+    counts = reports.calls_by_area_and_month(session, 12, services.now().date())
     times = reports.decision_times(session)
     histogram = times.histogram()
     return page(
@@ -164,7 +164,7 @@ def calls_csv(who: Anyone, services: ServicesDep) -> Response:
                     buffer.truncate()
         yield buffer.getvalue()
 
-    filename = f"calls-{services.worker.clock():%Y-%m-%d}.csv"
+    filename = f"calls-{services.now():%Y-%m-%d}.csv"
     return StreamingResponse(
         chunks(),
         media_type="text/csv; charset=utf-8",
@@ -190,5 +190,5 @@ def final_report_page(
         report=found,
         step_titles=STEP_TITLES,
         weights=services.settings.score_weights,
-        today=services.worker.clock().date(),
+        today=services.now().date(),
     )

@@ -74,7 +74,7 @@ async def login(
 
     def attempt() -> tuple[str, SignedIn] | LoginRefused:
         with write_session(services.engine) as session:
-            return sign_in(session, email, password, services.worker.clock())
+            return sign_in(session, email, password, services.now())
 
     outcome = await run_in_threadpool(attempt)
     if isinstance(outcome, LoginRefused):
