@@ -131,11 +131,10 @@ async def _officer_error(request: Request, error: Exception) -> Response:
     if request.url.path.startswith("/officer/"):
         return page(request, None, "error.html", error.status_code, message=str(error.detail))
     if "text/html" in request.headers.get("accept", ""):
-        services: Services = request.app.state.services
         return pages.TemplateResponse(
             request,
             "public/error.html",
-            {"message": str(error.detail), "settings": services.settings},
+            {"message": str(error.detail)},
             status_code=error.status_code,
             headers=error.headers,
         )

@@ -17,6 +17,7 @@ from conversations.effects import (
     RequestSupport,
     SubmitCall,
 )
+from conversations.facts import FOLLOW_UP_FACT, FOLLOW_UP_WORDS
 from conversations.messages import Choice, Inbound, Outbound
 from conversations.proforma import (
     QUESTIONS,
@@ -47,9 +48,6 @@ DONE, SEND = "DONE", "SEND"
 GLOBAL_WORDS = frozenset({HELP, BACK, RESTART, SKIP, OFFICER, STATUS})
 FLOW_WORDS = GLOBAL_WORDS | {DONE, SEND}
 
-FOLLOW_UP_FACT = "follow_up"  # the reference of a Call whose follow-up question awaits a reply
-# Words, not numbers: "1" already means something at every step of the form.
-FOLLOW_UP_WORDS = frozenset({"BETTER", "SAME", "WORSE"})
 MISFITS_BEFORE_OFFER = 3
 REVIEW_SPLIT = 8  # answers per review message, so each fits an SMS budget
 

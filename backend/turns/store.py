@@ -24,8 +24,8 @@ from bot.delivery import buttons_of
 from bot.render import Rendered
 from bot.shell import ConcurrentTurn
 from conversations import Channel, Conversation, Effect, Inbound, Outbound, signing
-from conversations.flow import FOLLOW_UP_FACT, FOLLOW_UP_WORDS
-from conversations.validation import clean, word
+from conversations.facts import FOLLOW_UP_FACT, needs
+from conversations.validation import clean
 
 INBOUND_LOG_LIMIT = 20_000
 
@@ -126,15 +126,14 @@ class SqlTurn:
         return [Rendered(r.body, buttons_of(json.loads(r.buttons))) for r in replies]
 
     def facts(self, inbound: Inbound) -> dict[str, str]:
-        text = clean(inbound.text)
-        if word(text) in FOLLOW_UP_WORDS:  # the flow's own reading: "Better." counts
+        need = needs(inbound.text)
+        if need.follow_up:
             waiting = follow_ups.waiting(self.session, self.contact_of(inbound), self.now)
             call = self.session.get(Call, waiting.call_id) if waiting else None
             return {FOLLOW_UP_FACT: call.reference} if call else {}
-        command = signing.command(text)
-        if command is None:
+        if need.petition_code is None:
             return {}
-        petition = petitions.by_code(self.session, command[1])
+        petition = petitions.by_code(self.session, need.petition_code)
         if petition is None:
             return {}
         facts = {signing.PETITION_URL_FACT: petitions.share_url(self.settings, petition)}

@@ -15,7 +15,13 @@ from backend.services import Services
 from backend.store.db import session_scope
 from bot.render import TEMPLATES, label
 
-pages = Jinja2Templates(directory=TEMPLATES)
+
+def page_context(request: Request) -> dict[str, object]:
+    """What every page may show: the installation's settings (landlord, phone, links)."""
+    return {"settings": request.app.state.services.settings}
+
+
+pages = Jinja2Templates(directory=TEMPLATES, context_processors=[page_context])
 _URL = re.compile(r"https?://[^\s<>\"']+")
 
 

@@ -13,10 +13,10 @@ router = APIRouter(tags=["public"])
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request, services: ServicesDep) -> Response:
     """What a Community Call for Scrutiny is, and the ways to start one."""
-    return pages.TemplateResponse(request, "public/home.html", {"settings": services.settings})
+    return pages.TemplateResponse(request, "public/home.html", {})
 
 
 @router.get("/privacy", response_class=HTMLResponse)
 def privacy(request: Request, services: ServicesDep) -> Response:
     """The privacy notice the bot links to at first contact."""
-    return pages.TemplateResponse(request, "public/privacy.html", {"settings": services.settings})
+    return pages.TemplateResponse(request, "public/privacy.html", {})

@@ -53,7 +53,6 @@ def _render(
         request,
         f"public/{name}",
         {
-            "settings": services.settings,
             "petition": petition,
             "target": target,
             "open": petitions.can_sign(petition, services.settings),

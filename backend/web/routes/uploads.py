@@ -29,7 +29,6 @@ def _page(
         request,
         "public/upload.html",
         {
-            "settings": services.settings,
             "max_mb": services.settings.evidence_max_bytes // 1_000_000,
             **context,
         },

@@ -78,7 +78,6 @@ def chat_page(
             "lines": lines,
             "buttons": last.buttons if last else (),
             "message_id": uuid.uuid4().hex,
-            "settings": services.settings,
         },
     )
     response.headers["Cache-Control"] = "no-store"

@@ -79,11 +79,10 @@ def page(
     request: Request, who: SignedIn | None, name: str, status: int = 200, **context: Any
 ) -> Response:
     """An officer page, with the signed-in officer and their CSRF token to hand."""
-    services = request.app.state.services
     response = pages.TemplateResponse(
         request,
         f"officer/{name}",
-        {"who": who, "settings": services.settings, **context},
+        {"who": who, **context},
         status_code=status,
     )
     response.headers["Cache-Control"] = "no-store"
