@@ -34,7 +34,6 @@ from backend.models import (
     Appeal,
     AppealPanelMember,
     Call,
-    CallEvent,
     CallStatus,
     Contact,
     Decision,
@@ -42,6 +41,7 @@ from backend.models import (
     Representative,
 )
 from backend.models.types import saved_id
+from backend.store.timeline import add_event
 from bot.render import label
 from conversations import Outbound
 
@@ -165,23 +165,6 @@ def appeal_file(session: Session, reference: str) -> AppealFile | None:
 # -- lodging ---------------------------------------------------------------------------------
 
 
-def _event(
-    session: Session, call: Call, officer_id: int | None, action: str, note: str, now: datetime
-) -> None:
-    # The timeline is append-only CallEvents; these moves change no status.
-    session.add(
-        CallEvent(
-            call_id=saved_id(call),
-            at=now,
-            officer_id=officer_id,
-            from_status=call.status,
-            to_status=call.status,
-            action=action,
-            note=note[:2000],
-        )
-    )
-
-
 def lodge(
     flow: Workflow,
     call: Call,
@@ -280,7 +263,7 @@ def lodge_by_message(
         return Outbound("outcomes/appeal_late", {**context, "appeal_by": long_date(deadline)})
     if not reasons.strip():
         return Outbound("outcomes/appeal_reasons", context)
-    _event(session, call, None, "lodge_appeal", "Appeal lodged by the tenant by message", now)
+    add_event(session, call, "lodge_appeal", now, note="Appeal lodged by the tenant by message")
     call.updated_at = now
     session.add(call)
     session.add(
@@ -346,7 +329,9 @@ def choose_panel(
     ]
     flow.session.add_all(members)
     names = ", ".join(sorted(r.name for r in chosen))
-    _event(flow.session, call, flow.person().id, "appeal_panel", f"Appeal panel: {names}", flow.now)
+    officer_id = flow.person().id
+    note = f"Appeal panel: {names}"
+    add_event(flow.session, call, "appeal_panel", flow.now, note=note, officer_id=officer_id)
     flow.session.flush()
     return members
 

@@ -27,15 +27,13 @@ from backend.casework.lifecycle import (
 )
 from backend.casework.meetings import long_date, next_meeting
 from backend.casework.scoring import SCORE_PARTS, area_total, check_parts, score_of, total_score
-from backend.messaging.notify import notify
+from backend.messaging.notify import tell_tenant
 from backend.models import (
     Action,
     AreaScore,
     Call,
-    CallEvent,
     CallNote,
     CallStatus,
-    Contact,
     Decision,
     Officer,
     OfficerRole,
@@ -49,6 +47,7 @@ from backend.models import (
 )
 from backend.models.types import saved_id
 from backend.settings import DEFAULT_SCORE_WEIGHTS, Settings
+from backend.store.timeline import add_event
 from bot.render import Renderer
 from conversations import Outbound
 from conversations.proforma import SERVICE_AREAS
@@ -87,16 +86,9 @@ class Workflow:
             call.status = to
         call.updated_at = self.now
         self.session.add(call)
-        self.session.add(
-            CallEvent(
-                call_id=saved_id(call),
-                at=self.now,
-                officer_id=self.officer.id if self.officer else None,
-                from_status=before,
-                to_status=call.status,
-                action=move,
-                note=note[:2000],
-            )
+        officer_id = self.officer.id if self.officer else None
+        add_event(
+            self.session, call, move, self.now, note=note, officer_id=officer_id, from_status=before
         )
 
     def person(self) -> Officer:
@@ -107,16 +99,7 @@ class Workflow:
 
     def tell(self, call: Call, template: str, **context: Any) -> None:
         """Tells the tenant, on the channel they used (`template` under templates/messages)."""
-        contact = self.session.get(Contact, call.contact_id)
-        if contact is not None:
-            context.setdefault("reference", call.reference)
-            notify(
-                self.session,
-                self.renderer,
-                contact,
-                Outbound(template, context),
-                self.now,
-            )
+        tell_tenant(self.session, self.renderer, call, Outbound(template, context), self.now)
 
     def _tell_signers(self, call: Call, stage: str) -> None:
         """Signers who opted in hear the outcome too."""

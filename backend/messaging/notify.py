@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlmodel import Session
 
 from backend.messaging import outbox
-from backend.models import Contact
+from backend.models import Call, Contact
 from bot.render import Renderer
 from conversations import Channel, Outbound
 
@@ -22,3 +22,17 @@ def notify(
     """
     parts = renderer.messages(message, Channel(contact.channel))
     return outbox.queue(session, contact, parts, now)
+
+
+def tell_tenant(
+    session: Session, renderer: Renderer, call: Call, message: Outbound, now: datetime
+) -> list[int]:
+    """Tells the tenant who made the Call, on the channel they used; the message may name the
+    Call by `reference`. The one way any part of the service tells a tenant about their Call."""
+    contact = session.get(Contact, call.contact_id)
+    if contact is None:
+        return []
+    context = {"reference": call.reference, **message.context}
+    return notify(
+        session, renderer, contact, Outbound(message.template, context, message.choices), now
+    )

@@ -10,11 +10,10 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
-from backend.messaging.notify import notify
+from backend.messaging.notify import notify, tell_tenant
 from backend.models import (
     SIGNABLE,
     Call,
-    CallEvent,
     CallStatus,
     Contact,
     Petition,
@@ -23,6 +22,7 @@ from backend.models import (
 )
 from backend.models.types import saved_id
 from backend.settings import Settings
+from backend.store.timeline import add_event
 from bot.render import Renderer, label
 from conversations import Outbound
 
@@ -145,32 +145,11 @@ def close_expired(
         petition.closed_at = now
         session.add(petition)
         call = session.get(Call, petition.call_id)
-        contact = session.get(Contact, call.contact_id) if call else None
-        if call is not None and contact is not None:
-            session.add(
-                CallEvent(
-                    call_id=saved_id(call),
-                    at=now,
-                    from_status=call.status,
-                    to_status=call.status,
-                    action="petition_closed",
-                    note=f"Closed with {petition.signature_count} signatures",
-                )
-            )
-            notify(
-                session,
-                renderer,
-                contact,
-                Outbound(
-                    "petition/closed",
-                    {
-                        "reference": call.reference,
-                        "count": petition.signature_count,
-                        "target": call.signatories_needed,
-                    },
-                ),
-                now,
-            )
+        if call is not None:
+            note = f"Closed with {petition.signature_count} signatures"
+            add_event(session, call, "petition_closed", now, note=note)
+            context = {"count": petition.signature_count, "target": call.signatories_needed}
+            tell_tenant(session, renderer, call, Outbound("petition/closed", context), now)
     return list(expired)
 
 

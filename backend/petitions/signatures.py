@@ -18,8 +18,8 @@ from typing import Any
 from sqlalchemy import Select, String, bindparam, cast, update
 from sqlmodel import Session, col, func, select
 
-from backend.messaging.notify import notify
-from backend.models import Call, Contact, Petition, PetitionStatus, Signature
+from backend.messaging.notify import tell_tenant
+from backend.models import Call, Petition, PetitionStatus, Signature
 from backend.petitions.petition import can_sign, share_url, target_of
 from backend.settings import Settings
 from backend.store.db import insert_or_skip, table_of
@@ -244,19 +244,17 @@ def _after_count(
     if won is None:
         return False
     call = session.get(Call, petition.call_id)
-    contact = session.get(Contact, call.contact_id) if call else None
-    if call is None or contact is None:
+    if call is None:
         return False
     if reached == 100:
         _target_met(session, petition)
-    notify(
+    tell_tenant(
         session,
         renderer,
-        contact,
+        call,
         Outbound(
             "petition/milestone",
             {
-                "reference": call.reference,
                 "percent": reached,
                 "count": count,
                 "target": target,

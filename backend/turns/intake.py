@@ -17,7 +17,6 @@ from backend.messaging.renderer import message_renderer
 from backend.messaging.uploads import UploadLinks
 from backend.models import (
     Call,
-    CallEvent,
     CallStatus,
     Contact,
     Evidence,
@@ -28,6 +27,7 @@ from backend.models import (
 from backend.models.types import saved_id
 from backend.settings import Settings
 from backend.store.references import format_reference, next_sequence
+from backend.store.timeline import add_event
 from conversations import (
     AnswerFollowUp,
     AttachEvidence,
@@ -167,9 +167,7 @@ def submit_call(session: Session, contact: Contact, submit: SubmitCall, now: dat
     )
     session.add(call)
     session.flush()
-    session.add(
-        CallEvent(call_id=saved_id(call), at=now, to_status=call.status, action="submit", note="")
-    )
+    add_event(session, call, "submit", now, first=True)
     _adopt_drafts(session, contact, call)
     return call
 
@@ -227,16 +225,8 @@ def keep_evidence(
             select(Call).where(Call.contact_id == contact.id).order_by(col(Call.id).desc())
         ).first()
         if call is not None:
-            session.add(
-                CallEvent(
-                    call_id=saved_id(call),
-                    at=now,
-                    from_status=call.status,
-                    to_status=call.status,
-                    action="evidence_added",
-                    note=f"{len(attach.attachments)} more from the tenant",
-                )
-            )
+            note = f"{len(attach.attachments)} more from the tenant"
+            add_event(session, call, "evidence_added", now, note=note)
     for attachment in attach.attachments:
         session.add(
             Evidence(
