@@ -1,6 +1,6 @@
 """What the panel, EMT and Board read: the annual programme, charts, the CSV, the final report.
 
-Queries only: the routes in backend/routes/officer/reports.py turn these into pages.
+Queries only: the routes in backend/web/routes/officer/reports.py turn these into pages.
 """
 
 from __future__ import annotations

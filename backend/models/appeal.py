@@ -15,7 +15,7 @@ class Representative(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(max_length=80)
-    involvement: str = Field(max_length=40)  # see backend/appeals.py INVOLVEMENT
+    involvement: str = Field(max_length=40)  # see backend/appeals/representatives.py INVOLVEMENT
     serves_group: str | None = Field(default=None, max_length=40)  # business area group served
     active: bool = True
 

@@ -12,7 +12,7 @@ from backend.models.types import UTCDateTime, utcnow
 
 
 class CallStatus(StrEnum):
-    """Where a Call is in the panel's process (backend/workflow.py says how it moves)."""
+    """Where a Call is in the panel's process (backend/casework/lifecycle.py says how it moves)."""
 
     SUBMITTED = "submitted"  # new: CEP to advise
     GATHERING_EVIDENCE = "gathering_evidence"  # an officer helps the tenant gather evidence
@@ -73,7 +73,7 @@ class Call(SQLModel, table=True):
     route: str = Field(max_length=16)
     support_requested: bool = False
 
-    # The panel's handling (see backend/workflow.py).
+    # The panel's handling (see backend/casework/workflow.py).
     assigned_officer_id: int | None = Field(default=None, foreign_key="officer.id", index=True)
     signatories_needed: int | None = None
     accepted_without_evidence: bool = False
