@@ -40,6 +40,31 @@ class Decision(StrEnum):
     SERIOUS_FAILURE = "serious_failure"
 
 
+class FailureFound(StrEnum):
+    """What the panel found: "systematic failures or persistent service delivery failure"."""
+
+    SYSTEMATIC = "systematic"
+    PERSISTENT = "persistent"
+    BOTH = "both"
+    NEITHER = "neither"
+
+
+class ComplaintsUsed(StrEnum):
+    """How far the complaints procedure was used, as the panel found."""
+
+    NOT_USED = "not_used"
+    STAGE_1 = "stage_1"
+    STAGE_2 = "stage_2"
+    OMBUDSMAN = "ombudsman"
+
+
+class MonitoringOutcome(StrEnum):
+    """What the panel found when it looked again at a service it monitored."""
+
+    IMPROVED = "improved"
+    NOT_IMPROVED = "not_improved"
+
+
 class Call(SQLModel, table=True):
     """One tenant's pro-forma and everything that follows from it."""
 
@@ -69,6 +94,12 @@ class Call(SQLModel, table=True):
     others_affected: str = Field(max_length=8)
     affected_who: str | None = Field(default=None, sa_type=Text)
     affected_households: int | None = None
+    # The size of the area or block, as an officer records it: the petition's target is
+    # "representative of the area in which you live or the number of customers affected".
+    area_households: int | None = None
+    # For a Call about "something else": the business area an officer says it concerns (the
+    # appeal panel's conflict rule applies to that area).
+    business_area: str | None = Field(default=None, max_length=32)
     evidence_notes: str = Field(default="", sa_type=Text)
     route: str = Field(max_length=16)
     support_requested: bool = False
@@ -82,6 +113,14 @@ class Call(SQLModel, table=True):
     decision_reasons: str = Field(default="", sa_type=Text)
     advice: str = Field(default="", sa_type=Text)  # which avenue to use first (not_exhausted)
     immediate_recommendations: str = Field(default="", sa_type=Text)  # serious_failure
+    # The panel's checks, recorded with every decision: "systematic failures or persistent
+    # service delivery failure", and whether "the complaints procedure" was used, how far.
+    failure_found: str = Field(default="", max_length=16)  # FailureFound
+    complaints_used: str = Field(default="", max_length=16)  # ComplaintsUsed
+    # "Referred to the Customer Empowerment Panel to monitor": what, until when, and how it went.
+    monitoring_what: str = Field(default="", sa_type=Text)
+    monitoring_review_on: date | None = None
+    monitoring_outcome: str = Field(default="", max_length=16)  # MonitoringOutcome
     decided_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     programme_start: date | None = None  # when its scrutiny is scheduled to start
     report_summary: str = Field(default="", sa_type=Text)

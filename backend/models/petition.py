@@ -64,6 +64,9 @@ class Signature(SQLModel, table=True):
     home: str = Field(default="", max_length=64)  # hash of the normalised address alone
     affected: bool = True
     hear_outcome: bool = False
+    # "Have you reported this yourself?" on the signing form (optional: None, not asked or no
+    # answer); the panel sees how many did, as it checks the complaints procedure was tried.
+    reported_problem: bool | None = None
     verified_by: str = Field(max_length=16)  # "sms_code" (the page) or "reply" (SIGN by text)
     verified_at: datetime = Field(sa_type=UTCDateTime)
     ip_hash: str = Field(default="", max_length=64)
@@ -88,6 +91,7 @@ class PendingSignature(SQLModel, table=True):
     address: str = Field(max_length=200)
     phone: str = Field(max_length=20)
     hear_outcome: bool = False
+    reported_problem: bool | None = None
     ip_hash: str = Field(default="", max_length=64)
     attempts: int = 0
     expires_at: datetime = Field(sa_type=UTCDateTime)

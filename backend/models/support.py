@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
+from sqlalchemy import Text
 from sqlmodel import Field, SQLModel
 
 from backend.models.types import UTCDateTime, utcnow
@@ -31,3 +32,5 @@ class SupportRequest(SQLModel, table=True):
     status: str = Field(default=SupportStatus.OPEN, max_length=16, index=True)
     officer_id: int | None = Field(default=None, foreign_key="officer.id")
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    outcome: str = Field(default="", sa_type=Text)  # what came of it, when closed
+    closed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
