@@ -1,7 +1,9 @@
-"""Builders for tests: answers, conversations at any step, contacts and Calls."""
+"""Builders for tests: answers, conversations at any step, one message through the pure flow,
+contacts, Calls, officers signed in, petition signatures."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -13,7 +15,8 @@ from backend.models import Call, Contact, Officer, OfficerRole
 from backend.people.officers import create_officer
 from backend.store.db import write_session
 from backend.turns import intake
-from conversations import Conversation, Step, SubmitCall
+from conversations import Attachment, Channel, Conversation, Inbound, Step, SubmitCall, advance
+from conversations.flow import Turn
 from conversations.proforma import FORM, applicable
 
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
@@ -101,6 +104,37 @@ def conversation_at(step: Step, **changes: Any) -> Conversation:
         consented_at=None if step == Step.WELCOME else NOW,
     )
     return state.but(**changes)
+
+
+# Whom `say` speaks as on each channel: the flow never reads the address, but keep it real.
+ADDRESSES: dict[Channel, str] = {
+    Channel.WEB: "visitor",
+    Channel.TERMINAL: "terminal",
+    Channel.TELEGRAM: "77",
+    Channel.SMS: "+447911123456",
+    Channel.WHATSAPP: "+447911123456",
+}
+
+
+def say(
+    state: Conversation | None,
+    text: str = "",
+    *,
+    channel: Channel = Channel.SMS,
+    photos: int = 0,
+    facts: Mapping[str, str] | None = None,
+    now: datetime = NOW,
+) -> Turn:
+    """One tenant message through the pure flow (`conversations.advance`): `text`, with `photos`
+    JPEG attachments and the `facts` the shell would have looked up, on `channel` at `now`."""
+    inbound = Inbound(
+        channel,
+        ADDRESSES[channel],
+        text,
+        attachments=tuple(Attachment(f"photo-{n}", "image/jpeg") for n in range(photos)),
+        facts=facts or {},
+    )
+    return advance(state, inbound, now=now)
 
 
 def full_answers(**overrides: str) -> dict[str, str]:

@@ -7,11 +7,11 @@ from hypothesis import strategies as st
 
 from bot.render import Renderer
 from bot.sms_text import segments
-from conversations import Attachment, Channel, Conversation, Inbound, SubmitCall, advance
+from conversations import Channel, Conversation, SubmitCall
 from conversations.channels import SMS_SEGMENTS
 from conversations.proforma import QUESTIONS, Kind, Step, submitted_answers
 from conversations.validation import clean
-from tests.factories import NOW, TYPED
+from tests.factories import TYPED, say
 
 renderer = Renderer(
     landlord="Pine Court Housing", phone="0151 496 0000", privacy_url="https://x.test/privacy"
@@ -73,13 +73,7 @@ def test_any_messages_keep_a_valid_state_and_lose_no_accepted_answer(
     state: Conversation | None = None
     for text, photos in messages:
         before = state or Conversation()
-        inbound = Inbound(
-            Channel.SMS,
-            "+447911123456",
-            text,
-            attachments=tuple(Attachment(f"p{n}") for n in range(photos)),
-        )
-        turn = advance(state, inbound, now=NOW)
+        turn = say(state, text, photos=photos)
         state = turn.state
 
         # The state survives being stored.
@@ -144,9 +138,9 @@ def test_a_tenant_who_mostly_answers_submits_whatever_else_they_send(data: st.Da
             text = data.draw(st.one_of(nasty, words, st.text(max_size=50)))
         else:
             text = _good_answer(state)
-        turn = advance(state, Inbound(Channel.WEB, "v", text), now=NOW)
+        turn = say(state, text, channel=Channel.WEB)
         if turn.state.confirming_restart:  # a tenant who typed RESTART then answers "no"
-            turn = advance(turn.state, Inbound(Channel.WEB, "v", "2"), now=NOW)
+            turn = say(turn.state, "2", channel=Channel.WEB)
         submitted += [e for e in turn.effects if isinstance(e, SubmitCall)]
         state = turn.state
         if submitted:

@@ -8,21 +8,13 @@ from conversations import (
     AttachEvidence,
     Attachment,
     Channel,
-    Conversation,
-    Inbound,
     SubmitCall,
-    advance,
 )
 from conversations.flow import Turn
 from conversations.proforma import FORM, QUESTIONS, TOTAL_QUESTIONS, Kind, Step, first_unanswered
-from tests.factories import KEPT, NOW, REFUSED, TYPED, conversation_at, full_answers
+from tests.factories import KEPT, NOW, REFUSED, TYPED, conversation_at, full_answers, say
 
 QUESTION_STEPS = [q.step for q in FORM]
-
-
-def say(state: Conversation | None, text: str = "", *, photos: int = 0) -> Turn:
-    attachments = tuple(Attachment(f"photo-{n}", "image/jpeg") for n in range(photos))
-    return advance(state, Inbound(Channel.WEB, "visitor", text, attachments=attachments), now=NOW)
 
 
 def templates(turn: Turn) -> list[str]:
@@ -310,8 +302,8 @@ def test_tenants_who_cannot_send_photos_get_an_upload_link_at_the_evidence_quest
         (Channel.WHATSAPP, False),
     ):
         state = conversation_at(Step.AFFECTED_HOUSEHOLDS)
-        turn = advance(state, Inbound(channel, "a", "12"), now=NOW)
+        turn = say(state, "12", channel=channel)
         assert turn.state.step == Step.EVIDENCE
         assert (OfferUpload() in turn.effects) == offered
-        again = advance(turn.state, Inbound(channel, "a", "HELP"), now=NOW)
+        again = say(turn.state, "HELP", channel=channel)
         assert OfferUpload() not in again.effects

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from conversations import Channel, Conversation, Inbound, ReportStatus, RequestSupport, advance
-from conversations.flow import FLOW_WORDS, GLOBAL_WORDS, Turn
+from conversations import ReportStatus, RequestSupport
+from conversations.flow import FLOW_WORDS, GLOBAL_WORDS
 from conversations.proforma import FORM, QUESTIONS, Step
-from tests.factories import NOW, conversation_at
+from tests.factories import conversation_at, say
 
 EVERY_STEP = [Step.WELCOME, *(q.step for q in FORM), Step.REVIEW, Step.SUBMITTED]
 CARRIER_WORDS = {
@@ -24,10 +24,6 @@ CARRIER_WORDS = {
     "YES",
     "INFO",
 }
-
-
-def say(state: Conversation, text: str) -> Turn:
-    return advance(state, Inbound(Channel.SMS, "+447911123456", text), now=NOW)
 
 
 def test_no_flow_word_is_a_carrier_opt_out_or_opt_in_word() -> None:

@@ -4,24 +4,17 @@ from __future__ import annotations
 
 import pytest
 
-from conversations import Channel, Inbound, LodgeAppeal, SignPetition, WithdrawSignature, advance
+from conversations import Channel, LodgeAppeal, SignPetition, WithdrawSignature
 from conversations.appeals import command as appeal_command
-from conversations.flow import Turn
 from conversations.proforma import Step
 from conversations.signing import PETITION_FACT, PETITION_URL_FACT
 from conversations.signing import command as sign_command
-from tests.factories import NOW, conversation_at
+from tests.factories import conversation_at, say
 
 OPEN = {
     PETITION_FACT: "Ask the tenant panel to look into Repairs",
     PETITION_URL_FACT: "https://x/s/K7QMX3",
 }
-
-
-def say(
-    state: object, text: str, channel: Channel = Channel.SMS, facts: dict[str, str] | None = None
-) -> Turn:
-    return advance(state, Inbound(channel, "+447911123456", text, facts=facts or {}), now=NOW)  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize(
@@ -63,7 +56,7 @@ def test_an_unknown_or_closed_petition_code_is_said_at_once() -> None:
 
 
 def test_signing_is_by_phone_only_elsewhere_the_page_is_offered() -> None:
-    turn = say(conversation_at(Step.NAME), "SIGN K7QMX3", Channel.TELEGRAM, OPEN)
+    turn = say(conversation_at(Step.NAME), "SIGN K7QMX3", channel=Channel.TELEGRAM, facts=OPEN)
     assert turn.replies[0].template == "petition/use_link"
     assert turn.replies[0].context["url"] == "https://x/s/K7QMX3"
 
