@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Protocol
 
-from sqlalchemy import Engine, and_, exists, insert, or_, update
+from sqlalchemy import Connection, Engine, and_, exists, insert, or_, update
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
@@ -23,9 +24,20 @@ from conversations import Channel
 _QUEUE = insert(table_of(Message)).returning(table_of(Message).c.id, sort_by_parameter_order=True)
 
 
+class Recipient(Protocol):
+    """Who outbound messages are for: a Contact, or the turn's own reading of one."""
+
+    @property
+    def id(self) -> int | None: ...
+    @property
+    def channel(self) -> str: ...
+    @property
+    def opted_out_at(self) -> datetime | None: ...
+
+
 def queue(
-    session: Session,
-    contact: Contact,
+    session: Session | Connection,
+    contact: Recipient,
     replies: Sequence[Rendered],
     now: datetime,
     *,

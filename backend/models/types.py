@@ -34,7 +34,8 @@ def utcnow() -> datetime:
 
 
 class _Stored(Protocol):
-    id: int | None
+    @property
+    def id(self) -> int | None: ...
 
 
 def saved_id(row: _Stored) -> int:

@@ -8,17 +8,27 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
+from typing import Any
 
-from sqlalchemy import Engine, Insert, Select, Update, bindparam, update
+from sqlalchemy import (
+    Connection,
+    CursorResult,
+    Engine,
+    Executable,
+    Insert,
+    Select,
+    Update,
+    bindparam,
+    update,
+)
 from sqlmodel import Session, col, select
-from sqlmodel.sql.expression import SelectOfScalar
 
 from backend import petitions
 from backend.casework import follow_ups
 from backend.messaging import contacts, outbox
 from backend.models import Call, Contact, ConversationRecord, Direction, Message, MessageStatus
 from backend.settings import Settings
-from backend.store.db import skipping_duplicates, table_of, write_session
+from backend.store.db import skipping_duplicates, table_of, write_connection, write_session
 from backend.turns import intake
 from bot.delivery import buttons_of
 from bot.render import Rendered
@@ -38,27 +48,25 @@ class _Statements:
     cost more than running it: a third of a turn's time went there.
     """
 
-    find_contact: SelectOfScalar[Contact]
+    find_contact: Select[tuple[int, datetime | None, int | None, str | None]]
     add_contact: Insert
     log_inbound: Insert
-    load: Select[tuple[int, str]]
     create: Insert
     save: Update
 
 
 @cache
 def _statements(dialect: str) -> _Statements:
-    message, record = table_of(Message), table_of(ConversationRecord)
+    contact, message, record = table_of(Contact), table_of(Message), table_of(ConversationRecord)
     return _Statements(
-        find_contact=select(Contact).where(
-            col(Contact.channel) == bindparam("channel"),
-            col(Contact.address) == bindparam("address"),
+        # The contact and their saved conversation in one statement (none yet: NULLs).
+        find_contact=select(contact.c.id, contact.c.opted_out_at, record.c.version, record.c.state)
+        .outerjoin(record, record.c.contact_id == contact.c.id)
+        .where(
+            contact.c.channel == bindparam("channel"), contact.c.address == bindparam("address")
         ),
-        add_contact=skipping_duplicates(dialect, Contact),
+        add_contact=skipping_duplicates(dialect, Contact).returning(contact.c.id),
         log_inbound=skipping_duplicates(dialect, Message).returning(message.c.id),
-        load=select(record.c.version, record.c.state).where(
-            record.c.contact_id == bindparam("the_contact")
-        ),
         create=skipping_duplicates(dialect, ConversationRecord).returning(record.c.id),
         save=update(record).where(
             record.c.contact_id == bindparam("the_contact"),
@@ -67,35 +75,90 @@ def _statements(dialect: str) -> _Statements:
     )
 
 
-class SqlTurn:
-    """One turn's reads and writes, all in one transaction."""
+@dataclass
+class _Sender:
+    """The contact a turn is for, as the turn's own statements read it."""
 
-    def __init__(self, session: Session, now: datetime, settings: Settings) -> None:
-        self.session = session
-        self.sql = _statements(session.get_bind().dialect.name)
+    id: int
+    channel: str
+    opted_out_at: datetime | None
+
+
+class SqlTurn:
+    """One turn's reads and writes, all in one transaction.
+
+    The turn runs its prebuilt Core statements on the connection: a Session's set-up, unit of
+    work and ORM rows cost more than a turn's statements. A Session in the same transaction is
+    made only for what needs the ORM (the flow's effects, facts, replays, opting out).
+    """
+
+    def __init__(self, connection: Connection, now: datetime, settings: Settings) -> None:
+        self.connection = connection
+        self.sql = _statements(connection.dialect.name)
         self.now = now
         self.settings = settings
-        self.contact: Contact | None = None
+        self.sender: _Sender | None = None
+        self.saved: tuple[int, str] | None = None  # the conversation's version and state
         self.version: int | None = None
         self.inbound_id: int | None = None
+        self._session: Session | None = None
+        self._contact: Contact | None = None
+
+    @property
+    def session(self) -> Session:
+        """An ORM session in the turn's transaction (it commits or rolls back with the turn)."""
+        if self._session is None:
+            self._session = Session(
+                bind=self.connection, expire_on_commit=False, join_transaction_mode="rollback_only"
+            )
+        return self._session
+
+    def _execute(self, statement: Executable, parameters: Any) -> CursorResult[Any]:
+        if self._session is not None:
+            self._session.flush()  # as a Session would, so rows are written in the same order
+        return self.connection.execute(statement, parameters)
+
+    def finish(self) -> None:
+        """Writes what the session holds into the transaction, before it commits."""
+        if self._session is not None:
+            self._session.flush()
+
+    def close(self) -> None:
+        """Lets the session go (the transaction is the connection's to end)."""
+        if self._session is not None:
+            self._session.close()
+
+    def sender_of(self, inbound: Inbound) -> _Sender:
+        if self.sender is None:
+            who = {"channel": inbound.channel.value, "address": inbound.address}
+            found = self._execute(self.sql.find_contact, who).first()
+            if found is None:
+                added = self._execute(self.sql.add_contact, {**who, "created_at": self.now})
+                new_id = added.scalar()
+                if new_id is not None:
+                    self.sender = _Sender(new_id, inbound.channel.value, None)
+                    return self.sender
+                found = self._execute(self.sql.find_contact, who).one()  # added concurrently
+            self.sender = _Sender(found.id, inbound.channel.value, found.opted_out_at)
+            if found.version is not None:
+                self.saved = (found.version, found.state)
+        return self.sender
 
     def contact_of(self, inbound: Inbound) -> Contact:
-        if self.contact is None:
-            who = {"channel": inbound.channel.value, "address": inbound.address}
-            self.contact = self.session.execute(self.sql.find_contact, who).scalars().first()
-            if self.contact is None:
-                self.session.execute(self.sql.add_contact, {**who, "created_at": self.now})
-                self.contact = self.session.execute(self.sql.find_contact, who).scalars().one()
-        return self.contact
+        """The sender as the ORM's Contact, in the turn's session."""
+        if self._contact is None:
+            self._contact = self.session.get_one(Contact, self.sender_of(inbound).id)
+        return self._contact
 
     def record_inbound(self, inbound: Inbound) -> bool:
-        contact = self.contact_of(inbound)
-        if contact.opted_out_at is not None and inbound.channel.can.writing_is_consent:
+        sender = self.sender_of(inbound)
+        if sender.opted_out_at is not None and inbound.channel.can.writing_is_consent:
             # They blocked the bot once (Telegram 403) and have come back: writing is consent.
-            contact.opted_out_at = None
-            self.session.add(contact)
+            sender.opted_out_at = None
+            opted_in = update(table_of(Contact)).where(table_of(Contact).c.id == sender.id)
+            self._execute(opted_in.values(opted_out_at=None), {})
         logged = {
-            "contact_id": contact.id,
+            "contact_id": sender.id,
             "channel": inbound.channel.value,
             "direction": Direction.IN.value,
             "provider_message_id": inbound.message_id,
@@ -104,7 +167,7 @@ class SqlTurn:
             "status": MessageStatus.RECEIVED.value,
             "created_at": self.now,
         }
-        self.inbound_id = self.session.execute(self.sql.log_inbound, logged).scalar()
+        self.inbound_id = self._execute(self.sql.log_inbound, logged).scalar()
         return self.inbound_id is not None
 
     def earlier_replies(self, inbound: Inbound) -> list[Rendered]:
@@ -142,44 +205,53 @@ class SqlTurn:
         return facts
 
     def load(self, inbound: Inbound) -> Conversation | None:
-        mine = {"the_contact": self.contact_of(inbound).id}
-        record = self.session.execute(self.sql.load, mine).first()
-        if record is None:
+        self.sender_of(inbound)  # read the saved conversation with the contact
+        if self.saved is None:
             return None
-        self.version = record.version
-        return Conversation.from_json(record.state)
+        self.version, state = self.saved
+        return Conversation.from_json(state)
 
     def carry_out(self, inbound: Inbound, effects: Sequence[Effect]) -> list[Outbound]:
+        if not effects:
+            return []
         return intake.carry_out(
             self.session, self.contact_of(inbound), effects, self.now, self.settings
         )
 
     def save(self, inbound: Inbound, state: Conversation) -> None:
-        contact = self.contact_of(inbound)
+        sender = self.sender_of(inbound)
         saved = {"step": state.step.value, "state": state.to_json(), "updated_at": self.now}
         if self.version is None:
-            first = {**saved, "contact_id": contact.id, "version": 1, "created_at": self.now}
-            if self.session.execute(self.sql.create, first).first() is None:
+            first = {**saved, "contact_id": sender.id, "version": 1, "created_at": self.now}
+            if self._execute(self.sql.create, first).first() is None:
                 raise ConcurrentTurn("conversation created by another worker")
             return
         later = {**saved, "version": self.version + 1}
-        seen = {"the_contact": contact.id, "seen_version": self.version}
-        result = self.session.execute(self.sql.save, {**later, **seen})
-        if result.rowcount != 1:  # type: ignore[attr-defined]
+        seen = {"the_contact": sender.id, "seen_version": self.version}
+        result = self._execute(self.sql.save, {**later, **seen})
+        if result.rowcount != 1:
             raise ConcurrentTurn("conversation saved by another worker")
 
     def record_replies(
         self, inbound: Inbound, replies: Sequence[Rendered], in_response: bool
     ) -> bool:
-        contact = self.contact_of(inbound)
+        # The ORM's Contact if the turn's effects loaded it (they may have changed it).
+        contact = self._contact or self.sender_of(inbound)
         if not in_response:
             status = MessageStatus.QUEUED
         elif inbound.channel.can.delivered_by_us:
             status = MessageStatus.DELIVERED
         else:
             status = MessageStatus.SENT  # handed to the provider in the webhook's response
+        if self._session is not None:
+            self._session.flush()
         outbox.queue(
-            self.session, contact, replies, self.now, status=status, in_reply_to=self.inbound_id
+            self.connection,
+            contact,
+            replies,
+            self.now,
+            status=status,
+            in_reply_to=self.inbound_id,
         )
         return contact.opted_out_at is None
 
@@ -193,8 +265,13 @@ class SqlStore:
 
     @contextmanager
     def turn(self, now: datetime) -> Iterator[SqlTurn]:
-        with write_session(self.engine) as session:
-            yield SqlTurn(session, now, self.settings)
+        with write_connection(self.engine) as connection:
+            scope = SqlTurn(connection, now, self.settings)
+            try:
+                yield scope
+                scope.finish()
+            finally:
+                scope.close()
 
     def opt_out(self, inbound: Inbound, now: datetime) -> None:
         with self.turn(now) as scope:
