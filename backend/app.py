@@ -15,6 +15,7 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import ClientDisconnect
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from backend import logs
 from backend.services import Services
@@ -104,6 +105,9 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     # Added last, so they run first: the size limit before anything reads a body.
     app.add_middleware(LimitBody, upload_limit=settings.evidence_max_bytes * 10 + 64 * 1024)
     app.add_middleware(AccessLog)
+    # Outermost: the client is the proxy's peer unless the proxy is one we named. (uvicorn's
+    # own copy of this is off in `frontdoor serve`: it would trust 127.0.0.1 whatever we say.)
+    app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxies)
     app.add_exception_handler(SignInFirst, _sign_in_first)
     app.add_exception_handler(StarletteHTTPException, _officer_error)
     app.add_exception_handler(ClientDisconnect, _client_gone)

@@ -42,7 +42,7 @@ def _serve(args: argparse.Namespace) -> int:
         host=args.host,
         port=args.port,
         workers=args.workers,
-        proxy_headers=True,
+        proxy_headers=False,  # the app reads X-Forwarded-For from TRUSTED_PROXIES only
         log_level="info",
         access_log=False,  # backend.middleware.AccessLog logs requests with tokens redacted
     )

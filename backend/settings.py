@@ -31,6 +31,12 @@ class Settings(BaseSettings):
 
     landlord_name: str = "Pine Court Housing"
     landlord_phone: str = "0151 496 0000"
+    # Appeals "in writing within 28 days to": every decision message gives this address.
+    appeal_address: str = (
+        "Customer Empowerment Manager, Pine Court Housing, Atlantic House, "
+        "Dunnings Bridge Road, Bootle L30 4TH"
+    )
+    support_reply_days: int = 2  # the working days a tenant is promised for an officer's help
 
     telegram_bot_token: SecretStr | None = None
     telegram_webhook_secret: SecretStr | None = None
@@ -63,6 +69,15 @@ class Settings(BaseSettings):
     # Codes texted to signers per hour: per phone, per connection, per petition. SMS pumping
     # costs real money; the per-petition cap must still let a real surge through.
     signing_codes_per_hour: dict[str, int] = {"phone": 3, "ip": 10, "petition": 5000}
+    # Codes texted by the whole service, per hour and per day: a ceiling on the SMS bill that
+    # no number of new petitions, phones or connections gets round.
+    signing_codes_service: dict[str, int] = {"hour": 300, "day": 1000}
+    # Codes are texted only to mobile numbers of these regions (phonenumbers' region codes):
+    # premium-rate, landline, foreign and satellite numbers earn an SMS pumper money.
+    signing_phone_regions: list[str] = ["GB"]
+    # The reverse proxies (addresses or networks) whose X-Forwarded-For names the client;
+    # from anyone else the header is ignored, or it would choose its own rate-limit key.
+    trusted_proxies: list[str] = ["127.0.0.1", "::1"]
 
     # The scoring matrix: each part is scored 0-5 and multiplied by its weight; a Community
     # Call for Scrutiny earns the bonus on top. The total orders the annual programme.

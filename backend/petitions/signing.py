@@ -5,13 +5,15 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlmodel import Session, col, select
+import phonenumbers
+from sqlmodel import Session, col, func, select
 
 from backend.messaging.notify import notify
-from backend.models import Contact, PendingSignature, Petition, Signature
+from backend.models import Contact, PendingSignature, Petition, RateEvent, Signature
 from backend.models.types import saved_id
 from backend.petitions.petition import can_sign
 from backend.petitions.signatures import SignOutcome, sign
@@ -25,11 +27,17 @@ from conversations.validation import clean, find_postcode, has_letter, uk_phone
 CODE_MINUTES = 10
 MAX_TRIES = 5
 LIMIT_WINDOW = timedelta(hours=1)
+DAY = timedelta(days=1)
+# The service-wide counters: one event per code texted, whoever asked for it.
+SERVICE_LIMITS = {"hour": ("code_all_hour", LIMIT_WINDOW), "day": ("code_all_day", DAY)}
 
 
 @dataclass
 class SigningForm:
-    """What a signer typed on the petition page, and what is wrong with it."""
+    """What a signer typed on the petition page, and what is wrong with it.
+
+    `errors` maps a field to the name of its problem; templates/public/_problems.html words it.
+    """
 
     name: str = ""
     address: str = ""
@@ -40,25 +48,68 @@ class SigningForm:
     errors: dict[str, str] = field(default_factory=dict)
     e164: str = ""
 
-    def check(self) -> bool:
-        """Fills `errors` (field -> message) and says whether the form is good."""
+    def check(self, regions: Sequence[str]) -> bool:
+        """Fills `errors` (field -> problem) and says whether the form is good; the phone
+        must be a mobile of one of `regions`."""
         self.name, self.address, self.phone = (
             clean(self.name)[:80],
             clean(self.address)[:200],
             clean(self.phone)[:30],
         )
         if not self.name or not has_letter(self.name):
-            self.errors["name"] = "Enter your full name."
+            self.errors["name"] = "name"
         if not find_postcode(self.address):
-            self.errors["address"] = "Enter your address with its postcode, for example L30 4TH."
+            self.errors["address"] = "address"
         if not self.affected:
-            self.errors["affected"] = "Tick the box if you are a customer or resident affected."
+            self.errors["affected"] = "affected"
         self.e164 = uk_phone(self.phone) or ""
-        if not self.e164:
-            self.errors["phone"] = "Enter a mobile number we can text a code to, like 07911 123456."
+        if not self.e164 or not is_mobile_in(self.e164, regions):
+            self.errors["phone"] = "phone"
         if self.trap:
-            self.errors["form"] = "Sorry, something went wrong. Please try again."
+            self.errors["form"] = "form"
         return not self.errors
+
+
+def is_mobile_in(e164: str, regions: Sequence[str]) -> bool:
+    """Whether a code may be texted to `e164`: a mobile number of one of `regions`.
+
+    Anything else is how SMS pumping pays: premium-rate, personal-number and foreign or
+    satellite ranges earn whoever runs them a share of what the landlord pays per text.
+    """
+    number = phonenumbers.parse(e164)
+    return (
+        phonenumbers.number_type(number) == phonenumbers.PhoneNumberType.MOBILE
+        and phonenumbers.region_code_for_number(number) in regions
+    )
+
+
+def sign_by_text(settings: Settings) -> str:
+    """Our SMS number as a UK reader writes it, for "text SIGN <code> to …" (or "" if none)."""
+    sender = settings.twilio_from_number or ""
+    if not settings.twilio_enabled or not sender.startswith("+"):
+        return ""  # no SMS channel (or a WhatsApp-only sender): nothing to text
+    try:
+        number = phonenumbers.parse(sender)
+    except phonenumbers.NumberParseException:
+        return sender
+    national = phonenumbers.region_code_for_country_code(number.country_code or 0) == "GB"
+    style = phonenumbers.PhoneNumberFormat
+    return phonenumbers.format_number(number, style.NATIONAL if national else style.INTERNATIONAL)
+
+
+def codes_capped(session: Session, settings: Settings, now: datetime) -> str:
+    """Which service-wide cap on texted codes is reached now ("day", "hour"), or ""."""
+    for period in ("day", "hour"):
+        kind, window = SERVICE_LIMITS[period]
+        most = settings.signing_codes_service[period]
+        sent = session.exec(
+            select(func.count())
+            .select_from(RateEvent)
+            .where(RateEvent.kind == kind, RateEvent.key == "all", RateEvent.at >= now - window)
+        ).one()
+        if sent >= most:
+            return period
+    return ""
 
 
 def _code_hash(secret: str, token: str, code: str) -> str:
@@ -75,10 +126,10 @@ def request_code(
     now: datetime,
 ) -> tuple[PendingSignature | None, str]:
     """Texts a code to the signer's phone; returns the pending signature and the code."""
-    if not form.check():
+    if not form.check(settings.signing_phone_regions):
         return None, ""
     if not can_sign(petition, settings):
-        form.errors["form"] = "This petition is not taking signatures any more."
+        form.errors["form"] = "closed"
         return None, ""
     signed = session.exec(
         select(Signature).where(
@@ -88,20 +139,21 @@ def request_code(
         )
     ).first()
     if signed is not None:
-        form.errors["phone"] = "This phone number has already signed this petition. Thank you!"
+        form.errors["phone"] = "already_signed"
         return None, ""
     contact = _sms_contact(session, form.e164, now)
     if contact.opted_out_at is not None:
-        form.errors["phone"] = (
-            "This number has asked us not to text it. Text START to us to allow texts again, "
-            f"or call {settings.landlord_phone} to sign."
-        )
+        form.errors["phone"] = "opted_out"
         return None, ""
     limits = settings.signing_codes_per_hour
     keys = {"phone": form.e164, "ip": ip_hash, "petition": petition.code}
     wanted = [rate_limits.Limit(f"code_{kind}", key, limits[kind]) for kind, key in keys.items()]
+    wanted += [
+        rate_limits.Limit(kind, "all", settings.signing_codes_service[period], window)
+        for period, (kind, window) in SERVICE_LIMITS.items()
+    ]
     if not rate_limits.allow(session, wanted, LIMIT_WINDOW, now):
-        form.errors["form"] = "Too many codes have been asked for. Please try again in an hour."
+        form.errors["form"] = "too_many"
         return None, ""
     token, code = secrets.token_urlsafe(24), f"{secrets.randbelow(1_000_000):06d}"
     secret = settings.secret_key.get_secret_value()

@@ -17,11 +17,12 @@ from backend.store.db import table_of
 
 @dataclass(frozen=True)
 class Limit:
-    """At most `most` events of `kind` for `key` within the window."""
+    """At most `most` events of `kind` for `key` within the window (its own, if it has one)."""
 
     kind: str
     key: str
     most: int
+    window: timedelta | None = None
 
 
 @cache
@@ -37,7 +38,7 @@ def _counting(limits: int) -> Select[Any]:
             .where(
                 col(RateEvent.kind) == bindparam(f"kind{n}"),
                 col(RateEvent.key) == bindparam(f"key{n}"),
-                col(RateEvent.at) >= bindparam("since"),
+                col(RateEvent.at) >= bindparam(f"since{n}"),
             )
             .limit(bindparam(f"most{n}"))
             .subquery()
@@ -54,9 +55,11 @@ def allow(session: Session, limits: Sequence[Limit], window: timedelta, now: dat
     One query counts them all, each stopping at its limit, so a petition surge (thousands of
     codes an hour under one key) costs each request the same as the first.
     """
-    asked: dict[str, object] = {"since": now - window}
+    asked: dict[str, object] = {}
     for n, limit in enumerate(limits):
+        since = now - (limit.window or window)
         asked |= {f"kind{n}": limit.kind, f"key{n}": limit.key[:64], f"most{n}": limit.most}
+        asked[f"since{n}"] = since
     used = session.execute(_counting(len(limits)), asked).one()
     if any(count >= limit.most for count, limit in zip(used, limits, strict=True)):
         return False

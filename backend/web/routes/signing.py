@@ -14,6 +14,7 @@ from backend.models import Petition
 from backend.petitions import Signed, signing
 from backend.services import Services
 from backend.store.db import write_session
+from backend.web.clients import client_address, client_key
 from backend.web.deps import ServicesDep, SessionDep, pages
 from backend.web.routes import FORM_AGAIN
 
@@ -57,6 +58,7 @@ def _render(
             "target": target,
             "open": petitions.can_sign(petition, services.settings),
             "share_url": petitions.share_url(services.settings, petition),
+            "sign_number": signing.sign_by_text(services.settings),
             **context,
         },
         status_code=status,
@@ -67,8 +69,8 @@ def _render(
 
 
 def _ip_hash(request: Request, services: Services) -> str:
-    ip = request.client.host if request.client else ""
-    return petitions.hash_ip(services.settings.secret_key.get_secret_value(), ip)
+    key = client_key(client_address(request))
+    return petitions.hash_ip(services.settings.secret_key.get_secret_value(), key)
 
 
 @router.get("/s/{code}", response_class=HTMLResponse)

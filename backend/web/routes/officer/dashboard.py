@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse
 
 from backend.casework.calls import officers
 from backend.casework.dashboard import PER_PAGE, Filters, counts_by_stage, find_calls, needs_action
+from backend.petitions.signing import codes_capped
 from backend.web.deps import ServicesDep, SessionDep
 from backend.web.routes import FORM_AGAIN
 from backend.web.routes.officer.access import Anyone, page
@@ -41,6 +42,7 @@ def dashboard(
         "dashboard.html",
         counts=counts_by_stage(session),
         today=needs_action(session, services.now().date()),
+        codes_capped=codes_capped(session, services.settings, services.now()),
         calls=calls,
         total=total,
         filters=filters,
