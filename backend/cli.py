@@ -7,6 +7,8 @@ import getpass
 import sys
 from pathlib import Path
 
+from pydantic import ValidationError
+
 from backend import demo, logs
 from backend.models import OfficerRole
 from backend.people.officers import create_officer
@@ -157,11 +159,13 @@ def _retention(_: argparse.Namespace) -> int:
 
 
 def _demo(_: argparse.Namespace) -> int:
-    engine = make_engine(get_settings().database_url)
+    settings = get_settings()
+    if settings.environment == "production":
+        print("frontdoor demo: refused, demo data is never added in production.", file=sys.stderr)
+        return 2
+    engine = make_engine(settings.database_url)
     upgrade(engine)
-    print(
-        "Demo data added." if demo.seed(engine, get_settings()) else "Demo data was already there."
-    )
+    print("Demo data added." if demo.seed(engine, settings) else "Demo data was already there.")
     return 0
 
 
@@ -227,7 +231,14 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point of the `frontdoor` console script."""
     logs.configure()
     args = parser().parse_args(argv)
-    result: int = args.run(args)
+    try:
+        result: int = args.run(args)
+    except ValidationError as refused:
+        # A setting production refuses (a placeholder secret, DEMO_DATA...): say which, plainly.
+        for error in refused.errors():
+            reason = str(error["msg"]).removeprefix("Value error, ")
+            print(f"frontdoor: the settings are refused: {reason}", file=sys.stderr)
+        return 2
     return result
 
 

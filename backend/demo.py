@@ -44,8 +44,15 @@ _TENANTS = [
 ]
 
 
+class DemoRefusedError(RuntimeError):
+    """Demo data was asked for in production."""
+
+
 def seed(engine: Engine, settings: Settings, today: date | None = None) -> bool:
-    """Adds the demo data once; False if it was already there."""
+    """Adds the demo data once; False if it was already there. Never in production: the demo
+    manager's password is published, so it would be a back door to every tenant's data."""
+    if settings.environment == "production":
+        raise DemoRefusedError("demo data is never added in production (ENVIRONMENT=production)")
     today = today or datetime.now(UTC).date()
     with write_session(engine) as session:
         if session.exec(select(PanelMeeting)).first() is not None:

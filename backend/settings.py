@@ -91,6 +91,9 @@ class Settings(BaseSettings):
                 raise ValueError("SECRET_KEY must be a random string of 32+ characters")
             if not self.public_base_url.startswith("https://"):
                 raise ValueError("PUBLIC_BASE_URL must be https:// in production")
+            if self.demo_data:
+                # The demo adds a manager whose password is in the README.
+                raise ValueError("DEMO_DATA must be false in production")
         return self
 
     @property

@@ -40,3 +40,14 @@ def test_a_channel_without_credentials_is_off() -> None:
     settings = Settings(_env_file=None, telegram_bot_token="123:abc")
     assert not settings.telegram_enabled  # no webhook secret yet
     assert not settings.twilio_enabled
+
+
+def test_production_refuses_demo_data() -> None:
+    with pytest.raises(ValidationError, match="DEMO_DATA"):
+        Settings(
+            environment="production",
+            secret_key="k" * 40,
+            public_base_url="https://x.example",
+            demo_data=True,
+            _env_file=None,
+        )
