@@ -3,16 +3,22 @@ contacts, Calls, officers signed in, petition signatures."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
 from fastapi.testclient import TestClient
+from httpx2 import Response
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from backend.models import Call, Contact, Officer, OfficerRole
+from backend import petitions
+from backend.messaging.renderer import message_renderer
+from backend.models import Call, Contact, Officer, OfficerRole, Petition
 from backend.people.officers import create_officer
+from backend.petitions import SignOutcome
+from backend.settings import Settings
 from backend.store.db import write_session
 from backend.turns import intake
 from conversations import Attachment, Channel, Conversation, Inbound, Step, SubmitCall, advance
@@ -191,30 +197,63 @@ def make_officer(
 make_officer.counter = 0  # type: ignore[attr-defined]
 
 
-def log_in(client: TestClient, email: str, password: str) -> int:
-    """Signs in through the login form; the status of the answer (303 when signed in)."""
-    import re
-
+def post_login(
+    client: TestClient, email: str, password: str, *, next_url: str | None = None
+) -> Response:
+    """The sign-in form filled in and sent as a browser would (the form is fetched first for its
+    CSRF token); the answer, not followed. For tests of signing in itself: wrong passwords,
+    lockouts, accounts made through the accounts page, where it leads. To be signed in as an
+    officer for anything else, use `sign_in`."""
     form = client.get("/officer/login")
     token = re.search(r'name="csrf" value="([^"]+)"', form.text)
-    assert token
-    return client.post(
-        "/officer/login",
-        data={"email": email, "password": password, "csrf": token.group(1)},
-        follow_redirects=False,
-    ).status_code
+    assert token, form.text[:500]
+    fields = {"email": email, "password": password, "csrf": token.group(1)}
+    if next_url is not None:
+        fields["next"] = next_url
+    return client.post("/officer/login", data=fields, follow_redirects=False)
 
 
 def sign_in(client: TestClient, engine: Engine, role: str = "officer") -> str:
-    """Creates an officer with `role`, signs in through the login form; returns the CSRF token."""
-    import re
-
+    """The one way a test signs an officer in: makes a new officer account with `role` and signs
+    in with it through the sign-in form, replacing any officer signed in on `client` before.
+    Returns the CSRF token the back office's forms carry."""
     make_officer.counter += 1  # type: ignore[attr-defined]
     email = f"{role}-{make_officer.counter}@example.org"  # type: ignore[attr-defined]
     with write_session(engine) as session:
         make_officer(session, role, email=email)
-    assert log_in(client, email, PASSWORD) == 303
+    assert post_login(client, email, PASSWORD).status_code == 303
     page = client.get("/officer/")
     token = re.search(r'name="csrf" value="([^"]+)"', page.text)
     assert token, page.text[:500]
     return token.group(1)
+
+
+def sign_petition(
+    session: Session,
+    petition: Petition,
+    settings: Settings,
+    *,
+    name: str,
+    address: str,
+    phone: str | None,
+    hear_outcome: bool = False,
+    verified_by: str = "sms_code",
+    ip_hash: str = "",
+    now: datetime = NOW,
+) -> SignOutcome:
+    """Signs `petition` straight in the database (`petitions.sign`, what the page and a SIGN
+    reply end in once the phone is proven), with no page, code or text. For building up
+    signatures fast or in parallel; to test signing itself, use sign_on_page (integration)."""
+    return petitions.sign(
+        session,
+        petition,
+        settings,
+        message_renderer(settings),
+        name=name,
+        address=address,
+        phone=phone,
+        hear_outcome=hear_outcome,
+        verified_by=verified_by,
+        ip_hash=ip_hash,
+        now=now,
+    )

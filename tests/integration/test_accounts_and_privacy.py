@@ -34,7 +34,15 @@ from backend.store.db import make_engine, write_session
 from backend.store.migrate import upgrade
 from bot.render import Rendered
 from conversations import Conversation, Step
-from tests.factories import NOW, PASSWORD, log_in, make_call, make_contact, make_officer, sign_in
+from tests.factories import (
+    NOW,
+    PASSWORD,
+    make_call,
+    make_contact,
+    make_officer,
+    post_login,
+    sign_in,
+)
 
 PHONE = "+447911123456"
 NAME = "Sam Jones"  # the name tests.factories gives every Call
@@ -193,7 +201,7 @@ def test_a_manager_adds_an_officer_who_can_then_sign_in(
     assert again.status_code == 422 and "already an account" in again.text
 
     client.cookies.clear()
-    assert log_in(client, "priya@example.org", "a-good-long-password") == 303
+    assert post_login(client, "priya@example.org", "a-good-long-password").status_code == 303
     assert client.get("/officer/").status_code == 200
     assert client.get("/officer/accounts").status_code == 403  # a panel member is no manager
 
@@ -204,7 +212,7 @@ def test_deactivating_an_officer_ends_their_session(
     with write_session(engine) as writing:
         other = make_officer(writing, "officer", email="olu@example.org", name="Olu Ade")
     elsewhere = TestClient(client.app)  # the officer's own browser
-    assert log_in(elsewhere, "olu@example.org", PASSWORD) == 303
+    assert post_login(elsewhere, "olu@example.org", PASSWORD).status_code == 303
     assert elsewhere.get("/officer/").status_code == 200
 
     csrf = sign_in(client, engine, "manager")
@@ -222,14 +230,14 @@ def test_deactivating_an_officer_ends_their_session(
     assert session.get(Officer, other.id).active is False  # type: ignore[union-attr]
     gone = elsewhere.get("/officer/", follow_redirects=False)
     assert gone.status_code == 303 and gone.headers["location"].startswith("/officer/login")
-    assert log_in(elsewhere, "olu@example.org", PASSWORD) == 401
+    assert post_login(elsewhere, "olu@example.org", PASSWORD).status_code == 401
     assert audit_entries(session, "officer_deactivated")[0].subject == f"officer {other.id}"
 
     client.post(
         "/officer/accounts",
         data={"csrf": csrf, "action": "reactivate", "officer_id": str(other.id)},
     )
-    assert log_in(elsewhere, "olu@example.org", PASSWORD) == 303
+    assert post_login(elsewhere, "olu@example.org", PASSWORD).status_code == 303
 
 
 def test_a_manager_cannot_deactivate_or_demote_themself(
@@ -289,8 +297,8 @@ def test_role_change_unlock_and_password_reset_are_audited(
     actions = {e.action for e in session.exec(select(AuditEntry)).all()}
     assert actions == {"role_changed", "officer_unlocked", "password_reset"}
     client.cookies.clear()
-    assert log_in(client, "kim@example.org", PASSWORD) == 401
-    assert log_in(client, "kim@example.org", "a-brand-new-password") == 303
+    assert post_login(client, "kim@example.org", PASSWORD).status_code == 401
+    assert post_login(client, "kim@example.org", "a-brand-new-password").status_code == 303
 
 
 # -- subject access and erasure -----------------------------------------------------------
@@ -524,19 +532,17 @@ def test_erasure_and_subject_access_cover_petition_signatures(
     engine: Engine, settings: Settings, session: Session
 ) -> None:
     from backend import petitions
-    from backend.messaging.renderer import message_renderer
     from backend.models import Signature
-    from tests.factories import NOW, make_call, make_contact
+    from tests.factories import NOW, make_call, make_contact, sign_petition
 
     with write_session(engine) as writing:
         call = make_call(writing, make_contact(writing, "sms", "+447911000111"))
         petition = petitions.open_petition(writing, call, settings, NOW)
         signer = make_contact(writing, "sms", "+447911000222")
-        petitions.sign(
+        sign_petition(
             writing,
             petition,
             settings,
-            message_renderer(settings),
             name="Hal Moss",
             address="2 Elm Road L30 4TH",
             phone=signer.address,

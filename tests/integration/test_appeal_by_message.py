@@ -12,20 +12,7 @@ from backend.models import Appeal, CallStatus, Decision
 from backend.store.db import write_session
 from tests.factories import NOW, make_call, make_contact
 from tests.fakes.twilio_api import FakeTwilio
-from tests.integration.conftest import TENANT_PHONE, services_of, signed_post
-
-
-def _text(client: TestClient, fake: FakeTwilio, body: str, n: int) -> str:
-    params = {
-        "MessageSid": f"SMappeal{n:024d}",
-        "From": TENANT_PHONE,
-        "To": "+447700900000",
-        "Body": body,
-        "NumMedia": "0",
-    }
-    response = signed_post(client, "/webhooks/twilio/sms", params, fake.auth_token)
-    assert response.status_code == 200
-    return response.text
+from tests.integration.conftest import TENANT_PHONE, Phone, services_of
 
 
 def test_an_appeal_texted_within_28_days_is_lodged_and_acknowledged(
@@ -36,13 +23,14 @@ def test_an_appeal_texted_within_28_days_is_lodged_and_acknowledged(
         call.status, call.decision = CallStatus.NOT_EXHAUSTED, Decision.NOT_EXHAUSTED
         call.decided_at = services_of(app_client).now() - timedelta(days=3)
         reference = call.reference
-    asked = _text(app_client, fake_twilio, f"APPEAL {reference}", 1)
+    phone = Phone(app_client, fake_twilio)
+    asked = phone.reply(f"APPEAL {reference}")
     assert "tell us why in the same message" in asked
-    reply = _text(app_client, fake_twilio, f"appeal {reference} You did not read my letters", 2)
+    reply = phone.reply(f"appeal {reference} You did not read my letters")
     assert "We have your appeal" in reply
     appeal = session.exec(select(Appeal)).one()
     assert (appeal.lodged_via, appeal.reasons) == ("message", "You did not read my letters")
-    again = _text(app_client, fake_twilio, f"APPEAL {reference} and again", 3)
+    again = phone.reply(f"APPEAL {reference} and again")
     assert "already have your appeal" in again
 
 
@@ -54,8 +42,9 @@ def test_a_late_or_unknown_appeal_is_refused_with_a_reason(
         call.status, call.decision = CallStatus.MONITORING, Decision.MONITORING
         call.decided_at = NOW - timedelta(days=60)
         reference = call.reference
-    late = _text(app_client, fake_twilio, f"APPEAL {reference} Too slow", 1)
+    phone = Phone(app_client, fake_twilio)
+    late = phone.reply(f"APPEAL {reference} Too slow")
     assert "within 28 days" in late
-    unknown = _text(app_client, fake_twilio, "APPEAL CCS-2020-9999 Not mine", 2)
+    unknown = phone.reply("APPEAL CCS-2020-9999 Not mine")
     assert "could not find a Call" in unknown
     assert session.exec(select(Appeal)).all() == []

@@ -29,7 +29,7 @@ from backend.models import (
 from backend.services import Services, message_renderer
 from backend.settings import Settings
 from backend.store.db import write_session
-from tests.factories import NOW, make_call, make_contact, make_officer
+from tests.factories import NOW, make_call, make_contact, make_officer, sign_in
 
 SCRIPT = "<script>alert('x')</script>"
 ESCAPED = "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;"
@@ -365,14 +365,6 @@ def services_of(client: TestClient) -> Services:
     return services
 
 
-def sign_in_as(client: TestClient, engine: Engine, role: str) -> str:
-    """Signs in a fresh account with `role`; returns the CSRF token its forms carry."""
-    from tests.factories import sign_in
-
-    client.cookies.clear()
-    return sign_in(client, engine, role)
-
-
 @pytest.fixture
 def at_day_3(client: TestClient) -> TestClient:
     services_of(client).clock = lambda: NOW + timedelta(days=3)
@@ -389,7 +381,7 @@ def test_a_viewer_can_read_the_appeal_pages_but_not_post(
 ) -> None:
     client = at_day_3
     reference = stored_call(engine, settings)
-    csrf = sign_in_as(client, engine, "viewer")
+    csrf = sign_in(client, engine, "viewer")
     for path in (
         "/officer/appeals",
         f"/officer/calls/{reference}/appeal",
@@ -417,7 +409,7 @@ def test_an_appeal_from_a_letter_through_to_its_outcome(
     reference = stored_call(engine, settings)
 
     # A manager keeps the list of representatives.
-    csrf = sign_in_as(client, engine, "manager")
+    csrf = sign_in(client, engine, "manager")
     bad = client.post(
         "/officer/representatives", data={"csrf": csrf, "name": "Al", "involvement": "pies"}
     )
@@ -451,7 +443,7 @@ def test_an_appeal_from_a_letter_through_to_its_outcome(
     assert "Person 5" in listing and "Repairs and Maintenance" in listing
 
     # An officer types in the letter; the reasons are shown inert.
-    csrf = sign_in_as(client, engine, "officer")
+    csrf = sign_in(client, engine, "officer")
     empty = client.post(f"/officer/calls/{reference}/appeal/lodge", data={"csrf": csrf})
     assert empty.status_code == 422 and "reasons" in empty.text
     page = client.get(f"/officer/calls/{reference}/appeal").text
@@ -478,7 +470,7 @@ def test_an_appeal_from_a_letter_through_to_its_outcome(
     assert not_theirs.status_code == 403
 
     # The panel chooses its members with the checkboxes, then records the outcome.
-    csrf = sign_in_as(client, engine, "panel")
+    csrf = sign_in(client, engine, "panel")
     page = client.get(f"/officer/calls/{reference}/appeal").text
     assert "Person 5 serves Repairs and Maintenance, the area this Call is about." in page
     assert f'value="{reps["Person 6"].id}"' not in page  # the deciding panel is not offered
@@ -548,7 +540,7 @@ def test_a_manager_accepts_a_late_letter_with_a_reason(
 ) -> None:
     services_of(client).clock = lambda: DAY_29
     reference = stored_call(engine, settings)
-    csrf = sign_in_as(client, engine, "officer")
+    csrf = sign_in(client, engine, "officer")
     page = client.get(f"/officer/calls/{reference}").text
     assert "Lodge an appeal from a letter" in page
     refused = client.post(
@@ -557,7 +549,7 @@ def test_a_manager_accepts_a_late_letter_with_a_reason(
     assert refused.status_code == 409 and "Only a manager" in refused.text
     assert 'role="alert"' in refused.text
 
-    csrf = sign_in_as(client, engine, "manager")
+    csrf = sign_in(client, engine, "manager")
     page = client.get(f"/officer/calls/{reference}/appeal").text
     assert re.search(r'<label for="override">', page)
     accepted = client.post(
@@ -578,7 +570,7 @@ def test_a_manager_takes_a_representative_off_the_list(
 ) -> None:
     with write_session(engine) as writing:
         rep_id = ids(add_people(writing, 1))[0]
-    csrf = sign_in_as(client, engine, "manager")
+    csrf = sign_in(client, engine, "manager")
     gone = client.post(
         f"/officer/representatives/{rep_id}/deactivate",
         data={"csrf": csrf},

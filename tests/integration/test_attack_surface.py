@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Iterator
 
 import pytest
@@ -15,10 +14,18 @@ from backend.models import CallStatus
 from backend.settings import Settings
 from backend.store.db import write_session
 from backend.web.middleware import MAX_BODY, redact
-from tests.factories import NOW, PASSWORD, log_in, make_call, make_contact, sign_in
+from tests.factories import NOW, PASSWORD, make_call, make_contact, post_login, sign_in
 from tests.fakes.telegram_api import FakeTelegram, make_update
 from tests.fakes.twilio_api import FakeTwilio
-from tests.integration.conftest import TELEGRAM_SECRET, TENANT_PHONE, drain, signed_post
+from tests.integration.conftest import (
+    SMS_PATH,
+    TELEGRAM_SECRET,
+    TENANT_PHONE,
+    Phone,
+    drain,
+    sign_on_page,
+    signed_post,
+)
 
 
 def test_a_body_over_the_limit_is_refused_with_413_before_any_handler(client: TestClient) -> None:
@@ -69,33 +76,21 @@ def test_no_log_line_holds_a_phone_number_a_code_a_token_or_a_password(
     secrets: list[str] = [PASSWORD, TELEGRAM_SECRET, "TEST-token", fake_twilio.auth_token]
 
     # A tenant texting in, forged and real.
-    for n, body in enumerate(["Hi", "1", "Sam Jones", "12 Elm Road L30 4TH", "STOP", "START"]):
-        params = {
-            "MessageSid": f"SMlog{n:027d}",
-            "From": TENANT_PHONE,
-            "To": "+447700900000",
-            "Body": body,
-            "NumMedia": "0",
-        }
-        signed_post(app_client, "/webhooks/twilio/sms", params, fake_twilio.auth_token)
+    phone = Phone(app_client, fake_twilio)
+    for body in ["Hi", "1", "Sam Jones", "12 Elm Road L30 4TH", "STOP", "START"]:
+        phone.text(body)
     signed_post(
         app_client,
-        "/webhooks/twilio/sms",
+        SMS_PATH,
         {"From": TENANT_PHONE, "MessageSid": "SMx"},
         fake_twilio.auth_token,
         signature="forged",
     )
     # A neighbour signing with a texted code.
-    asked = app_client.post(
-        f"/s/{code}",
-        data={"name": "Ann Lee", "address": "L30 4TH", "phone": "07911 000123", "affected": "yes"},
-        follow_redirects=False,
+    signed = sign_on_page(
+        app_client, fake_twilio, code, phone="07911 000123", name="Ann Lee", address="L30 4TH"
     )
-    drain(app_client)
-    texted = re.search(r"\d{6}", fake_twilio.bodies("+447911000123")[-1])
-    assert texted
-    app_client.post(asked.headers["location"], data={"code": texted.group()})
-    secrets += [texted.group(), asked.headers["location"].rsplit("/", 1)[-1]]
+    secrets += [signed.texted, signed.confirm.rsplit("/", 1)[-1]]
     # A Telegram update, an officer signing in (and a wrong password).
     app_client.post(
         "/webhooks/telegram",
@@ -106,7 +101,7 @@ def test_no_log_line_holds_a_phone_number_a_code_a_token_or_a_password(
     officer = TestClient(app_client.app, base_url="https://testserver")
     sign_in(officer, engine, "officer")
     wrong_password = "not-the-password-at-all"
-    assert log_in(officer, "officer-nobody@example.org", wrong_password) != 303
+    assert post_login(officer, "officer-nobody@example.org", wrong_password).status_code != 303
     secrets.append(wrong_password)
 
     logged = "\n".join(record.getMessage() for record in caplog.records)

@@ -10,7 +10,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from backend.models import Officer
-from tests.factories import PASSWORD, make_call, sign_in
+from tests.factories import PASSWORD, make_call, post_login, sign_in
 
 PUBLIC_OFFICER_PATHS = {"/officer/login"}
 
@@ -78,19 +78,9 @@ def test_five_wrong_passwords_lock_the_account_even_to_the_right_one(
     client.cookies.clear()
     email = session.exec(select(Officer)).one().email
 
-    def attempt(password: str) -> int:
-        form = client.get("/officer/login")
-        token = re.search(r'name="csrf" value="([^"]+)"', form.text)
-        assert token
-        return client.post(
-            "/officer/login",
-            data={"email": email, "password": password, "csrf": token.group(1)},
-            follow_redirects=False,
-        ).status_code
-
     for _ in range(5):
-        assert attempt("wrong-password-here") == 401
-    assert attempt(PASSWORD) == 401
+        assert post_login(client, email, "wrong-password-here").status_code == 401
+    assert post_login(client, email, PASSWORD).status_code == 401
     session.rollback()
     assert session.exec(select(Officer)).one().locked_until is not None
 
@@ -120,19 +110,7 @@ def test_sign_in_never_redirects_off_the_back_office(
 
     with write_session(engine) as writing:
         make_officer(writing, "officer", email="nx@example.org")
-    form = client.get("/officer/login")
-    token = re.search(r'name="csrf" value="([^"]+)"', form.text)
-    assert token
-    response = client.post(
-        "/officer/login",
-        data={
-            "email": "nx@example.org",
-            "password": PASSWORD,
-            "csrf": token.group(1),
-            "next": next_url,
-        },
-        follow_redirects=False,
-    )
+    response = post_login(client, "nx@example.org", PASSWORD, next_url=next_url)
     assert response.headers["location"] == "/officer/"
 
 

@@ -15,7 +15,7 @@ from backend.settings import Settings
 from backend.store.db import write_session
 from tests.factories import NOW, make_call, make_contact, make_officer, sign_in
 from tests.fakes.twilio_api import FakeTwilio
-from tests.integration.conftest import TENANT_PHONE, drain, services_of, signed_post
+from tests.integration.conftest import TENANT_PHONE, Phone, drain, services_of
 
 
 def test_the_tenant_is_asked_later_whether_it_helped_and_the_answer_shows_on_the_call(
@@ -52,23 +52,16 @@ def test_the_tenant_is_asked_later_whether_it_helped_and_the_answer_shows_on_the
     drain(app_client)
     assert any("Is the service better now?" in b for b in fake_twilio.bodies(TENANT_PHONE))
 
-    params = {
-        "MessageSid": "SMfollowup0000000000000000000001",
-        "From": TENANT_PHONE,
-        "To": "+447700900000",
-        "Body": "Better.",  # as a phone types it
-        "NumMedia": "0",
-    }
+    phone = Phone(app_client, fake_twilio)
     session.rollback()
-    reply = signed_post(app_client, "/webhooks/twilio/sms", params, fake_twilio.auth_token)
-    assert "The panel will see your answer" in reply.text
+    reply = phone.reply("Better.")  # as a phone types it
+    assert "The panel will see your answer" in reply
     session.rollback()
     answered = session.exec(select(FollowUp).where(col(FollowUp.answer).is_not(None))).one()
     assert (answered.months, answered.answer) == (3, "better")
     # A bare "1" still means what the form says: here, start a new Call.
-    params = {**params, "MessageSid": "SMfollowup0000000000000000000002", "Body": "1"}
-    reply = signed_post(app_client, "/webhooks/twilio/sms", params, fake_twilio.auth_token)
-    assert "The panel will see your answer" not in reply.text
+    reply = phone.reply("1")
+    assert "The panel will see your answer" not in reply
 
     officer = TestClient(app_client.app, base_url="https://testserver")
     sign_in(officer, engine, "officer")

@@ -12,13 +12,19 @@ from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from backend import petitions
-from backend.messaging.renderer import message_renderer
 from backend.models import Call, CallStatus, Contact, Message, PanelMeeting, Petition, Signature
 from backend.settings import Settings
 from backend.store.db import write_session
-from tests.factories import NOW, make_call, make_contact, typed_pro_forma
+from tests.factories import NOW, make_call, make_contact, sign_petition, typed_pro_forma
 from tests.fakes.twilio_api import FakeTwilio
-from tests.integration.conftest import drain, services_of, signed_post
+from tests.integration.conftest import (
+    Phone,
+    ask_for_code,
+    drain,
+    services_of,
+    sign_on_page,
+    texted_code,
+)
 
 SIGNER = "+447911000001"
 
@@ -35,33 +41,6 @@ def _petition(engine: Engine, settings: Settings, target: int | None = None) -> 
         if target:
             petitions.set_target(writing, petition)
         return petition.code, contact.address
-
-
-def _code_texted_to(fake: FakeTwilio, phone: str) -> str:
-    found = re.search(r"code to sign the petition is (\d{6})", fake.bodies(phone)[-1])
-    assert found, fake.bodies(phone)
-    return found.group(1)
-
-
-def _sign(
-    client: TestClient,
-    fake: FakeTwilio,
-    code: str,
-    phone: str,
-    name: str,
-    address: str = "3 Elm Road, L30 4TH",
-) -> str:
-    """Fills the form, reads the texted code from the fake provider, confirms; returns the page."""
-    response = client.post(
-        f"/s/{code}",
-        data={"name": name, "address": address, "phone": phone, "affected": "yes"},
-        follow_redirects=False,
-    )
-    assert response.status_code == 303, response.text
-    confirm = response.headers["location"]
-    drain(client)
-    done = client.post(confirm, data={"code": _code_texted_to(fake, phone)})
-    return done.text
 
 
 def test_a_tenant_who_chooses_a_petition_gets_a_link_to_share(
@@ -94,7 +73,7 @@ def test_signing_with_the_texted_code_counts_once_and_a_get_counts_nothing(
     for _ in range(3):
         assert app_client.get(f"/s/{code}").status_code == 200
     assert session.exec(select(Petition)).one().signature_count == 0
-    page = _sign(app_client, fake_twilio, code, SIGNER, "Ann Lee")
+    page = sign_on_page(app_client, fake_twilio, code, phone=SIGNER, name="Ann Lee").page
     assert "Thank you: you have signed." in page
     assert "1 of 40 signatures" in page
     session.rollback()
@@ -108,7 +87,7 @@ def test_signing_with_the_texted_code_counts_once_and_a_get_counts_nothing(
     )
     assert again.status_code == 422 and "already signed" in again.text
     # The same name and address from another phone is a duplicate too.
-    other = _sign(app_client, fake_twilio, code, "+447911000002", "ann  LEE")
+    other = sign_on_page(app_client, fake_twilio, code, phone="+447911000002", name="ann  LEE").page
     assert "already signed" in other
     session.rollback()
     assert session.exec(select(Petition)).one().signature_count == 1
@@ -133,14 +112,8 @@ def test_the_sixth_wrong_code_is_refused_even_with_the_right_one(
     session: Session,
 ) -> None:
     code, _ = _petition(engine, channel_settings)
-    response = app_client.post(
-        f"/s/{code}",
-        data={"name": "Bo Li", "address": "L30 4TH", "phone": SIGNER, "affected": "yes"},
-        follow_redirects=False,
-    )
-    confirm = response.headers["location"]
-    drain(app_client)
-    right = _code_texted_to(fake_twilio, SIGNER)
+    confirm = ask_for_code(app_client, code, phone=SIGNER, name="Bo Li", address="L30 4TH")
+    right = texted_code(app_client, fake_twilio, SIGNER)
     wrong = "000000" if right != "000000" else "111111"
     for tries_left, word in ((4, "tries"), (3, "tries"), (2, "tries"), (1, "try")):
         page = app_client.post(confirm, data={"code": wrong}).text
@@ -154,9 +127,9 @@ def test_codes_past_the_limit_are_refused_and_not_sent(
     app_client: TestClient, fake_twilio: FakeTwilio, engine: Engine, channel_settings: Settings
 ) -> None:
     code, _ = _petition(engine, channel_settings)
-    form = {"name": "Cy Ode", "address": "L30 4TH", "phone": SIGNER, "affected": "yes"}
     for _ in range(3):
-        assert app_client.post(f"/s/{code}", data=form, follow_redirects=False).status_code == 303
+        ask_for_code(app_client, code, phone=SIGNER, name="Cy Ode", address="L30 4TH")
+    form = {"name": "Cy Ode", "address": "L30 4TH", "phone": SIGNER, "affected": "yes"}
     refused = app_client.post(f"/s/{code}", data=form)
     assert refused.status_code == 422 and "Too many codes" in refused.text
     drain(app_client)
@@ -206,28 +179,16 @@ def test_sign_and_unsign_by_reply_with_signed_twilio_requests(
     session: Session,
 ) -> None:
     code, _ = _petition(engine, channel_settings, target=10)
-
-    def text(body: str, n: int) -> str:
-        params = {
-            "MessageSid": f"SMsign{n:026d}",
-            "From": SIGNER,
-            "To": "+447700900000",
-            "Body": body,
-            "NumMedia": "0",
-        }
-        response = signed_post(app_client, "/webhooks/twilio/sms", params, fake_twilio.auth_token)
-        assert response.status_code == 200
-        return response.text
-
-    assert "What is your full name?" in text(f"sign {code.lower()}", 1)
-    assert "What is your address?" in text("Ed Jones", 2)
-    assert "1 of 10 signatures" in text("7 Oak Road L30 4TH", 3)
+    phone = Phone(app_client, fake_twilio, sender=SIGNER)
+    assert "What is your full name?" in phone.reply(f"sign {code.lower()}")
+    assert "What is your address?" in phone.reply("Ed Jones")
+    assert "1 of 10 signatures" in phone.reply("7 Oak Road L30 4TH")
     signature = session.exec(select(Signature)).one()
     assert (signature.verified_by, signature.phone, signature.name) == ("reply", SIGNER, "Ed Jones")
-    assert "off the petition" in text(f"UNSIGN {code}", 4)
+    assert "off the petition" in phone.reply(f"UNSIGN {code}")
     session.rollback()
     assert session.exec(select(Petition)).one().signature_count == 0
-    assert "no open petition" in text("SIGN ZZZZZZ", 5)
+    assert "no open petition" in phone.reply("SIGN ZZZZZZ")
 
 
 def test_milestones_are_told_once_and_the_target_puts_the_call_on_the_agenda(
@@ -241,13 +202,13 @@ def test_milestones_are_told_once_and_the_target_puts_the_call_on_the_agenda(
     with write_session(engine) as writing:
         writing.add(PanelMeeting(held_on=NOW.date() + timedelta(days=500), location="Bootle"))
     for n in range(5):
-        _sign(
+        sign_on_page(
             app_client,
             fake_twilio,
             code,
-            f"+44791100010{n}",
-            f"Signer Number{n}",
-            f"{n + 1} Elm Road L30 4TH",
+            phone=f"+44791100010{n}",
+            name=f"Signer Number{n}",
+            address=f"{n + 1} Elm Road L30 4TH",
         )
     drain(app_client)
     told = [b for b in fake_twilio.bodies(tenant) if "petition" in b]
@@ -268,17 +229,15 @@ def test_two_hundred_signatures_racing_are_counted_exactly_with_one_message_per_
     engine: Engine, settings: Settings, session: Session
 ) -> None:
     code, tenant = _petition(engine, settings, target=200)
-    renderer = message_renderer(settings)
 
     def sign(n: int) -> str:
         with write_session(engine) as writing:
             petition = petitions.by_code(writing, code)
             assert petition is not None
-            return petitions.sign(
+            return sign_petition(
                 writing,
                 petition,
                 settings,
-                renderer,
                 name=f"Racer {n}",
                 address=f"{n} Race Street L30 4TH",
                 phone=f"+4479112{n:05d}",
@@ -338,8 +297,22 @@ def test_officers_see_signatures_audited_strike_one_and_export_csv(
     from tests.factories import sign_in
 
     code, _ = _petition(engine, channel_settings, target=10)
-    _sign(app_client, fake_twilio, code, SIGNER, '=HYPERLINK("x")', "9 Elm Road L30 4TH")
-    _sign(app_client, fake_twilio, code, "+447911000009", "Gil Hart", "1 Ash Road L20 3DF")
+    sign_on_page(
+        app_client,
+        fake_twilio,
+        code,
+        phone=SIGNER,
+        name='=HYPERLINK("x")',
+        address="9 Elm Road L30 4TH",
+    )
+    sign_on_page(
+        app_client,
+        fake_twilio,
+        code,
+        phone="+447911000009",
+        name="Gil Hart",
+        address="1 Ash Road L20 3DF",
+    )
     reference = session.exec(select(Call)).one().reference
     # PUBLIC_BASE_URL is https here, so session cookies are Secure: officers use https.
     viewer = TestClient(app_client.app, base_url="https://testserver")
@@ -378,15 +351,13 @@ def test_signatures_are_anonymised_a_set_time_after_the_petition_closes(
     engine: Engine, settings: Settings, session: Session
 ) -> None:
     code, _ = _petition(engine, settings, target=5)
-    renderer = message_renderer(settings)
     with write_session(engine) as writing:
         petition = petitions.by_code(writing, code)
         assert petition is not None
-        petitions.sign(
+        sign_petition(
             writing,
             petition,
             settings,
-            renderer,
             name="Fay Long",
             address="L30 4TH",
             phone=SIGNER,
@@ -418,16 +389,14 @@ def test_bursts_from_one_connection_and_crowded_addresses_are_flagged_for_review
     engine: Engine, settings: Settings, session: Session
 ) -> None:
     code, _ = _petition(engine, settings, target=100)
-    renderer = message_renderer(settings)
     with write_session(engine) as writing:
         petition = petitions.by_code(writing, code)
         assert petition is not None
         for n in range(petitions.BURST_PER_IP + 2):
-            petitions.sign(
+            sign_petition(
                 writing,
                 petition,
                 settings,
-                renderer,
                 name=f"Burst {n}",
                 address=f"{n} Far Lane L20 3DF",
                 phone=f"+44791130{n:04d}",
@@ -437,11 +406,10 @@ def test_bursts_from_one_connection_and_crowded_addresses_are_flagged_for_review
                 now=NOW,
             )
         for n in range(petitions.SAME_ADDRESS + 2):
-            petitions.sign(
+            sign_petition(
                 writing,
                 petition,
                 settings,
-                renderer,
                 name=f"Lodger {n}",
                 # One home, however it is written.
                 address="1 Crowded Court L30 4TH" if n % 2 else "1, crowded court,  l30 4th",

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import re
-import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -21,38 +20,18 @@ from conversations import Outbound
 from conversations.proforma import FORM, Kind, Step
 from tests.factories import KEPT, TYPED
 from tests.fakes.twilio_api import FakeTwilio
-from tests.integration.conftest import OUR_NUMBER, TENANT_PHONE, drain, services_of, signed_post
+from tests.integration.conftest import (
+    OUR_NUMBER,
+    SMS_PATH,
+    TENANT_PHONE,
+    Phone,
+    drain,
+    services_of,
+    signed_post,
+    twilio_signature,
+)
 
-SMS_PATH = "/webhooks/twilio/sms"
 STATUS_PATH = "/webhooks/twilio/status"
-
-
-class Phone:
-    """A tenant texting our number; Twilio signs each webhook."""
-
-    def __init__(self, client: TestClient, fake: FakeTwilio, sender: str = TENANT_PHONE) -> None:
-        self.client, self.fake, self.sender, self.n = client, fake, sender, 0
-
-    def text(
-        self, body: str, *, media: list[str] | None = None, sid: str | None = None
-    ) -> list[str]:
-        self.n += 1
-        params = {
-            "MessageSid": sid or f"SM{self.n:032d}",
-            "AccountSid": self.fake.account_sid,
-            "From": self.sender,
-            "To": ("whatsapp:" if self.sender.startswith("whatsapp:") else "") + OUR_NUMBER,
-            "Body": body,
-            "NumMedia": str(len(media or [])),
-        }
-        for n, url in enumerate(media or []):
-            params[f"MediaUrl{n}"] = url
-            params[f"MediaContentType{n}"] = "image/jpeg"
-        response = signed_post(self.client, SMS_PATH, params, self.fake.auth_token)
-        assert response.status_code == 200, response.text
-        assert response.headers["content-type"].startswith("application/xml")
-        twiml = ET.fromstring(response.text)  # noqa: S314 - our own app's TwiML
-        return [m.text or "" for m in twiml.iter("Message")]
 
 
 def _photo_with_gps() -> bytes:
@@ -171,11 +150,9 @@ def test_a_forged_or_missing_signature_is_403_and_nothing_is_stored(
 def test_the_signature_is_checked_against_the_public_url_behind_a_proxy(
     app_client: TestClient, fake_twilio: FakeTwilio
 ) -> None:
-    from twilio.request_validator import RequestValidator
-
     params = {"MessageSid": "SM9", "From": TENANT_PHONE, "To": OUR_NUMBER, "Body": "Hi"}
-    as_seen_here = RequestValidator(fake_twilio.auth_token).compute_signature(
-        "http://testserver" + SMS_PATH, params
+    as_seen_here = twilio_signature(
+        SMS_PATH, params, fake_twilio.auth_token, base_url="http://testserver"
     )
     response = signed_post(
         app_client, SMS_PATH, params, fake_twilio.auth_token, signature=as_seen_here
