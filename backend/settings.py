@@ -52,6 +52,9 @@ class Settings(BaseSettings):
     outbox_worker: bool = True  # deliver the outbox inside `serve` (off: run `frontdoor worker`)
     evidence_dir: str = "var/evidence"
     evidence_max_bytes: int = 10 * 1024 * 1024
+    # Pictures over this many pixels are refused before they are decoded (decoded, a small
+    # file can take gigabytes of memory).
+    evidence_max_pixels: int = 25_000_000
     upload_link_days: int = 7
     # Privacy: closed Calls lose their personal details this long after closing (days);
     # petition signatures this long after the petition closes.

@@ -6,12 +6,13 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import datetime, timedelta
+from functools import partial
 from pathlib import Path
 
 from sqlalchemy import Engine, or_, select, update
 from sqlmodel import Session, col
 
-from backend.messaging.evidence_files import EvidenceRefused, keep
+from backend.messaging.evidence_files import MAX_PIXELS, EvidenceRefused, keep
 from backend.models import Evidence
 from backend.models.types import saved_id
 from backend.store.db import write_session
@@ -53,11 +54,17 @@ class EvidenceFetcher:
     """Downloads files that tenants sent through a provider, and keeps them."""
 
     def __init__(
-        self, engine: Engine, folder: Path, max_bytes: int, downloads: Mapping[str, Download]
+        self,
+        engine: Engine,
+        folder: Path,
+        max_bytes: int,
+        downloads: Mapping[str, Download],
+        max_pixels: int = MAX_PIXELS,
     ) -> None:
         self.engine = engine
         self.folder = folder
         self.max_bytes = max_bytes
+        self.max_pixels = max_pixels
         self.downloads = downloads  # by reference prefix: "telegram:", "twilio:"
 
     def _claim(self, now: datetime, limit: int) -> list[tuple[int, int, str, int]]:
@@ -98,7 +105,11 @@ class EvidenceFetcher:
             try:
                 data = await download(ref)
                 path, content_type, size = await asyncio.to_thread(
-                    keep, self.folder, contact_id, data, self.max_bytes
+                    partial(keep, max_pixels=self.max_pixels),
+                    self.folder,
+                    contact_id,
+                    data,
+                    self.max_bytes,
                 )
             except EvidenceRefused as refused:
                 await asyncio.to_thread(

@@ -99,6 +99,7 @@ class OutboxWorker:
             Path(settings.evidence_dir),
             settings.evidence_max_bytes,
             self._downloads(settings, channels),
+            settings.evidence_max_pixels,
         )
         self._wake = asyncio.Event()
 

@@ -70,6 +70,7 @@ def upload_files(
     if not chosen:
         errors.append("Choose a photo or document first.")
     folder, limit = Path(services.settings.evidence_dir), services.settings.evidence_max_bytes
+    pixels = services.settings.evidence_max_pixels
     with Session(services.engine) as reading:
         already = reading.exec(
             select(func.count())
@@ -83,7 +84,8 @@ def upload_files(
     for upload in chosen[:room]:
         name = Path(upload.filename or "file").name[:100]
         try:
-            ready.append((name, keep(folder, contact_id, upload.file.read(limit + 1), limit)))
+            data = upload.file.read(limit + 1)
+            ready.append((name, keep(folder, contact_id, data, limit, max_pixels=pixels)))
         except EvidenceRefused as refused:
             errors.append(f"{name}: {refused}")
     if len(chosen) > room:
