@@ -33,6 +33,7 @@ from backend.web.routes.officer import (
     privacy,
     reports,
     sessions,
+    support,
 )
 from backend.web.routes.officer.access import SignInFirst, page
 
@@ -99,6 +100,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         reports,
         accounts,
         privacy,
+        support,
     ):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

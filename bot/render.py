@@ -7,7 +7,6 @@ import tomllib
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
 from urllib.parse import quote
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
@@ -60,7 +59,23 @@ def label(kind: str, value: str) -> str:
 class Renderer:
     """Turns the flow's replies into text, with the service's own details filled in."""
 
-    def __init__(self, **service: Any) -> None:
+    def __init__(
+        self,
+        *,
+        landlord: str,
+        phone: str,
+        privacy_url: str,
+        appeal_address: str,
+        support_days: int,
+    ) -> None:
+        """The installation's details every message may use, from the settings."""
+        service = {
+            "landlord": landlord,
+            "phone": phone,
+            "privacy_url": privacy_url,
+            "appeal_address": appeal_address,
+            "support_days": support_days,
+        }
         self.env = Environment(
             loader=FileSystemLoader(TEMPLATES / "messages"),
             undefined=StrictUndefined,

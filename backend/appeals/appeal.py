@@ -20,8 +20,8 @@ from backend.appeals.representatives import (
     why_not_on_panel,
 )
 from backend.casework.calls import find_call
+from backend.casework.decisions import Grounds
 from backend.casework.lifecycle import (
-    APPEALABLE,
     MOVES,
     PANEL,
     IllegalTransition,
@@ -34,7 +34,6 @@ from backend.models import (
     Appeal,
     AppealPanelMember,
     Call,
-    CallStatus,
     Contact,
     Decision,
     OfficerRole,
@@ -70,7 +69,8 @@ def open_appeal(session: Session, call: Call) -> Appeal | None:
 
 
 def _why_not(session: Session, call: Call) -> str | None:
-    """Which rule stops an appeal now, whatever the date: decided, waiting, undecided, moved_on."""
+    """Which rule stops an appeal now, whatever the date: decided, waiting, undecided. How far
+    the Call has gone since the decision never does: the 28 days decide."""
     appeals = appeals_of(session, call)
     if any(a.outcome is not None for a in appeals):
         return "decided"
@@ -78,8 +78,6 @@ def _why_not(session: Session, call: Call) -> str | None:
         return "waiting"
     if call.decision is None:
         return "undecided"
-    if CallStatus(call.status) not in APPEALABLE:
-        return "moved_on"
     return None
 
 
@@ -96,11 +94,6 @@ def lodge_refusal(session: Session, call: Call) -> str | None:
     if why == "undecided":
         return (
             f"{call.reference} has no decision from the panel yet, so there is nothing to appeal."
-        )
-    if why == "moved_on":
-        return (
-            f"{call.reference} has moved on to {label('call_status', call.status).lower()}, "
-            "so its decision can no longer be appealed here."
         )
     return None
 
@@ -342,8 +335,15 @@ def decide_appeal(
     outcome: str,
     reasons: str,
     new_decision: Decision | None = None,
+    *,
+    advice: str = "",
+    recommendations: str = "",
+    monitoring_what: str = "",
+    review_on: date | None = None,
 ) -> None:
-    """Records the appeal panel's final decision and tells the tenant."""
+    """Records the appeal panel's final decision and tells the tenant. A changed decision
+    needs what a first one needs (advice, recommendations, what to monitor and when); the
+    panel's findings on failures and the complaints procedure stand."""
     _panel_only(flow, "record an appeal's outcome")
     _final(appeal)
     call = _appeal_call(flow, appeal)
@@ -366,9 +366,19 @@ def decide_appeal(
             raise IllegalTransition(
                 f"The new decision must differ from the panel's: it was already {before}."
             )
+        grounds = Grounds(
+            reasons=reasons,
+            failure_found=call.failure_found,
+            complaints_used=call.complaints_used,
+            advice=advice,
+            recommendations=recommendations,
+            monitoring_what=monitoring_what,
+            review_on=review_on,
+        )
         flow.change_decision(
             call,
             new_decision,
+            grounds,
             f"Appeal: decision overturned, from {before} to "
             f"{label('decision', new_decision.value)}. {reasons}",
         )
@@ -383,6 +393,8 @@ def decide_appeal(
         outcome=outcome,
         new_decision=appeal.new_decision or "",
         reasons=appeal.outcome_reasons,
+        advice=call.advice,
+        recommendations=call.immediate_recommendations,
     )
 
 

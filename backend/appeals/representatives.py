@@ -28,8 +28,11 @@ INVOLVEMENT: dict[str, str] = {
 }
 
 
-# The panel that made the decision cannot hear the appeal against it.
+# The panel that made the decision cannot hear the appeal against it, nor can its other
+# functions (policy review, complaints review, the community fund): they are not "other
+# involvement methods".
 DECIDING_PANEL = "cep_scrutiny"
+CEP_FUNCTION = "cep_"
 
 
 # The framework's two business areas, and the services in each.
@@ -107,7 +110,15 @@ def why_not_on_panel(representative: Representative, call: Call) -> str | None:
             f"{representative.name} sits on the Customer Empowerment Panel that made the "
             "decision, so cannot hear the appeal."
         )
-    group = group_of(call.service_area)
+    if representative.involvement.startswith(CEP_FUNCTION):
+        # "Representatives from other involvement methods": the panel's own functions are not.
+        return (
+            f"{representative.name} represents one of the Customer Empowerment Panel's own "
+            "functions, not another involvement method."
+        )
+    # "There will not be a representative of the panel that serves the specific business
+    # area": for "something else", the area an officer recorded.
+    group = group_of(call.business_area or call.service_area)
     if group is not None and representative.serves_group == group:
         return f"{representative.name} serves {GROUP_NAMES[group]}, the area this Call is about."
     return None

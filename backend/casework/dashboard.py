@@ -10,6 +10,7 @@ from sqlmodel import Session, col, func, or_, select
 
 from backend import petitions
 from backend.casework.lifecycle import APPEAL_DAYS, DECIDED
+from backend.casework.support import SupportRow, support_requests
 from backend.models import (
     Action,
     Appeal,
@@ -17,8 +18,6 @@ from backend.models import (
     CallStatus,
     PanelMeeting,
     Petition,
-    SupportRequest,
-    SupportStatus,
 )
 
 PER_PAGE = 25
@@ -105,7 +104,8 @@ class Today:
     """What needs someone's attention today."""
 
     new_calls: list[Call] = field(default_factory=list)
-    support_requests: list[tuple[SupportRequest, Call | None]] = field(default_factory=list)
+    support_requests: list[SupportRow] = field(default_factory=list)
+    monitoring_due: list[Call] = field(default_factory=list)
     ready_for_agenda: list[Call] = field(default_factory=list)
     decisions_due: list[tuple[Call, PanelMeeting]] = field(default_factory=list)
     appeals_open: list[tuple[Appeal, Call]] = field(default_factory=list)
@@ -119,8 +119,9 @@ class Today:
         return not any(vars(self).values())
 
 
-def needs_action(session: Session, today: date, limit: int = 10) -> Today:
-    """New Calls, help requested, agendas, decisions due, appeals and overdue actions."""
+def needs_action(session: Session, today: date, limit: int = 10, support_days: int = 2) -> Today:
+    """New Calls, help requested, agendas, decisions due, monitoring reviews due, appeals and
+    overdue actions."""
     soon = today + timedelta(days=7)
     return Today(
         new_calls=list(
@@ -131,16 +132,15 @@ def needs_action(session: Session, today: date, limit: int = 10) -> Today:
                 .limit(limit)
             )
         ),
-        support_requests=[
-            (request, call)
-            for request, call in session.exec(
-                select(SupportRequest, Call)
-                .join(Call, col(Call.id) == col(SupportRequest.call_id), isouter=True)
-                .where(SupportRequest.status == SupportStatus.OPEN)
-                .order_by(col(SupportRequest.created_at))
+        support_requests=support_requests(session, support_days, limit=limit),
+        monitoring_due=list(
+            session.exec(
+                select(Call)
+                .where(Call.status == CallStatus.MONITORING, col(Call.monitoring_review_on) <= soon)
+                .order_by(col(Call.monitoring_review_on))
                 .limit(limit)
             )
-        ],
+        ),
         ready_for_agenda=list(
             session.exec(select(Call).where(Call.status == CallStatus.READY).limit(limit))
         ),

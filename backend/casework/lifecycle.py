@@ -8,33 +8,28 @@ from datetime import date, timedelta
 from backend.models import Call, CallStatus, Officer, OfficerRole
 
 S = CallStatus
-
-
 ADVISING = frozenset({S.SUBMITTED, S.GATHERING_EVIDENCE, S.COLLECTING_SIGNATURES})
-
-
 DECIDED = frozenset({S.NOT_EXHAUSTED, S.MONITORING, S.ACCEPTED, S.SERIOUS_FAILURE})
-
-
 OPEN = frozenset(S) - {S.CLOSED}
-
-
-# A decision can be appealed while the Call rests on it (or was closed on it).
-APPEALABLE = DECIDED | {S.CLOSED}
-
-
+# "Submit your appeal in writing within 28 days": the date decides, not how far the Call has
+# gone since (an appeal panel that overturns the decision puts the Call where it says).
+APPEALABLE = DECIDED | {
+    S.PROGRAMMED,
+    S.IN_SCRUTINY,
+    S.REPORTED,
+    S.ACTION_PLAN,
+    S.COMPLETED,
+    S.CLOSED,
+}
 APPEAL_DAYS = 28
-
-
 SCRUTINY_STEPS = 10
-
+# Accepted, or a serious failure: "immediate recommendations ... prior to any scrutiny taking
+# place", and then it is scored and scheduled like any accepted Call.
+TO_SCORE = frozenset({S.ACCEPTED, S.SERIOUS_FAILURE})
 
 STAFF = frozenset({OfficerRole.OFFICER, OfficerRole.MANAGER})
-
-
+# "The Customer Empowerment Panel will identify an officer", and sets the signatories needed.
 PANEL = frozenset({OfficerRole.PANEL, OfficerRole.MANAGER})
-
-
 EVERYONE_WORKING = STAFF | PANEL
 
 
@@ -51,14 +46,16 @@ class Move:
 
 
 MOVES: dict[str, Move] = {
-    "assign_officer": Move(ADVISING | {S.READY}, STAFF),
-    "set_signatories": Move(ADVISING, STAFF | PANEL),
+    "assign_officer": Move(ADVISING | {S.READY}, PANEL),
+    "record_area": Move(ADVISING | {S.READY, S.ON_AGENDA}, EVERYONE_WORKING),
+    "set_signatories": Move(ADVISING, PANEL),
     "accept_pro_forma": Move(ADVISING, PANEL),
     "mark_ready": Move(frozenset({S.GATHERING_EVIDENCE, S.COLLECTING_SIGNATURES}), STAFF | PANEL),
     "schedule": Move(frozenset({S.READY, S.ON_AGENDA}), STAFF | PANEL),
     "decide": Move(frozenset({S.ON_AGENDA}), PANEL),
-    "score": Move(frozenset({S.ACCEPTED, S.PROGRAMMED}), PANEL),
-    "programme": Move(frozenset({S.ACCEPTED}), PANEL),
+    "review_monitoring": Move(frozenset({S.MONITORING}), PANEL),
+    "score": Move(TO_SCORE | {S.PROGRAMMED}, PANEL),
+    "programme": Move(TO_SCORE, PANEL),
     "start_scrutiny": Move(frozenset({S.PROGRAMMED}), PANEL),
     "record_step": Move(frozenset({S.IN_SCRUTINY}), PANEL),
     "report": Move(frozenset({S.IN_SCRUTINY}), PANEL),

@@ -9,12 +9,24 @@ from bot.render import Renderer
 
 
 @cache
-def _renderer(landlord: str, phone: str, privacy_url: str) -> Renderer:
-    return Renderer(landlord=landlord, phone=phone, privacy_url=privacy_url)
+def _renderer(
+    landlord: str, phone: str, privacy_url: str, appeal_address: str, support_days: int
+) -> Renderer:
+    return Renderer(
+        landlord=landlord,
+        phone=phone,
+        privacy_url=privacy_url,
+        appeal_address=appeal_address,
+        support_days=support_days,
+    )
 
 
 def message_renderer(settings: Settings) -> Renderer:
     """A renderer that fills the landlord's details into every message (one per settings)."""
     return _renderer(
-        settings.landlord_name, settings.landlord_phone, f"{settings.base_url}/privacy"
+        settings.landlord_name,
+        settings.landlord_phone,
+        f"{settings.base_url}/privacy",
+        settings.appeal_address,
+        settings.support_reply_days,
     )

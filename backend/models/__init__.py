@@ -1,7 +1,17 @@
 """The tables, one module per entity; importing this registers them all."""
 
 from backend.models.appeal import Appeal, AppealPanelMember, Representative
-from backend.models.call import Call, CallEvent, CallNote, CallStatus, Decision, ReferenceCounter
+from backend.models.call import (
+    Call,
+    CallEvent,
+    CallNote,
+    CallStatus,
+    ComplaintsUsed,
+    Decision,
+    FailureFound,
+    MonitoringOutcome,
+    ReferenceCounter,
+)
 from backend.models.contact import Contact
 from backend.models.conversation import ConversationRecord
 from backend.models.evidence import Evidence
@@ -38,14 +48,17 @@ __all__ = [
     "CallEvent",
     "CallNote",
     "CallStatus",
+    "ComplaintsUsed",
     "Contact",
     "ConversationRecord",
     "Decision",
     "Direction",
     "Evidence",
+    "FailureFound",
     "FollowUp",
     "Message",
     "MessageStatus",
+    "MonitoringOutcome",
     "Officer",
     "OfficerRole",
     "OfficerSession",

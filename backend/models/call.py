@@ -52,9 +52,10 @@ class FailureFound(StrEnum):
 class ComplaintsUsed(StrEnum):
     """How far the complaints procedure was used, as the panel found."""
 
-    NOT_USED = "not_used"
+    NONE = "none"  # the values the tenant's own answer uses, and one step beyond them
     STAGE_1 = "stage_1"
     STAGE_2 = "stage_2"
+    REVIEW_PANEL = "review_panel"
     OMBUDSMAN = "ombudsman"
 
 

@@ -60,8 +60,10 @@ def link_message(settings: Settings, petition: Petition, call: Call) -> Outbound
 
 
 def proposed_target(call: Call, settings: Settings) -> int:
-    """The settings' rule for how many signatures to ask for: a share of those affected."""
-    households = call.affected_households or 0
+    """The settings' rule for how many signatures to ask for: a share of the households in
+    the area an officer recorded, or else of those the tenant says are affected (the seed:
+    "representative of the area in which you live or the number of customers affected")."""
+    households = call.area_households or call.affected_households or 0
     return max(
         settings.petition_target_minimum, math.ceil(households * settings.petition_target_share)
     )

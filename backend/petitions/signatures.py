@@ -130,7 +130,7 @@ def sign(
         .returning(Signature.id)
     ).scalar()
     if inserted is None and not _rejoin(session, petition, phone, identity, now):
-        return SignOutcome(Signed.ALREADY, _count(session, petition), target)
+        return SignOutcome(Signed.ALREADY, count_of(session, petition), target)
     count = _bump(session, petition, +1)
     met = _after_count(session, petition, settings, renderer, count, target, now)
     return SignOutcome(Signed.SIGNED, count, target, target_met=met)
@@ -192,7 +192,8 @@ def _flag(session: Session, petition: Petition, ip_hash: str, home: str, now: da
     return ""
 
 
-def _count(session: Session, petition: Petition) -> int:
+def count_of(session: Session, petition: Petition) -> int:
+    """The counted signatures now (read from the database, not the object in hand)."""
     return int(
         session.exec(select(Petition.signature_count).where(Petition.id == petition.id)).one()
     )
@@ -214,7 +215,7 @@ def check_milestones(
 ) -> bool:
     """After the count or the target changed: tell any milestone reached, once. True when this
     reached the target (casework then moves the Call on)."""
-    count = _count(session, petition)
+    count = count_of(session, petition)
     return _after_count(session, petition, settings, renderer, count, target, now)
 
 
@@ -370,3 +371,19 @@ def anonymise_signatures(session: Session, now: datetime, days: int) -> int:
         .values(**nobodys_signature("[anonymised]", now))
     )
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+def signers_who_reported(session: Session, petition: Petition) -> int:
+    """How many counted signers said they had reported the problem themselves."""
+    return int(
+        session.exec(
+            select(func.count())
+            .select_from(Signature)
+            .where(
+                Signature.petition_id == petition.id,
+                col(Signature.reported_problem).is_(True),
+                col(Signature.withdrawn_at).is_(None),
+                col(Signature.struck_at).is_(None),
+            )
+        ).one()
+    )

@@ -9,7 +9,6 @@ from sqlmodel import Session, col, func, select
 
 from backend import appeals, petitions
 from backend.casework import follow_ups
-from backend.casework.meetings import long_date, next_meeting
 from backend.casework.reports import IN_PROGRAMME
 from backend.casework.scoring import score_of
 from backend.casework.workflow import after_signature
@@ -58,7 +57,7 @@ def carry_out(
     for effect in effects:
         if isinstance(effect, SubmitCall):
             call = submit_call(session, contact, effect, now)
-            replies.append(submitted_reply(session, call, now))
+            replies.append(submitted_reply(call))
             if call.route == "petition":
                 petition = petitions.open_petition(session, call, settings, now)
                 if settings.petition_share_before_target:
@@ -172,17 +171,10 @@ def submit_call(session: Session, contact: Contact, submit: SubmitCall, now: dat
     return call
 
 
-def submitted_reply(session: Session, call: Call, now: datetime) -> Outbound:
-    """Gives the reference and says what happens next."""
-    meeting = next_meeting(session, now.date())
-    return Outbound(
-        "submitted",
-        {
-            "reference": call.reference,
-            "route": call.route,
-            "meeting_date": long_date(meeting.held_on) if meeting else None,
-        },
-    )
+def submitted_reply(call: Call) -> Outbound:
+    """Gives the reference and says what has to happen first: the tenant hears a meeting date
+    only once the Call is on that meeting's agenda."""
+    return Outbound("submitted", {"reference": call.reference, "route": call.route})
 
 
 def _adopt_drafts(session: Session, contact: Contact, call: Call) -> None:

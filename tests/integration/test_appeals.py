@@ -12,6 +12,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from backend import appeals
+from backend.casework.decisions import Grounds
 from backend.casework.lifecycle import IllegalTransition
 from backend.casework.workflow import Workflow
 from backend.models import (
@@ -67,9 +68,16 @@ def decided_call(
     call = make_call(session, contact, service_area=area)
     call.status = CallStatus.ON_AGENDA
     panel = make_officer(session, "panel", email=f"decider-{call.id}@example.org")
-    Workflow(session, message_renderer(settings), panel, NOW).decide(
-        call, decision, "The evidence shows a service to watch.", advice="Use stage 2."
+    grounds = Grounds(
+        "The evidence shows a service to watch.",
+        "persistent",
+        "stage_1",
+        advice="Use stage 2.",
+        recommendations="Fix the lights this week.",
+        monitoring_what="the communal lights",
+        review_on=(NOW + timedelta(days=90)).date(),
     )
+    Workflow(session, message_renderer(settings), panel, NOW).decide(call, decision, grounds)
     session.flush()
     return call
 
@@ -232,14 +240,19 @@ def test_nobody_from_the_deciding_panel_or_the_business_area_may_sit(
     scrutiny = appeals.add_representative(session, "Pat Kay", "cep_scrutiny", None)
     with pytest.raises(IllegalTransition, match="Pat Kay sits on the Customer Empowerment Panel"):
         appeals.choose_panel(flow, appeal, [*ids(others[:3]), ids([scrutiny])[0]])
-    sam = appeals.add_representative(session, "Sam Lee", "cep_performance", "repairs_maintenance")
+    # "A minimum of 4 and maximum of 6 representatives from other involvement methods": the
+    # panel's own functions are not another method.
+    ana = appeals.add_representative(session, "Ana Cole", "cep_performance", None)
+    with pytest.raises(IllegalTransition, match="Ana Cole represents one of the Customer"):
+        appeals.choose_panel(flow, appeal, [*ids(others[:3]), ids([ana])[0]])
+    sam = appeals.add_representative(session, "Sam Lee", "tmo", "repairs_maintenance")
     with pytest.raises(IllegalTransition) as refused:
         appeals.choose_panel(flow, appeal, [*ids(others[:3]), ids([sam])[0]])
     assert (
         str(refused.value) == "Sam Lee serves Repairs and Maintenance, the area this Call is about."
     )
     # Someone serving the other business area is independent of this one.
-    kim = appeals.add_representative(session, "Kim Ray", "cep_performance", "housing_support")
+    kim = appeals.add_representative(session, "Kim Ray", "tmo", "housing_support")
     appeals.choose_panel(flow, appeal, [*ids(others[:3]), ids([kim])[0]])
     gone = others[3]
     appeals.deactivate(session, ids([gone])[0])
@@ -422,7 +435,7 @@ def test_an_appeal_from_a_letter_through_to_its_outcome(
             ("surveys", ""),
             ("board", ""),
             ("focus_groups", ""),
-            ("cep_performance", "repairs_maintenance"),
+            ("tmo", "repairs_maintenance"),
             ("cep_scrutiny", ""),
         ]
     ):

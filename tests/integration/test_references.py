@@ -18,7 +18,13 @@ from bot.shell import receive
 from conversations import Channel, Inbound, Step
 from tests.factories import conversation_at
 
-renderer = Renderer(landlord="PCH", phone="0151 496 0000", privacy_url="https://x.test/privacy")
+renderer = Renderer(
+    landlord="PCH",
+    phone="0151 496 0000",
+    privacy_url="https://x.test/privacy",
+    appeal_address="Customer Empowerment Manager, PCH, L30 4TH",
+    support_days=2,
+)
 
 
 def test_reference_format() -> None:

@@ -15,8 +15,16 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from backend.casework import dashboard, reports
+from backend.casework.decisions import Grounds
 from backend.casework.workflow import Workflow
-from backend.models import Call, CallStatus, Decision, PanelMeeting, Recommendation
+from backend.models import (
+    Call,
+    CallStatus,
+    Decision,
+    MonitoringOutcome,
+    PanelMeeting,
+    Recommendation,
+)
 from backend.services import message_renderer
 from backend.settings import Settings
 from bot.render import label
@@ -36,7 +44,7 @@ class Journey:
         self.panel = make_officer(
             session, "panel", email=f"journey-panel-{next(_visitors)}@example.org"
         )
-        session.add(PanelMeeting(held_on=NOW.date() + timedelta(days=7)))
+        session.add(PanelMeeting(held_on=NOW.date()))  # decisions are made at the meeting
         session.flush()
 
     def flow(self, days: float = 0) -> Workflow:
@@ -54,7 +62,9 @@ class Journey:
     def accept(self, call: Call, decided_after: float = 0) -> Call:
         """The panel accepts `call` `decided_after` days after it was submitted."""
         self.flow().accept_pro_forma(call, "The failure is serious enough.")
-        self.flow(decided_after).decide(call, Decision.ACCEPTED, "There is enough evidence.")
+        self.flow(decided_after).decide(
+            call, Decision.ACCEPTED, Grounds("There is enough evidence.", "systematic", "stage_2")
+        )
         return call
 
     def accepted(self, **answers: str) -> Call:
@@ -83,6 +93,7 @@ class Journey:
         flow.start_scrutiny(call)
         for number in range(1, 11):
             flow.record_step(call, number, start + timedelta(days=number), f"Step {number} notes")
+        flow.add_recommendation(call, "Answer every repair call within a day.")
         flow.report(call, summary, start + timedelta(days=30))
         return call
 
@@ -414,7 +425,15 @@ def test_stage_counts_add_up_with_closed_calls(session: Session, journey: Journe
     for _ in range(3):
         call = journey.new()
         journey.flow().accept_pro_forma(call, "Serious enough.")
-        journey.flow().decide(call, Decision.MONITORING, "The panel will watch it.")
+        watch = Grounds(
+            "The panel will watch it.",
+            "neither",
+            "stage_1",
+            monitoring_what="the repairs backlog",
+            review_on=(NOW + timedelta(days=90)).date(),
+        )
+        journey.flow().decide(call, Decision.MONITORING, watch)
+        journey.flow().review_monitoring(call, MonitoringOutcome.IMPROVED, "It got better.")
         journey.flow().close(call)
     journey.accepted()
     journey.new()

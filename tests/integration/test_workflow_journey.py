@@ -7,6 +7,7 @@ from datetime import date, timedelta
 import pytest
 from sqlmodel import Session, col, select
 
+from backend.casework.decisions import Grounds
 from backend.casework.lifecycle import IllegalTransition
 from backend.casework.workflow import Workflow
 from backend.models import (
@@ -55,25 +56,40 @@ def test_a_petition_call_from_advice_to_completion(
     as_officer = Workflow(session, renderer, officer, NOW)
     as_panel = Workflow(session, renderer, panel, NOW, settings=settings)
 
-    as_officer.assign_officer(call, officer)
+    # "The Customer Empowerment Panel will identify an officer to help you."
+    with pytest.raises(IllegalTransition, match="cannot assign officer"):
+        as_officer.assign_officer(call, officer)
+    as_panel.assign_officer(call, officer)
     assert call.status == CallStatus.GATHERING_EVIDENCE
     assert "Ola, an officer, will help you" in told(session, call)[-1]
     assert session.exec(select(SupportRequest)).one().status == "assigned"
 
-    as_officer.set_signatories(call, 40)
+    # "You will be advised how many signatories you need": the panel sets it, not an officer.
+    with pytest.raises(IllegalTransition, match="cannot set signatories"):
+        as_officer.set_signatories(call, 40)
+    as_panel.set_signatories(call, 40)
     assert call.status == CallStatus.COLLECTING_SIGNATURES
     assert "40 signatures" in told(session, call)[-1]
 
-    session.add(PanelMeeting(held_on=NOW.date() + timedelta(days=14), location="Bootle"))
+    meeting_day = NOW + timedelta(days=14)
+    session.add(PanelMeeting(held_on=meeting_day.date(), location="Bootle"))
     session.flush()
-    as_officer.mark_ready(call, "40 signatures in")
+    with pytest.raises(IllegalTransition, match="0 of the 40 signatures"):
+        as_officer.mark_ready(call, "Not enough yet")
+    # "Occasionally the Customer Empowerment Panel may consider that the service failure is so
+    # significant that no further evidence is required and will accept the pro-forma".
+    as_panel.accept_pro_forma(call, "The lift has been out for a month in a tower block.")
     assert call.status == CallStatus.ON_AGENDA  # straight onto the next meeting's agenda
     assert "meeting on" in told(session, call)[-1]
 
     with pytest.raises(IllegalTransition, match="cannot decide"):
-        as_officer.decide(call, Decision.ACCEPTED, "Strong evidence")
-    as_panel.decide(call, Decision.ACCEPTED, "Strong evidence of a persistent failure.")
-    assert call.status == CallStatus.ACCEPTED and call.decided_at == NOW
+        as_officer.decide(call, Decision.ACCEPTED, Grounds("Strong evidence", "persistent", "none"))
+    evidence = Grounds("Strong evidence of a persistent failure.", "persistent", "none")
+    with pytest.raises(IllegalTransition, match="at or after that meeting"):
+        as_panel.decide(call, Decision.ACCEPTED, evidence)
+    as_panel = Workflow(session, renderer, panel, meeting_day, settings=settings)
+    as_panel.decide(call, Decision.ACCEPTED, evidence)
+    assert call.status == CallStatus.ACCEPTED and call.decided_at == meeting_day
     assert "accepted it" in told(session, call)[-1]
 
     with pytest.raises(IllegalTransition, match="Score"):
@@ -92,6 +108,9 @@ def test_a_petition_call_from_advice_to_completion(
     with pytest.raises(IllegalTransition, match="1 of the 10 steps"):
         as_panel.report(call, "Findings", NOW.date())
     as_panel.record_step(call, 10, NOW.date(), "Report drafted")
+    with pytest.raises(IllegalTransition, match="at least one recommendation"):
+        as_panel.report(call, "Findings", NOW.date())
+    as_panel.add_recommendation(call, "Repair the lift within 24 hours of a fault.")
     as_panel.report(call, "Findings and recommendations", NOW.date())
     assert call.status == CallStatus.REPORTED
 
@@ -137,14 +156,20 @@ def test_the_decision_tells_the_tenant_the_reasons_and_the_appeal_date(
     flow = Workflow(session, message_renderer(settings), panel, NOW)
     flow.accept_pro_forma(call, "Serious")
     with pytest.raises(IllegalTransition, match="avenue"):
-        flow.decide(call, Decision.NOT_EXHAUSTED, "Use the complaints procedure")
+        flow.decide(
+            call, Decision.NOT_EXHAUSTED, Grounds("Use the complaints procedure", "neither", "none")
+        )
     flow.decide(
         call,
         Decision.NOT_EXHAUSTED,
-        "You have not used stage 2 yet.",
-        advice="Ask for stage 2 of the complaints procedure.",
+        Grounds(
+            "You have not used stage 2 yet.",
+            "neither",
+            "stage_1",
+            advice="Ask for stage 2 of the complaints procedure.",
+        ),
     )
-    text = told(session, call)[-1]
+    text = " ".join(told(session, call)[-2:])  # the decision, then how to appeal
     assert "Monday 21 December 2026" in text  # 28 days after 23 November 2026
     assert "APPEAL " + call.reference in text
     assert "stage 2" in text

@@ -14,7 +14,11 @@ from conversations.validation import clean
 from tests.factories import TYPED, say
 
 renderer = Renderer(
-    landlord="Pine Court Housing", phone="0151 496 0000", privacy_url="https://x.test/privacy"
+    landlord="Pine Court Housing",
+    phone="0151 496 0000",
+    privacy_url="https://x.test/privacy",
+    appeal_address="Customer Empowerment Manager, PCH, L30 4TH",
+    support_days=2,
 )
 
 nasty = st.sampled_from(

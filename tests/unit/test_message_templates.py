@@ -20,6 +20,11 @@ renderer = Renderer(
     landlord="Pine Court Housing Association",
     phone="0151 496 0000",
     privacy_url="https://frontdoor.pinecourt.example.org/privacy",
+    appeal_address=(
+        "Customer Empowerment Manager, Pine Court Housing Association, Atlantic House, "
+        "Dunnings Bridge Road, Bootle, Merseyside L30 4TH"
+    ),
+    support_days=10,
 )
 AREAS = Choice(1, "community_safety", "service_area")
 
@@ -64,6 +69,13 @@ OUTCOME = {
     "outcome": "overturned",
     "new_decision": "serious_failure",
     "months": 6,
+    "recommendations": LONG,
+    "failure_found": "both",
+    "complaints_used": "review_panel",
+    "monitoring_what": LONG,
+    "review_on": "Wednesday 30 September 2026",
+    "note": LONG,
+    "accepted": False,
 }
 
 
@@ -79,6 +91,7 @@ WORST: dict[str, list[dict[str, Any]]] = {
     "restarted": [{}],
     "carry_on": [{}],
     "officer_requested": [{}],
+    "support_assigned": [{"officer": "Bartholomew"}],
     "officer_already": [{}],
     "offer_officer": [{}],
     "photo_kept": [{"count": 1}, {"count": 10}],
@@ -96,7 +109,7 @@ WORST: dict[str, list[dict[str, Any]]] = {
             "route": "petition",
             "meeting_date": "Wednesday 30 September 2026",
         },
-        {"reference": "CCS-2026-0042", "route": "individual", "meeting_date": None},
+        {"reference": "CCS-2026-0042", "route": "individual"},
     ],
     "submitted_menu": [{}],
     "petition/milestone": [
@@ -168,6 +181,7 @@ WORST: dict[str, list[dict[str, Any]]] = {
             "decision_monitoring",
             "decision_accepted",
             "decision_serious_failure",
+            "appeal_rights",
             "programmed",
             "reported",
             "action_plan",
@@ -183,6 +197,14 @@ WORST: dict[str, list[dict[str, Any]]] = {
         )
     },
     "outcomes/appeal_already": [{**OUTCOME, "decided": True}, {**OUTCOME, "decided": False}],
+    "outcomes/monitoring_review": [
+        {**OUTCOME, "outcome": outcome, "accepted": accepted}
+        for outcome, accepted in (
+            ("improved", False),
+            ("not_improved", False),
+            ("not_improved", True),
+        )
+    ],
     **{
         f"errors/{name}": [
             {"step": "evidence", "number": 10, "total": 11, "count": 11, "limit": 1500, "room": 3},

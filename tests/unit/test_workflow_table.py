@@ -19,13 +19,19 @@ ROLES = list(OfficerRole)
 # below hold MOVES to this, both ways: a move missing, an extra one, or one state or role out
 # of place fails here.
 TABLE: dict[str, tuple[set[CallStatus], set[OfficerRole]]] = {
+    # "The Customer Empowerment Panel will identify an officer to help you."
     "assign_officer": (
         {S.SUBMITTED, S.GATHERING_EVIDENCE, S.COLLECTING_SIGNATURES, S.READY},
-        {R.OFFICER, R.MANAGER},
+        {R.PANEL, R.MANAGER},
     ),
+    "record_area": (
+        {S.SUBMITTED, S.GATHERING_EVIDENCE, S.COLLECTING_SIGNATURES, S.READY, S.ON_AGENDA},
+        {R.OFFICER, R.PANEL, R.MANAGER},
+    ),
+    # "You will be advised how many signatories you need": CEP sets it.
     "set_signatories": (
         {S.SUBMITTED, S.GATHERING_EVIDENCE, S.COLLECTING_SIGNATURES},
-        {R.OFFICER, R.PANEL, R.MANAGER},
+        {R.PANEL, R.MANAGER},
     ),
     "accept_pro_forma": (
         {S.SUBMITTED, S.GATHERING_EVIDENCE, S.COLLECTING_SIGNATURES},
@@ -37,8 +43,11 @@ TABLE: dict[str, tuple[set[CallStatus], set[OfficerRole]]] = {
     ),
     "schedule": ({S.READY, S.ON_AGENDA}, {R.OFFICER, R.PANEL, R.MANAGER}),
     "decide": ({S.ON_AGENDA}, {R.PANEL, R.MANAGER}),
-    "score": ({S.ACCEPTED, S.PROGRAMMED}, {R.PANEL, R.MANAGER}),
-    "programme": ({S.ACCEPTED}, {R.PANEL, R.MANAGER}),
+    "review_monitoring": ({S.MONITORING}, {R.PANEL, R.MANAGER}),
+    # A serious failure gets "immediate recommendations ... prior to any scrutiny taking
+    # place": it is scored and programmed for scrutiny as an accepted Call is.
+    "score": ({S.ACCEPTED, S.SERIOUS_FAILURE, S.PROGRAMMED}, {R.PANEL, R.MANAGER}),
+    "programme": ({S.ACCEPTED, S.SERIOUS_FAILURE}, {R.PANEL, R.MANAGER}),
     "start_scrutiny": ({S.PROGRAMMED}, {R.PANEL, R.MANAGER}),
     "record_step": ({S.IN_SCRUTINY}, {R.PANEL, R.MANAGER}),
     "report": ({S.IN_SCRUTINY}, {R.PANEL, R.MANAGER}),
@@ -48,12 +57,36 @@ TABLE: dict[str, tuple[set[CallStatus], set[OfficerRole]]] = {
     "agree_action_plan": ({S.REPORTED, S.SERIOUS_FAILURE}, {R.PANEL, R.MANAGER}),
     "complete": ({S.ACTION_PLAN}, {R.PANEL, R.MANAGER}),
     "close": ({S.NOT_EXHAUSTED, S.MONITORING, S.COMPLETED}, {R.PANEL, R.MANAGER}),
+    # "Submit your appeal in writing within 28 days": the date decides, not how far the Call
+    # has gone since the decision.
     "lodge_appeal": (
-        {S.NOT_EXHAUSTED, S.MONITORING, S.ACCEPTED, S.SERIOUS_FAILURE, S.CLOSED},
+        {
+            S.NOT_EXHAUSTED,
+            S.MONITORING,
+            S.ACCEPTED,
+            S.SERIOUS_FAILURE,
+            S.PROGRAMMED,
+            S.IN_SCRUTINY,
+            S.REPORTED,
+            S.ACTION_PLAN,
+            S.COMPLETED,
+            S.CLOSED,
+        },
         {R.OFFICER, R.PANEL, R.MANAGER},
     ),
     "appeal_outcome": (
-        {S.NOT_EXHAUSTED, S.MONITORING, S.ACCEPTED, S.SERIOUS_FAILURE, S.CLOSED},
+        {
+            S.NOT_EXHAUSTED,
+            S.MONITORING,
+            S.ACCEPTED,
+            S.SERIOUS_FAILURE,
+            S.PROGRAMMED,
+            S.IN_SCRUTINY,
+            S.REPORTED,
+            S.ACTION_PLAN,
+            S.COMPLETED,
+            S.CLOSED,
+        },
         {R.PANEL, R.MANAGER},
     ),
     "note": (

@@ -19,7 +19,7 @@ from backend.people.auth import SignedIn
 from backend.services import Services
 from backend.store.db import write_session
 from backend.web.deps import ServicesDep, SessionDep
-from backend.web.forms import BadForm, field, text, typed
+from backend.web.forms import BadForm, day, field, text, typed
 from backend.web.routes import FORM_AGAIN
 from backend.web.routes.officer.access import (
     Anyone,
@@ -182,9 +182,23 @@ def _outcome(form: FormData) -> Move:
         except ValueError as error:
             raise BadForm("Choose the new decision the appeal panel made.") from error
     reasons = text(form, "outcome_reasons", what="the appeal panel's reasons", limit=8000)
+    advice = text(form, "advice", required=False)
+    recommendations = text(form, "recommendations", required=False)
+    monitoring_what = text(form, "monitoring_what", required=False)
+    review_on = day(form, "review_on") if field(form, "review_on") else None
 
     def move(flow: Workflow, reference: str) -> None:
-        appeals.decide_appeal(flow, _open(flow, reference), outcome, reasons, new_decision)
+        appeals.decide_appeal(
+            flow,
+            _open(flow, reference),
+            outcome,
+            reasons,
+            new_decision,
+            advice=advice,
+            recommendations=recommendations,
+            monitoring_what=monitoring_what,
+            review_on=review_on,
+        )
 
     return move
 

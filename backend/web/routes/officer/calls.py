@@ -13,6 +13,7 @@ from starlette.datastructures import FormData
 
 from backend import petitions
 from backend.casework.calls import call_file, find_call, meetings_ahead, officers
+from backend.casework.decisions import Grounds
 from backend.casework.lifecycle import (
     MOVES,
     SCRUTINY_STEPS,
@@ -22,13 +23,24 @@ from backend.casework.lifecycle import (
 )
 from backend.casework.scoring import SCORE_PARTS
 from backend.casework.workflow import Workflow
-from backend.models import Action, Call, Decision, Evidence, Officer, PanelMeeting
+from backend.models import (
+    Action,
+    Call,
+    ComplaintsUsed,
+    Decision,
+    Evidence,
+    FailureFound,
+    MonitoringOutcome,
+    Officer,
+    PanelMeeting,
+)
 from backend.people.auth import SignedIn
 from backend.store.db import write_session
 from backend.web.deps import ServicesDep, SessionDep
-from backend.web.forms import BadForm, day, text, whole_number
+from backend.web.forms import BadForm, day, field, text, whole_number
 from backend.web.routes import FORM_AGAIN
 from backend.web.routes.officer.access import Anyone, CheckedForm, Working, officer_workflow, page
+from conversations.proforma import SERVICE_AREAS
 
 router = APIRouter(prefix="/officer", tags=["back office"], responses=FORM_AGAIN)
 
@@ -80,6 +92,10 @@ def _show(
         petition=petition,
         share_url=petitions.share_url(services.settings, petition) if petition else "",
         proposed_target=petitions.proposed_target(found.call, services.settings),
+        failure_choices=list(FailureFound),
+        complaints_choices=list(ComplaintsUsed),
+        business_areas=[a for a in SERVICE_AREAS if a != "other"],
+        signers_reported=petitions.signers_who_reported(session, petition) if petition else None,
     )
 
 
@@ -111,12 +127,34 @@ def _decide(flow: Workflow, call: Call, form: FormData) -> None:
         decision = Decision(text(form, "decision"))
     except ValueError as error:
         raise BadForm("Choose a decision.") from error
-    flow.decide(
-        call,
-        decision,
-        text(form, "reasons"),
+    grounds = Grounds(
+        reasons=text(form, "reasons"),
+        failure_found=field(form, "failure_found"),
+        complaints_used=field(form, "complaints_used"),
         advice=text(form, "advice", required=False),
         recommendations=text(form, "recommendations", required=False),
+        monitoring_what=text(form, "monitoring_what", required=False),
+        review_on=day(form, "review_on") if field(form, "review_on") else None,
+    )
+    flow.decide(call, decision, grounds, override=text(form, "override", required=False))
+
+
+def _record_area(flow: Workflow, call: Call, form: FormData) -> None:
+    households = whole_number(form, "households") if field(form, "households") else None
+    flow.record_area(call, households, field(form, "business_area"))
+
+
+def _review_monitoring(flow: Workflow, call: Call, form: FormData) -> None:
+    try:
+        outcome = MonitoringOutcome(field(form, "outcome"))
+    except ValueError as error:
+        raise BadForm("Say whether the service improved.") from error
+    flow.review_monitoring(
+        call,
+        outcome,
+        text(form, "note"),
+        next_review_on=day(form, "next_review_on") if field(form, "next_review_on") else None,
+        accept=field(form, "accept") == "yes",
     )
 
 
@@ -134,6 +172,8 @@ ACTIONS: dict[str, Handler] = {
     "mark_ready": lambda f, c, form: f.mark_ready(c, text(form, "note", required=False)),
     "schedule": _schedule,
     "decide": _decide,
+    "record_area": _record_area,
+    "review_monitoring": _review_monitoring,
     "score": lambda f, c, form: f.score(c, {k: whole_number(form, k) for k in SCORE_PARTS}),
     "programme": lambda f, c, form: f.programme(c, day(form, "start")),
     "start_scrutiny": lambda f, c, form: f.start_scrutiny(c),

@@ -41,7 +41,10 @@ def dashboard(
         who,
         "dashboard.html",
         counts=counts_by_stage(session),
-        today=needs_action(session, services.now().date()),
+        today=needs_action(
+            session, services.now().date(), support_days=services.settings.support_reply_days
+        ),
+        now_date=services.now().date(),
         codes_capped=codes_capped(session, services.settings, services.now()),
         calls=calls,
         total=total,
