@@ -78,6 +78,10 @@ class Settings(BaseSettings):
     # Codes are texted only to mobile numbers of these regions (phonenumbers' region codes):
     # premium-rate, landline, foreign and satellite numbers earn an SMS pumper money.
     signing_phone_regions: list[str] = ["GB"]
+    # Failed back-office sign-ins allowed in 15 minutes: from one client (an IPv4 address or an
+    # IPv6 /64), and from one client to one account. Then that client is held back; the
+    # officer can still sign in from anywhere else.
+    sign_in_failures: dict[str, int] = {"client": 20, "client_account": 5}
     # The reverse proxies (addresses or networks) whose X-Forwarded-For names the client;
     # from anyone else the header is ignored, or it would choose its own rate-limit key.
     trusted_proxies: list[str] = ["127.0.0.1", "::1"]

@@ -12,6 +12,7 @@ from sqlmodel import Session, col, select
 from backend.models import Officer, OfficerRole, OfficerSession
 from backend.models.types import saved_id
 from backend.people.audit import audit
+from backend.people.auth import forget_failures
 from backend.people.officers import create_officer, hasher
 
 MIN_PASSWORD = 12
@@ -156,10 +157,11 @@ def set_active(
 
 
 def unlock(session: Session, actor: Officer, officer_id: int, now: datetime) -> Officer:
-    """Lets a locked-out account try again now; audited."""
+    """Lets a locked-out account try again now, from every client; audited."""
     officer = _get(session, officer_id)
     officer.locked_until = None
     officer.failed_logins = 0
+    forget_failures(session, officer.email)
     session.add(officer)
     audit(session, "officer_unlocked", f"officer {officer_id}", now, officer_id=actor.id)
     return officer
@@ -174,6 +176,7 @@ def reset_password(
     officer.password_hash = hasher.hash(password)
     officer.locked_until = None
     officer.failed_logins = 0
+    forget_failures(session, officer.email)
     session.add(officer)
     # A reset often follows a lost or shared password: old sessions should not outlive it.
     # The manager's own session is kept, or resetting their own password would sign them out.

@@ -49,25 +49,50 @@ def _counting(limits: int) -> Select[Any]:
     return select(*counts)
 
 
-def allow(session: Session, limits: Sequence[Limit], window: timedelta, now: datetime) -> bool:
-    """Counts one more event under each limit if none of them is used up within `window`.
+def counts(
+    session: Session, limits: Sequence[Limit], window: timedelta, now: datetime
+) -> list[int]:
+    """How many events each limit has within its window, each counted only up to its most.
 
     One query counts them all, each stopping at its limit, so a petition surge (thousands of
     codes an hour under one key) costs each request the same as the first.
     """
     asked: dict[str, object] = {}
     for n, limit in enumerate(limits):
-        since = now - (limit.window or window)
         asked |= {f"kind{n}": limit.kind, f"key{n}": limit.key[:64], f"most{n}": limit.most}
-        asked[f"since{n}"] = since
-    used = session.execute(_counting(len(limits)), asked).one()
-    if any(count >= limit.most for count, limit in zip(used, limits, strict=True)):
-        return False
+        asked[f"since{n}"] = now - (limit.window or window)
+    return [int(n) for n in session.execute(_counting(len(limits)), asked).one()]
+
+
+def used_up(session: Session, limits: Sequence[Limit], window: timedelta, now: datetime) -> bool:
+    """Whether any of the limits is used up within `window` (nothing is counted)."""
+    used = counts(session, limits, window, now)
+    return any(count >= limit.most for count, limit in zip(used, limits, strict=True))
+
+
+def record(session: Session, limits: Sequence[Limit], now: datetime) -> None:
+    """Counts one more event under each limit."""
     session.execute(
         insert(table_of(RateEvent)),
         [{"kind": limit.kind, "key": limit.key[:64], "at": now} for limit in limits],
     )
+
+
+def allow(session: Session, limits: Sequence[Limit], window: timedelta, now: datetime) -> bool:
+    """Counts one more event under each limit if none of them is used up within `window`."""
+    if used_up(session, limits, window, now):
+        return False
+    record(session, limits, now)
     return True
+
+
+def forget(session: Session, kind: str, key_prefix: str) -> None:
+    """Drops the events of `kind` whose key starts with `key_prefix` (a manager's unlock)."""
+    session.execute(
+        delete(RateEvent).where(
+            col(RateEvent.kind) == kind, col(RateEvent.key).startswith(key_prefix, autoescape=True)
+        )
+    )
 
 
 def forget_before(session: Session, before: datetime) -> None:

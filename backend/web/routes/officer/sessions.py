@@ -11,8 +11,9 @@ from fastapi import APIRouter, Form, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 from starlette.concurrency import run_in_threadpool
 
-from backend.people.auth import LoginRefused, SignedIn, sign_in, sign_out
+from backend.people.auth import Client, LoginRefused, SignedIn, sign_in, sign_out
 from backend.store.db import write_session
+from backend.web.clients import client_address, client_key
 from backend.web.deps import ServicesDep
 from backend.web.routes import FORM_AGAIN
 from backend.web.routes.officer.access import SESSION_COOKIE, CheckedForm, page
@@ -67,19 +68,21 @@ async def login(
     csrf: Annotated[str, Form(max_length=64)] = "",
     next: Annotated[str, Form(max_length=200)] = "/officer/",
 ) -> Response:
-    """Signs in; a wrong password waits a moment, and five in a row lock the account."""
+    """Signs in; a refusal waits a moment, and failures from one place are held back."""
     expected = request.cookies.get(LOGIN_CSRF, "")
     if not expected or not hmac.compare_digest(expected, csrf):
-        return _login_page(request, "The form expired. Please try again.", 403, email)
+        return _login_page(request, "expired", 403, email)
+    address = client_address(request)
+    client = Client(address, client_key(address))
 
     def attempt() -> tuple[str, SignedIn] | LoginRefused:
-        with write_session(services.engine) as session:
-            return sign_in(session, email, password, services.now())
+        limits = services.settings.sign_in_failures
+        return sign_in(services.engine, email, password, client, limits, services.now())
 
     outcome = await run_in_threadpool(attempt)
     if isinstance(outcome, LoginRefused):
         await asyncio.sleep(FAILED_LOGIN_DELAY)
-        return _login_page(request, str(outcome), 401, email)
+        return _login_page(request, "refused", 401, email)
     token, _who = outcome
     response = RedirectResponse(_safe_next(next), status_code=303)
     response.set_cookie(
