@@ -7,6 +7,7 @@ from datetime import date
 from fastapi import APIRouter, HTTPException, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 
+from backend import petitions
 from backend.casework.lifecycle import IllegalTransition
 from backend.casework.meetings import calls_on_agenda, meetings
 from backend.models import PanelMeeting
@@ -60,6 +61,12 @@ def agenda(request: Request, meeting_id: int, who: Anyone, session: SessionDep) 
     meeting = session.get(PanelMeeting, meeting_id)
     if meeting is None:
         raise HTTPException(status_code=404, detail="No such meeting.")
+    calls = calls_on_agenda(session, meeting)
+    reported = {}
+    for call in calls:
+        petition = petitions.petition_of(session, call)
+        if petition is not None:
+            reported[call.id] = petitions.signers_who_reported(session, petition)
     return page(
-        request, who, "agenda.html", meeting=meeting, calls=calls_on_agenda(session, meeting)
+        request, who, "agenda.html", meeting=meeting, calls=calls, signers_reported=reported
     )
