@@ -55,6 +55,12 @@ class Settings(BaseSettings):
     # Pictures over this many pixels are refused before they are decoded (decoded, a small
     # file can take gigabytes of memory).
     evidence_max_pixels: int = 25_000_000
+    # Evidence storage: the most one draft Call may hold (anyone can start one in the web chat),
+    # the most the whole service keeps, and the days after which files of a draft nobody has
+    # touched (never submitted) are deleted.
+    evidence_draft_max_bytes: int = 50 * 1024 * 1024
+    evidence_total_max_bytes: int = 10 * 1024 * 1024 * 1024
+    evidence_draft_days: int = 30
     upload_link_days: int = 7
     # Privacy: closed Calls lose their personal details this long after closing (days);
     # petition signatures this long after the petition closes.

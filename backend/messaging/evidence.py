@@ -5,16 +5,18 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
 from pathlib import Path
 
-from sqlalchemy import Engine, or_, select, update
+from sqlalchemy import Engine, func, or_, select, update
 from sqlmodel import Session, col
 
 from backend.messaging.evidence_files import MAX_PIXELS, EvidenceRefused, keep
 from backend.models import Evidence
 from backend.models.types import saved_id
+from backend.settings import Settings
 from backend.store.db import write_session
 
 log = logging.getLogger(__name__)
@@ -25,6 +27,53 @@ UPLOAD_PREFIX = "upload:"
 
 # Fetches the bytes behind a channel reference such as "telegram:<file_id>".
 Download = Callable[[str], Awaitable[bytes]]
+
+
+@dataclass(frozen=True)
+class Room:
+    """How many more bytes of evidence a draft may take, and the whole service."""
+
+    draft: int
+    service: int
+    draft_max: int
+
+    @classmethod
+    def of(cls, session: Session, contact_id: int, settings: Settings) -> Room:
+        """The room left now for this contact's draft (a free web chat gives anyone one)."""
+        draft = stored_bytes(session, contact_id)
+        service = stored_bytes(session)
+        return cls(
+            settings.evidence_draft_max_bytes - draft,
+            settings.evidence_total_max_bytes - service,
+            settings.evidence_draft_max_bytes,
+        )
+
+    def take(self, size: int) -> Room:
+        """The room after keeping `size` bytes; refused if they do not fit."""
+        if size > self.draft:
+            raise EvidenceRefused(
+                f"That would be more than one Call can hold ({self.draft_max // 1_000_000} MB). "
+                "Choose the files that show the problem best."
+            )
+        if size > self.service:
+            raise EvidenceRefused(
+                "We cannot take more files just now. Please try again later, or describe "
+                "what they show in your own words."
+            )
+        return Room(self.draft - size, self.service - size, self.draft_max)
+
+
+def stored_bytes(session: Session, contact_id: int | None = None) -> int:
+    """Bytes of evidence kept: one contact's draft (not yet part of a Call), or everyone's."""
+    query = select(func.coalesce(func.sum(col(Evidence.size_bytes)), 0))
+    if contact_id is not None:
+        query = query.where(col(Evidence.contact_id) == contact_id, col(Evidence.call_id).is_(None))
+    return int(session.execute(query).scalar_one())
+
+
+def storage_nearly_full(session: Session, settings: Settings) -> bool:
+    """Whether the service's evidence takes 90% or more of EVIDENCE_TOTAL_MAX_BYTES."""
+    return stored_bytes(session) * 10 >= settings.evidence_total_max_bytes * 9
 
 
 def record_upload(
@@ -60,11 +109,13 @@ class EvidenceFetcher:
         max_bytes: int,
         downloads: Mapping[str, Download],
         max_pixels: int = MAX_PIXELS,
+        settings: Settings | None = None,
     ) -> None:
         self.engine = engine
         self.folder = folder
         self.max_bytes = max_bytes
         self.max_pixels = max_pixels
+        self.settings = settings  # for the room left (None: no storage caps)
         self.downloads = downloads  # by reference prefix: "telegram:", "twilio:"
 
     def _claim(self, now: datetime, limit: int) -> list[tuple[int, int, str, int]]:
@@ -91,6 +142,11 @@ class EvidenceFetcher:
                 row.fetch_after = now + LEASE
             return [(saved_id(r), r.contact_id, r.channel_ref, r.fetch_attempts) for r in rows]
 
+    def _check_room(self, contact_id: int, size: int) -> None:
+        if self.settings is not None:
+            with Session(self.engine) as session:
+                Room.of(session, contact_id, self.settings).take(size)
+
     def _done(self, evidence_id: int, **values: object) -> None:
         with write_session(self.engine) as session:
             session.execute(
@@ -104,6 +160,7 @@ class EvidenceFetcher:
             download = next(d for p, d in self.downloads.items() if ref.startswith(p))
             try:
                 data = await download(ref)
+                await asyncio.to_thread(self._check_room, contact_id, len(data))
                 path, content_type, size = await asyncio.to_thread(
                     partial(keep, max_pixels=self.max_pixels),
                     self.folder,

@@ -9,6 +9,7 @@ import warnings
 from pathlib import Path
 
 from PIL import Image, ImageOps, UnidentifiedImageError
+from pypdf import PdfReader
 
 # What we accept, recognised by the file's first bytes.
 _SIGNATURES: tuple[tuple[bytes, str], ...] = (
@@ -95,6 +96,29 @@ def _upright_without_exif(image: Image.Image, content_type: str) -> bytes:
     return out.getvalue()
 
 
+def check_document(data: bytes) -> None:
+    """Refuses a PDF that a PDF reader cannot open, or that has no pages: anything can start
+    with "%PDF-", and officers open what we keep."""
+    try:
+        with DECODING:
+            reader = PdfReader(io.BytesIO(data))
+            if reader.is_encrypted:
+                raise EvidenceRefused(
+                    "That document is locked with a password. Please send it without one."
+                )
+            pages = len(reader.pages)
+    except EvidenceRefused:
+        raise
+    except Exception as error:  # a broken file fails in many ways inside the reader
+        raise EvidenceRefused(
+            "That document could not be opened. Please send a PDF, or a photo of it."
+        ) from error
+    if pages < 1:
+        raise EvidenceRefused(
+            "That document could not be opened. Please send a PDF, or a photo of it."
+        )
+
+
 def keep(
     folder: Path, owner: int, data: bytes, max_bytes: int, *, max_pixels: int = MAX_PIXELS
 ) -> tuple[str, str, int]:
@@ -108,6 +132,8 @@ def keep(
         raise EvidenceRefused("Please send a photo (JPEG, PNG or WebP) or a PDF.")
     if content_type.startswith("image/"):
         data = without_metadata(data, content_type, max_pixels)
+    else:
+        check_document(data)
     relative = Path(str(owner)) / f"{uuid.uuid4().hex}{EXTENSIONS[content_type]}"
     target = folder / relative
     target.parent.mkdir(parents=True, exist_ok=True)

@@ -100,6 +100,7 @@ class OutboxWorker:
             settings.evidence_max_bytes,
             self._downloads(settings, channels),
             settings.evidence_max_pixels,
+            settings,
         )
         self._wake = asyncio.Event()
 

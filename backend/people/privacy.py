@@ -352,3 +352,34 @@ def _dormant_contacts(session: Session, cutoff: datetime) -> list[Contact]:
             .order_by(col(Contact.id))
         )
     )
+
+
+def delete_abandoned_drafts(
+    session: Session, now: datetime, days: int, evidence_dir: Path | str
+) -> int:
+    """Deletes the evidence of drafts nobody has touched for `days` days: files sent for a
+    Call that was never submitted would otherwise be kept for ever. Returns files deleted."""
+    cutoff = now - timedelta(days=days)
+    still_talking = select(ConversationRecord.contact_id).where(
+        col(ConversationRecord.updated_at) >= cutoff
+    )
+    abandoned = session.exec(
+        select(Evidence).where(
+            col(Evidence.call_id).is_(None),
+            col(Evidence.created_at) < cutoff,
+            col(Evidence.contact_id).not_in(still_talking),
+        )
+    ).all()
+    if not abandoned:
+        return 0
+    files = _delete_files(session, abandoned, Path(evidence_dir))
+    for evidence in abandoned:
+        session.delete(evidence)
+    audit(
+        session,
+        "delete_draft_evidence",
+        "retention",
+        now,
+        detail=f"{len(abandoned)} files of drafts untouched for {days} days",
+    )
+    return files

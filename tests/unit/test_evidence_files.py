@@ -82,3 +82,32 @@ def test_no_more_pictures_are_decoded_at_once_than_the_bound(tmp_path: Path) -> 
     waiting.join(timeout=30)
     assert waited and before == []  # every slot was taken: it waited its turn
     assert len(kept) == 1 and (tmp_path / kept[0]).exists()
+
+
+def a_pdf() -> bytes:
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def test_a_real_pdf_is_kept(tmp_path: Path) -> None:
+    path, content_type, _ = keep(tmp_path, 7, a_pdf(), 10_000_000)
+    assert content_type == "application/pdf" and (tmp_path / path).exists()
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"%PDF-1.7\n" + b"MZ\x90\x00 a program, not a document" * 100,
+        b"%PDF-",
+        a_pdf()[:200],  # cut short
+    ],
+)
+def test_bytes_that_only_start_like_a_pdf_are_refused(tmp_path: Path, data: bytes) -> None:
+    with pytest.raises(EvidenceRefused, match="document could not be opened"):
+        keep(tmp_path, 7, data, 10_000_000)
+    assert not any(tmp_path.rglob("*.pdf"))

@@ -9,7 +9,7 @@ from fastapi import APIRouter, File, Request, Response, UploadFile
 from fastapi.responses import HTMLResponse
 from sqlmodel import Session, col, func, select
 
-from backend.messaging.evidence import record_upload
+from backend.messaging.evidence import Room, record_upload
 from backend.messaging.evidence_files import EvidenceRefused, keep
 from backend.messaging.uploads import read_upload_token
 from backend.models import Evidence
@@ -77,6 +77,7 @@ def upload_files(
             .select_from(Evidence)
             .where(col(Evidence.contact_id) == contact_id, col(Evidence.call_id).is_(None))
         ).one()
+        space = Room.of(reading, contact_id, services.settings)
     room = min(FILES_PER_POST, max(0, FILES_PER_DRAFT - already))
     # Check and re-encode the files before taking the writer's turn: Pillow is slow, and
     # every tenant's message waits while a write transaction is open.
@@ -85,7 +86,14 @@ def upload_files(
         name = Path(upload.filename or "file").name[:100]
         try:
             data = upload.file.read(limit + 1)
-            ready.append((name, keep(folder, contact_id, data, limit, max_pixels=pixels)))
+            space.take(len(data))  # before the work of checking it: never more than it sent
+            stored = keep(folder, contact_id, data, limit, max_pixels=pixels)
+            try:
+                space = space.take(stored[2])  # as kept (a photo shrinks when re-encoded)
+            except EvidenceRefused:
+                (folder / stored[0]).unlink(missing_ok=True)
+                raise
+            ready.append((name, stored))
         except EvidenceRefused as refused:
             errors.append(f"{name}: {refused}")
     if len(chosen) > room:

@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse
 
 from backend.casework.calls import officers
 from backend.casework.dashboard import PER_PAGE, Filters, counts_by_stage, find_calls, needs_action
+from backend.messaging.evidence import storage_nearly_full
 from backend.petitions.signing import codes_capped
 from backend.web.deps import ServicesDep, SessionDep
 from backend.web.routes import FORM_AGAIN
@@ -46,6 +47,7 @@ def dashboard(
         ),
         now_date=services.now().date(),
         codes_capped=codes_capped(session, services.settings, services.now()),
+        storage_full=storage_nearly_full(session, services.settings),
         calls=calls,
         total=total,
         filters=filters,
