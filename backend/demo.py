@@ -1,20 +1,36 @@
-"""Demo data for `make run`: panel meetings, an officer and a few Calls in different states."""
+"""Demo data for `make run`: panel meetings, officers, appeal representatives, and Calls at
+every stage a newcomer should see (a petition under way, help asked for, a decision inside its
+appeal window, monitoring due, a scrutiny under way, an action plan with an overdue action).
+
+Every later stage is reached with the workflow's own moves, at the dates they would have
+happened, so the timelines and the messages read as they would for a real Call."""
 
 from __future__ import annotations
 
+import secrets
 from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import Engine
-from sqlmodel import select
+from sqlmodel import Session, select
 
-from backend import petitions
+from backend import appeals, petitions
+from backend.casework.decisions import Grounds
+from backend.casework.workflow import Workflow
 from backend.messaging.renderer import message_renderer
-from backend.models import CallStatus, Contact, OfficerRole, PanelMeeting
+from backend.models import (
+    CallStatus,
+    Contact,
+    ConversationRecord,
+    Decision,
+    OfficerRole,
+    PanelMeeting,
+)
+from backend.models.types import saved_id
 from backend.people.officers import create_officer
 from backend.settings import Settings
 from backend.store.db import write_session
 from backend.turns import intake
-from conversations import SubmitCall
+from conversations import Conversation, RequestSupport, Step, SubmitCall
 
 DEMO_OFFICER_EMAIL = "officer@example.org"
 DEMO_OFFICER_PASSWORD = "demo-password-123"  # noqa: S105 - printed at start-up, demo only
@@ -112,4 +128,124 @@ def seed(engine: Engine, settings: Settings, today: date | None = None) -> bool:
                             ip_hash="",
                             now=now,
                         )
+        _later_stages(session, settings, datetime.now(UTC))
     return True
+
+
+# Tenants whose Calls went further, and the days ago the panel decided each.
+_DECIDED = [
+    ("Lena Morris", "3 Birch Walk, L30 5RT", "grounds_maintenance", "not_exhausted", 10),
+    ("Joe Bright", "21 Cedar Court, L20 8HJ", "repairs", "accepted", 60),
+    ("Rita Shah", "7 Larch Close, L21 2AB", "customer_access", "serious_failure", 40),
+    ("Tom Reyes", "15 Oak Mews, L30 9XX", "communal_cleaning", "monitoring", 20),
+]
+_REPRESENTATIVES = [
+    ("Alan Price", "tmo", "repairs_maintenance"),
+    ("Bea Lewis", "residents_groups", "housing_support"),
+    ("Carl Moss", "tenant_inspectors", None),
+    ("Dee Nolan", "surveys", None),
+    ("Eve Grant", "focus_groups", None),
+    ("Fay Wood", "board", None),
+]
+
+
+def _later_stages(session: Session, settings: Settings, now: datetime) -> None:
+    """The Calls that went on past advice, each moved by the panel at its own dates."""
+    renderer = message_renderer(settings)
+    panel = create_officer(
+        session,
+        email="panel@example.org",
+        name="Pat Hughes",
+        role=OfficerRole.PANEL,
+        password=secrets.token_urlsafe(24),  # never printed: sign in as the demo manager
+    )
+    create_officer(
+        session,
+        email="support@example.org",
+        name="Olu Bello",
+        role=OfficerRole.OFFICER,
+        password=secrets.token_urlsafe(24),
+    )
+    for name, involvement, group in _REPRESENTATIVES:
+        appeals.add_representative(session, name, involvement, group)
+    for n, (name, address, area, decision, days_ago) in enumerate(_DECIDED):
+        decided = now - timedelta(days=days_ago)
+        contact = Contact(channel="web", address=f"demo-decided-{n}")
+        session.add(contact)
+        session.add(PanelMeeting(held_on=decided.date(), location="Atlantic House, Bootle"))
+        session.flush()
+        answers = {
+            "name": name,
+            "address": address,
+            "contact_preference": "here",
+            "service_area": area,
+            "concerns": "It keeps going wrong and nobody puts it right.",
+            "actions_taken": "Rang the contact centre and complained.",
+            "complaint_stage": "stage_1",
+            "failures": "Jobs are booked and not done.",
+            "failures_since": "January 2026",
+            "failures_frequency": "weekly",
+            "others_affected": "no",
+            "route": "individual",
+        }
+        submitted = decided - timedelta(days=14)
+        call = intake.submit_call(session, contact, SubmitCall(answers=answers), submitted)
+
+        def at(moment: datetime) -> Workflow:
+            return Workflow(session, renderer, panel, moment, settings=settings)
+
+        at(decided - timedelta(days=7)).accept_pro_forma(call, "Serious enough on its own.")
+        grounds = Grounds(
+            "The evidence shows the same failure week after week.",
+            "persistent",
+            "stage_1",
+            advice="Take your complaint to stage 2 first.",
+            recommendations="Answer every call within a day and fix faults within a week.",
+            monitoring_what="how fast communal cleaning faults are put right",
+            review_on=(now + timedelta(days=3)).date(),
+        )
+        at(decided).decide(call, Decision(decision), grounds)
+        if decision == "accepted":
+            parts = {"performance": 4, "satisfaction": 3, "complaints": 4, "business_critical": 3}
+            at(decided + timedelta(days=1)).score(call, parts)
+            start = decided + timedelta(days=14)
+            at(decided + timedelta(days=2)).programme(call, start.date())
+            at(start).start_scrutiny(call)
+            for number in range(1, 5):
+                at(start).record_step(call, number, start.date(), "Done with the service team.")
+        if decision == "serious_failure":
+            flow = at(decided + timedelta(days=1))
+            flow.add_action(
+                call,
+                "Call back every caller within a day",
+                "Head of Customer Access",
+                (decided + timedelta(days=14)).date(),
+            )
+            flow.add_action(
+                call,
+                "Publish answer times every month",
+                "Head of Customer Access",
+                (now + timedelta(days=30)).date(),
+            )
+            flow.agree_action_plan(call)
+    _asking_for_help(session, now - timedelta(days=5))
+
+
+def _asking_for_help(session: Session, asked: datetime) -> None:
+    """A tenant half way through the form who asked for an officer five days ago."""
+    contact = Contact(channel="web", address="demo-drafting")
+    session.add(contact)
+    session.flush()
+    draft = Conversation(
+        step=Step.CONCERNS,
+        answers={"name": "Grace Okafor", "address": "2 Holly Lane, Bootle L30 1AA"},
+        welcomed=True,
+        consented_at=asked,
+        support_requested=True,
+    )
+    session.add(
+        ConversationRecord(
+            contact_id=saved_id(contact), step=draft.step.value, state=draft.to_json()
+        )
+    )
+    intake.request_support(session, contact, RequestSupport("concerns", "asked"), asked)

@@ -1,5 +1,6 @@
 """The chores the outbox worker runs every ten minutes, across features: petitions past their
-date close, old rate-limit counters go, signatures are anonymised, evidence of abandoned drafts
+date close, old rate-limit counters go, signatures are anonymised, unconfirmed signers are
+deleted once their code has expired, evidence of abandoned drafts
 is deleted, follow-up questions are asked.
 """
 
@@ -13,6 +14,7 @@ from backend import petitions
 from backend.casework import follow_ups
 from backend.messaging.renderer import message_renderer
 from backend.people import privacy
+from backend.petitions.signing import forget_unconfirmed
 from backend.settings import Settings
 from backend.store import rate_limits
 from backend.store.db import write_session
@@ -26,6 +28,7 @@ def run(engine: Engine, settings: Settings, now: datetime) -> int:
         closed = petitions.close_expired(session, settings, renderer, now.date(), now)
         rate_limits.forget_before(session, now - timedelta(days=2))
         petitions.anonymise_signatures(session, now, settings.signature_retention_days)
+        forget_unconfirmed(session, now)
         privacy.delete_abandoned_drafts(
             session, now, settings.evidence_draft_days, settings.evidence_dir
         )

@@ -19,6 +19,7 @@ from backend.models import (
     PanelMeeting,
     Petition,
 )
+from backend.store.db import escape_like
 
 PER_PAGE = 25
 
@@ -78,8 +79,8 @@ def find_calls(session: Session, filters: Filters) -> tuple[list[Call], int]:
         query = query.where(
             or_(
                 func.upper(Call.reference) == term.upper(),
-                col(Call.tenant_name).ilike(f"%{_escape_like(term)}%", escape="\\"),
-                col(Call.postcode).ilike(f"{_escape_like(term)}%", escape="\\"),
+                col(Call.tenant_name).ilike(f"%{escape_like(term)}%", escape="\\"),
+                col(Call.postcode).ilike(f"{escape_like(term)}%", escape="\\"),
             )
         )
     total = session.exec(select(func.count()).select_from(query.subquery())).one()
@@ -93,10 +94,6 @@ def find_calls(session: Session, filters: Filters) -> tuple[list[Call], int]:
 
 def _start_of(day: date) -> datetime:
     return datetime.combine(day, datetime.min.time(), tzinfo=UTC)
-
-
-def _escape_like(term: str) -> str:
-    return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 @dataclass

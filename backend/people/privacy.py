@@ -8,6 +8,7 @@ from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import phonenumbers
 from sqlalchemy import event, update
@@ -32,13 +33,16 @@ from backend.models import (
     Signature,
 )
 from backend.people.audit import audit, subject
+from backend.store.db import escape_like
 from bot.twilio_sms import WHATSAPP, e164
 from conversations import Conversation
+from conversations.validation import find_postcode
 
 ERASED = "[erased]"
 ERASED_ADDRESS = "erased-"  # + the contact's id: unique, and no channel can deliver to it
 ERASED_REF = "erased"  # an evidence reference no fetcher recognises
 
+MIN_NAME_SEARCH = 3  # fewer letters would match half the tenants
 _REFERENCE = re.compile(r"CCS-\d{4}-\d{4,}", re.IGNORECASE)
 _LOOKS_LIKE_PHONE = re.compile(r"\+?[\d\s().-]{6,20}")
 
@@ -80,7 +84,8 @@ def as_phone(text: str) -> str | None:
 
 
 def find_contacts(session: Session, query: str) -> list[Contact]:
-    """Contacts matching a phone number, a Telegram chat id, a web chat address or a reference."""
+    """Contacts matching a phone number, a Telegram chat id, a web chat address, a reference, a
+    postcode or a name (of a tenant, in a Call or a draft, or of a signer)."""
     text = query.strip()
     if not text:
         return []
@@ -96,12 +101,50 @@ def find_contacts(session: Session, query: str) -> list[Contact]:
         ids |= set(
             session.exec(select(Call.contact_id).where(Call.reference == text.upper())).all()
         )
+    postcode = find_postcode(text)
+    if postcode:
+        ids |= set(session.exec(select(Call.contact_id).where(Call.postcode == postcode)).all())
+        ids |= _signers(session, col(Signature.address).contains(postcode))
+    if len(text) >= MIN_NAME_SEARCH and not phone and not postcode:
+        ids |= _by_name(session, text)
     found = {i for i in ids if i is not None}
     if not found:
         return []
     return list(
         session.exec(select(Contact).where(col(Contact.id).in_(found)).order_by(col(Contact.id)))
     )
+
+
+def _signers(session: Session, where: Any) -> set[int | None]:
+    """The text-message contacts of signers matching `where` (a signer's phone is their
+    contact: they were texted a code, or texted SIGN)."""
+    phones = select(Signature.phone).where(where, col(Signature.phone).is_not(None))
+    return set(
+        session.exec(
+            select(Contact.id).where(
+                col(Contact.channel).in_(["sms", "whatsapp"]), col(Contact.address).in_(phones)
+            )
+        ).all()
+    )
+
+
+def _by_name(session: Session, name: str) -> set[int | None]:
+    """Tenants whose Call or draft gives this name, and signers who signed with it."""
+    pattern = f"%{escape_like(name)}%"
+    ids: set[int | None] = set(
+        session.exec(
+            select(Call.contact_id).where(col(Call.tenant_name).ilike(pattern, escape="\\"))
+        ).all()
+    )
+    # A draft never sent holds the name in its saved state (JSON), nowhere else.
+    ids |= set(
+        session.exec(
+            select(ConversationRecord.contact_id).where(
+                col(ConversationRecord.state).ilike(pattern, escape="\\")
+            )
+        ).all()
+    )
+    return ids | _signers(session, col(Signature.name).ilike(pattern, escape="\\"))
 
 
 def calls_of(session: Session, contact_id: int) -> list[Call]:

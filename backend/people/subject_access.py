@@ -21,11 +21,14 @@ from backend.models import (
     Evidence,
     FollowUp,
     Message,
+    PendingSignature,
+    Petition,
     SupportRequest,
 )
 from backend.models.types import utcnow
 from backend.people.audit import audit, subject
 from backend.people.privacy import calls_of, signatures_of
+from backend.petitions import petition_of
 from conversations import Conversation
 
 
@@ -150,6 +153,15 @@ def subject_access(
             }
             for sig, code in signatures_of(session, contact)
         ],
+        # Signatures given on a petition's page whose code was never entered (kept until the
+        # code expires, and a little after).
+        "unconfirmed_signatures": [
+            {
+                **_row(pending, ("name", "address", "created_at", "expires_at", "used_at")),
+                "petition": code,
+            }
+            for pending, code in pending_signatures_of(session, contact)
+        ],
     }
     audit(
         session,
@@ -163,6 +175,19 @@ def subject_access(
     return export
 
 
+def pending_signatures_of(session: Session, contact: Contact) -> list[tuple[PendingSignature, str]]:
+    """Signatures from this contact's phone still waiting for their code (or just used)."""
+    if not contact.address.startswith("+"):
+        return []
+    rows = session.exec(
+        select(PendingSignature, Petition)
+        .join(Petition, col(Petition.id) == col(PendingSignature.petition_id))
+        .where(PendingSignature.phone == contact.address)
+        .order_by(col(PendingSignature.id))
+    ).all()
+    return [(pending, petition.code) for pending, petition in rows]
+
+
 def _call_export(session: Session, call: Call) -> dict[str, Any]:
     events = session.exec(
         select(CallEvent).where(CallEvent.call_id == call.id).order_by(col(CallEvent.id))
@@ -171,8 +196,14 @@ def _call_export(session: Session, call: Call) -> dict[str, Any]:
         select(CallNote).where(CallNote.call_id == call.id).order_by(col(CallNote.id))
     ).all()
     appeals = appeals_of(session, call)
+    petition = petition_of(session, call)
     return {
         **_row(call),
+        "petition": (
+            _row(petition, ("code", "title", "summary", "status", "signature_count", "closes_on"))
+            if petition is not None
+            else None
+        ),
         "timeline": [_row(e, ("at", "action", "from_status", "to_status", "note")) for e in events],
         "notes": [_row(n, ("created_at", "body")) for n in notes],
         "appeals": [

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import phonenumbers
+from sqlalchemy import delete
 from sqlmodel import Session, col, func, select
 
 from backend.messaging.notify import notify
@@ -26,6 +27,9 @@ from conversations.validation import clean, find_postcode, has_letter, uk_phone
 
 CODE_MINUTES = 10
 MAX_TRIES = 5
+# A signature waiting for its code is deleted this long after the code expires: long enough
+# for a signer typing it as it ran out to be told "expired", not "not valid".
+GRACE = timedelta(hours=1)
 LIMIT_WINDOW = timedelta(hours=1)
 DAY = timedelta(days=1)
 # The service-wide counters: one event per code texted, whoever asked for it.
@@ -146,7 +150,9 @@ def request_code(
         form.errors["phone"] = "opted_out"
         return None, ""
     limits = settings.signing_codes_per_hour
-    keys = {"phone": form.e164, "ip": ip_hash, "petition": petition.code}
+    # The phone is counted under a hash of it: the counters hold no one's number.
+    phone_key = hashlib.sha256(f"{settings.secret_key.get_secret_value()}|{form.e164}".encode())
+    keys = {"phone": phone_key.hexdigest(), "ip": ip_hash, "petition": petition.code}
     wanted = [rate_limits.Limit(f"code_{kind}", key, limits[kind]) for kind, key in keys.items()]
     wanted += [
         rate_limits.Limit(kind, "all", settings.signing_codes_service[period], window)
@@ -183,6 +189,16 @@ def _sms_contact(session: Session, phone: str, now: datetime) -> Contact:
     return session.exec(
         select(Contact).where(Contact.channel == Channel.SMS.value, Contact.address == phone)
     ).one()
+
+
+def forget_unconfirmed(session: Session, now: datetime) -> int:
+    """Deletes signatures waiting for a code once their code has expired (and GRACE after):
+    the name, address and phone of someone who never confirmed are not kept. A confirmed one
+    is in the petition's signatures already."""
+    gone = session.execute(
+        delete(PendingSignature).where(col(PendingSignature.expires_at) < now - GRACE)
+    )
+    return int(gone.rowcount or 0)  # type: ignore[attr-defined]
 
 
 def pending_of(session: Session, petition: Petition, token: str) -> PendingSignature | None:

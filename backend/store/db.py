@@ -110,3 +110,8 @@ def skipping_duplicates(dialect: str, model: type[SQLModel]) -> Any:
 def insert_or_skip(session: Session, model: type[SQLModel]) -> Any:
     """The same, for the database `session` talks to."""
     return skipping_duplicates(session.get_bind().dialect.name, model)
+
+
+def escape_like(term: str) -> str:
+    """`term` for a LIKE pattern (with escape="\\"): its own % and _ match only themselves."""
+    return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

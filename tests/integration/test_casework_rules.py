@@ -520,8 +520,13 @@ def test_every_state_has_a_way_in_and_a_way_out_that_the_back_office_shows(
     def walk(call: Call, steps: list[tuple[str, dict[str, str], CallStatus]]) -> None:
         for action, data, status in steps:
             assert offers(call.reference, action), (status, action)
-            assert _move(client, csrf, call.reference, action, **data) == OK, action
-            assert _refresh(engine, call).status == status, action
+            done = client.post(
+                f"/officer/calls/{call.reference}/{action}", data={"csrf": csrf, **data}
+            )
+            assert done.status_code == 200 and _refresh(engine, call).status == status, action
+            # The page says what was done, at the top, and what the process expects next.
+            assert 'role="status" tabindex="-1" id="done"' in done.text, action
+            assert '<p class="expected">' in done.text, (status, action)
 
     scores = SCORES
     seen: set[CallStatus] = set()
@@ -647,3 +652,40 @@ def _an_officer(engine: Engine) -> int:
         officer = make_officer(session, "officer", email="helper@example.org", name="Hana Help")
         assert officer.id is not None
         return officer.id
+
+
+def test_privacy_search_finds_a_person_by_name_phone_or_postcode(
+    client: TestClient, engine: Engine, settings: Settings
+) -> None:
+    with write_session(engine) as session:
+        contact = make_contact(session, channel="web", address="visitor-9")
+        call = make_call(session, contact, name="Bernadette O'Hara")
+        petition = petitions.open_petition(session, call, settings, NOW)
+        signer = make_contact(session, channel="sms", address="+447911000111")
+        sign_petition(
+            session,
+            petition,
+            settings,
+            name="Winston Achebe",
+            address="9 Elm Road, Bootle L30 4TH",
+            phone=signer.address,
+        )
+        drafting = make_contact(session, channel="telegram", address="5550001")
+        draft = conversation_at(Step.CONCERNS).but(answers={"name": "Priya Kowalczyk"})
+        session.add(
+            ConversationRecord(
+                contact_id=drafting.id, step=draft.step.value, state=draft.to_json(), version=1
+            )
+        )
+    csrf = sign_in(client, engine, "manager")
+
+    def found(query: str) -> str:
+        return client.post("/officer/privacy", data={"csrf": csrf, "q": query}).text
+
+    assert call.reference in found("bernadette")  # the tenant, by part of their name
+    assert "+447911000111" in found("Winston Achebe")  # a signer, by name
+    assert "5550001" in found("Kowalczyk")  # a tenant who never sent the form
+    by_postcode = found("l30 4th")
+    assert call.reference in by_postcode and "+447911000111" in by_postcode
+    assert "+447911000111" in found("07911 000111")  # a phone, as people write it
+    assert "visitor-9" not in found("be")  # too short to search by name

@@ -1,22 +1,43 @@
-"""`make run`'s demo data: meetings, a manager, three Calls, one petition under way."""
+"""`make run`'s demo data: a newcomer can see every stage of the process."""
 
 from __future__ import annotations
+
+from datetime import UTC, datetime
 
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from backend import demo
-from backend.models import Call, Officer, PanelMeeting, Petition
+from backend.casework.dashboard import needs_action
+from backend.casework.lifecycle import appeal_deadline
+from backend.models import Call, CallStatus, Officer, PanelMeeting, Petition, Representative
 from backend.settings import Settings
 
 
-def test_demo_data_is_added_once_with_a_petition_under_way(
+def test_demo_data_is_added_once_and_shows_every_stage_a_newcomer_should_see(
     engine: Engine, settings: Settings, session: Session
 ) -> None:
     assert demo.seed(engine, settings) is True
     assert demo.seed(engine, settings) is False
-    assert len(session.exec(select(PanelMeeting)).all()) == 3
-    assert session.exec(select(Officer)).one().email == demo.DEMO_OFFICER_EMAIL
-    assert len(session.exec(select(Call)).all()) == 3
+    today = datetime.now(UTC).date()
+    officers = {o.email: o.role for o in session.exec(select(Officer))}
+    assert officers[demo.DEMO_OFFICER_EMAIL] == "manager"
+    assert set(officers.values()) == {"manager", "panel", "officer"}
+    assert len(session.exec(select(Representative)).all()) >= 4  # an appeal panel can sit
+    assert any(m.held_on > today for m in session.exec(select(PanelMeeting)))
+
+    calls = {c.tenant_name: c for c in session.exec(select(Call))}
     under_way = [p for p in session.exec(select(Petition)) if p.signature_count]
-    assert len(under_way) == 1 and under_way[0].signature_count == 3
+    assert len(under_way) == 1 and under_way[0].signature_count == 3  # a petition under way
+    lena = calls["Lena Morris"]
+    deadline = appeal_deadline(lena)
+    assert lena.status == CallStatus.NOT_EXHAUSTED and deadline and deadline > today
+    assert calls["Joe Bright"].status == CallStatus.IN_SCRUTINY
+    assert calls["Rita Shah"].status == CallStatus.ACTION_PLAN
+    assert calls["Tom Reyes"].status == CallStatus.MONITORING
+
+    waiting = needs_action(session, today, support_days=settings.support_reply_days)
+    assert [row.name for row in waiting.support_requests] == ["Grace Okafor"]
+    assert waiting.support_requests[0].overdue(today)
+    assert [c.tenant_name for c in waiting.monitoring_due] == ["Tom Reyes"]
+    assert [call.tenant_name for _, call in waiting.overdue_actions] == ["Rita Shah"]

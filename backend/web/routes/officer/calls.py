@@ -21,6 +21,7 @@ from backend.casework.lifecycle import (
     appeal_deadline,
     can,
 )
+from backend.casework.next_steps import expected, moves_now
 from backend.casework.scoring import SCORE_PARTS
 from backend.casework.workflow import Workflow
 from backend.models import (
@@ -43,6 +44,32 @@ from backend.web.routes.officer.access import Anyone, CheckedForm, Working, offi
 from conversations.proforma import SERVICE_AREAS
 
 router = APIRouter(prefix="/officer", tags=["back office"], responses=FORM_AGAIN)
+
+# What the page says at the top after each move (a fixed list: the address bar cannot put words
+# there).
+DONE = {
+    "assign_officer": "The officer is assigned, and the tenant told.",
+    "record_area": "The area is recorded.",
+    "set_signatories": "The signatures needed are set, and the tenant told.",
+    "accept_pro_forma": "The pro-forma is accepted for the panel.",
+    "mark_ready": "It is ready for the panel.",
+    "schedule": "It is on the agenda, and the tenant told the date.",
+    "decide": "The decision is recorded, and the tenant told.",
+    "review_monitoring": "The monitoring review is recorded, and the tenant told.",
+    "score": "The score is saved.",
+    "programme": "It is in the annual programme, and the tenant told.",
+    "start_scrutiny": "The scrutiny has started.",
+    "record_step": "The step is recorded.",
+    "report": "The final report is recorded, and the tenant told.",
+    "add_recommendation": "The recommendation is added.",
+    "add_action": "The action is added.",
+    "action_done": "The action is marked done.",
+    "agree_action_plan": "The action plan is agreed, and the tenant told.",
+    "complete": "It is complete, and the tenant told.",
+    "close": "It is closed.",
+    "note": "Your note is added.",
+    "reply": "Your message is on its way to the tenant.",
+}
 
 STEP_TITLES = (
     "Agree the scope",
@@ -96,6 +123,10 @@ def _show(
         complaints_choices=list(ComplaintsUsed),
         business_areas=[a for a in SERVICE_AREAS if a != "other"],
         signers_reported=petitions.signers_who_reported(session, petition) if petition else None,
+        expected=expected(found, petition, today),
+        moves_now=moves_now(found.call.status),
+        open_actions=[a for a in found.actions if a.done_on is None],
+        done=DONE.get(request.query_params.get("done", ""), "") if not error else "",
     )
 
 
@@ -223,7 +254,9 @@ def call_action(
     except BadForm as wrong:
         return _show(request, who, session, reference, 422, str(wrong))
     services.worker.wake()
-    return RedirectResponse(f"/officer/calls/{reference.upper()}#timeline", status_code=303)
+    return RedirectResponse(
+        f"/officer/calls/{reference.upper()}?done={action}#done", status_code=303
+    )
 
 
 @router.get("/evidence/{evidence_id}")
