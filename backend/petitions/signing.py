@@ -135,20 +135,6 @@ def request_code(
     if not can_sign(petition, settings):
         form.errors["form"] = "closed"
         return None, ""
-    signed = session.exec(
-        select(Signature).where(
-            Signature.petition_id == petition.id,
-            Signature.phone == form.e164,
-            col(Signature.withdrawn_at).is_(None),
-        )
-    ).first()
-    if signed is not None:
-        form.errors["phone"] = "already_signed"
-        return None, ""
-    contact = _sms_contact(session, form.e164, now)
-    if contact.opted_out_at is not None:
-        form.errors["phone"] = "opted_out"
-        return None, ""
     limits = settings.signing_codes_per_hour
     # The phone is counted under a hash of it: the counters hold no one's number.
     phone_key = hashlib.sha256(f"{settings.secret_key.get_secret_value()}|{form.e164}".encode())
@@ -161,6 +147,10 @@ def request_code(
     if not rate_limits.allow(session, wanted, LIMIT_WINDOW, now):
         form.errors["form"] = "too_many"
         return None, ""
+    # Only now, and never in the answer: whether this number signed already or asked not to
+    # be texted is its owner's business. Such a number gets the same page and no text.
+    contact = _sms_contact(session, form.e164, now)
+    texted = contact.opted_out_at is None and not _signed(session, petition, form.e164)
     token, code = secrets.token_urlsafe(24), f"{secrets.randbelow(1_000_000):06d}"
     secret = settings.secret_key.get_secret_value()
     pending = PendingSignature(
@@ -176,8 +166,23 @@ def request_code(
         created_at=now,
     )
     session.add(pending)
+    if not texted:
+        return pending, ""  # a code nobody was sent: entering one only uses up the tries
     notify(session, renderer, contact, Outbound("petition/code", {"code": code}), now)
     return pending, code
+
+
+def _signed(session: Session, petition: Petition, phone: str) -> bool:
+    return (
+        session.exec(
+            select(Signature.id).where(
+                Signature.petition_id == petition.id,
+                Signature.phone == phone,
+                col(Signature.withdrawn_at).is_(None),
+            )
+        ).first()
+        is not None
+    )
 
 
 def _sms_contact(session: Session, phone: str, now: datetime) -> Contact:

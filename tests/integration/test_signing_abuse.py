@@ -166,3 +166,56 @@ def test_the_page_leads_with_texting_sign_which_texts_nobody(
     assert f"SIGN {code}" in page
     assert "07700 900000" in page or OUR_NUMBER in page
     assert page.index(f"SIGN {code}") < page.index("Send me a code")
+
+
+def _confirm_page(client: TestClient, code: str, phone: str) -> tuple[int, str]:
+    form = {"name": "Eve Ry", "address": "5 Elm Road L30 4TH", "phone": phone, "affected": "yes"}
+    asked = client.post(f"/s/{code}", data=form, follow_redirects=False)
+    if asked.status_code != 303:
+        return asked.status_code, asked.text
+    token = asked.headers["location"].rsplit("/", 1)[-1]
+    return 303, client.get(asked.headers["location"]).text.replace(token, "TOKEN")
+
+
+def test_the_form_answers_the_same_whatever_the_numbers_history(
+    app_client: TestClient, fake_twilio: FakeTwilio, engine: Engine, channel_settings: Settings
+) -> None:
+    """It used to say, to anyone, whether a number had signed or asked not to be texted."""
+    code = _petition(engine, channel_settings)
+    signed, opted_out, fresh = "+447911000701", "+447911000702", "+447911000703"
+    with write_session(engine) as writing:
+        petition = petitions.by_code(writing, code)
+        assert petition is not None
+        petitions.sign(
+            writing,
+            petition,
+            channel_settings,
+            services_of(app_client).renderer,
+            name="Al Ready",
+            address="9 Oak Road L30 4TH",
+            phone=signed,
+            hear_outcome=False,
+            verified_by="reply",
+            ip_hash="",
+            now=NOW,
+        )
+        make_contact(writing, "sms", opted_out).opted_out_at = NOW
+    answers = [_confirm_page(app_client, code, phone) for phone in (signed, opted_out, fresh)]
+    assert answers[0] == answers[1] == answers[2]
+    assert answers[0][0] == 303 and "If this number can sign" in answers[0][1]
+    drain(app_client)
+    assert [m.to for m in fake_twilio.messages] == [fresh]
+
+
+def test_the_limits_come_before_the_numbers_history(
+    app_client: TestClient, engine: Engine, channel_settings: Settings
+) -> None:
+    code = _petition(engine, channel_settings)
+    opted_out = "+447911000704"
+    with write_session(engine) as writing:
+        make_contact(writing, "sms", opted_out).opted_out_at = NOW
+    most = channel_settings.signing_codes_per_hour["phone"]
+    for _ in range(most):
+        assert _confirm_page(app_client, code, opted_out)[0] == 303
+    status, page = _confirm_page(app_client, code, opted_out)
+    assert status == 422 and "Too many codes" in page
