@@ -27,6 +27,7 @@ from backend.models import (
     PanelMeeting,
     SupportRequest,
 )
+from backend.models.types import saved_id
 from backend.settings import Settings
 from backend.store.db import write_session
 from backend.turns import intake
@@ -674,7 +675,10 @@ def test_privacy_search_finds_a_person_by_name_phone_or_postcode(
         draft = conversation_at(Step.CONCERNS).but(answers={"name": "Priya Kowalczyk"})
         session.add(
             ConversationRecord(
-                contact_id=drafting.id, step=draft.step.value, state=draft.to_json(), version=1
+                contact_id=saved_id(drafting),
+                step=draft.step.value,
+                state=draft.to_json(),
+                version=1,
             )
         )
     csrf = sign_in(client, engine, "manager")
