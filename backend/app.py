@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
@@ -10,7 +11,9 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.exception_handlers import request_validation_exception_handler
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -113,7 +116,27 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.add_exception_handler(SignInFirst, _sign_in_first)
     app.add_exception_handler(StarletteHTTPException, _officer_error)
     app.add_exception_handler(ClientDisconnect, _client_gone)
+    app.add_exception_handler(RequestValidationError, _unreadable)
     return app
+
+
+def _encodable(value: object) -> bool:
+    try:
+        json.dumps(value, ensure_ascii=False, default=str).encode()
+    except (UnicodeEncodeError, ValueError, TypeError):
+        return False
+    return True
+
+
+async def _unreadable(request: Request, error: Exception) -> Response:
+    """A body holding text no UTF-8 can hold (a lone surrogate) is a 400. FastAPI's usual 422
+    echoes the input back, which then fails to encode: a 500, with the tenant's words in the
+    error. Neither the text nor the error is logged."""
+    assert isinstance(error, RequestValidationError)  # noqa: S101 - registered for it
+    if all(_encodable(problem.get("input")) for problem in error.errors()):
+        return await request_validation_exception_handler(request, error)
+    log.info("%s %s: refused text that is not valid Unicode", request.method, request.url.path)
+    return JSONResponse({"detail": "The message could not be read."}, status_code=400)
 
 
 async def _client_gone(request: Request, _error: Exception) -> Response:

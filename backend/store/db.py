@@ -21,12 +21,19 @@ def make_engine(url: str) -> Engine:
     """An engine for `url`; SQLite gets WAL, foreign keys, and writers that take turns."""
     if not url.startswith("sqlite"):
         # Up to the 40 threads that serve sync routes, so no request waits on the pool.
-        return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=30)
+        return create_engine(
+            url, pool_pre_ping=True, pool_size=10, max_overflow=30, hide_parameters=True
+        )
     path = url.split("///", 1)[-1]
     if path and path != ":memory:":
         Path(path).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(
-        url, connect_args={"check_same_thread": False, "timeout": 30}, pool_size=8, max_overflow=32
+        url,
+        connect_args={"check_same_thread": False, "timeout": 30},
+        pool_size=8,
+        max_overflow=32,
+        # A database error never carries a statement's values (a tenant's words) into the log.
+        hide_parameters=True,
     )
 
     @event.listens_for(engine, "connect")

@@ -91,6 +91,15 @@ def test_no_log_line_holds_a_phone_number_a_code_a_token_or_a_password(
         app_client, fake_twilio, code, phone="07911 000123", name="Ann Lee", address="L30 4TH"
     )
     secrets += [signed.texted, signed.confirm.rsplit("/", 1)[-1]]
+    # A web-chat message with a lone surrogate (no UTF-8 can hold it): refused, not a 500
+    # whose error would carry the message into the log.
+    broken = app_client.post(
+        "/chat/messages",
+        content=b'{"text": "Zelda Fitz at 9 Kiln Lane \\ud800 is ill", "message_id": "m1"}',
+        headers={"content-type": "application/json"},
+    )
+    assert broken.status_code == 400
+    secrets += ["Zelda Fitz", "Kiln Lane"]
     # A Telegram update, an officer signing in (and a wrong password).
     app_client.post(
         "/webhooks/telegram",
