@@ -21,6 +21,7 @@ from backend.petitions import SignOutcome
 from backend.settings import Settings
 from backend.store.db import write_session
 from backend.turns import intake
+from bot.render import Renderer
 from conversations import Attachment, Channel, Conversation, Inbound, Step, SubmitCall, advance
 from conversations.flow import Turn
 from conversations.proforma import FORM, applicable
@@ -256,4 +257,15 @@ def sign_petition(
         verified_by=verified_by,
         ip_hash=ip_hash,
         now=now,
+    )
+
+
+def sample_renderer() -> Renderer:
+    """A renderer with a made-up landlord's details, for tests that only need the words."""
+    return Renderer(
+        landlord="Pine Court Housing",
+        phone="0151 496 0000",
+        privacy_url="https://x.test/privacy",
+        appeal_address="Customer Empowerment Manager, Pine Court Housing, Bootle L30 4TH",
+        support_days=2,
     )

@@ -13,18 +13,11 @@ from backend.settings import Settings
 from backend.store.db import write_session
 from backend.store.references import format_reference, next_sequence
 from backend.turns.store import SqlStore
-from bot.render import Renderer
 from bot.shell import receive
 from conversations import Channel, Inbound, Step
-from tests.factories import conversation_at
+from tests.factories import conversation_at, sample_renderer
 
-renderer = Renderer(
-    landlord="PCH",
-    phone="0151 496 0000",
-    privacy_url="https://x.test/privacy",
-    appeal_address="Customer Empowerment Manager, PCH, L30 4TH",
-    support_days=2,
-)
+renderer = sample_renderer()
 
 
 def test_reference_format() -> None:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from bot.render import Renderer
 from bot.sms_text import segments
 from conversations import Channel, Choice, Outbound
 from conversations.channels import ABILITIES, SMS_SEGMENTS
+from tests.factories import sample_renderer
 
 
 def test_every_channel_has_one_row() -> None:
@@ -44,13 +44,7 @@ def test_phone_channels_have_carrier_keywords_so_writing_is_not_consent() -> Non
 
 
 def test_a_long_text_message_goes_as_several_each_within_the_budget() -> None:
-    renderer = Renderer(
-        landlord="Pine Court",
-        phone="0151 496 0000",
-        privacy_url="/privacy",
-        appeal_address="Customer Empowerment Manager, PCH, L30 4TH",
-        support_days=2,
-    )
+    renderer = sample_renderer()
     long = " ".join(f"Sentence number {n} is here." for n in range(80))
     reply = Outbound("officer_message", {"text": long}, (Choice(1, "yes", "yes_no_unsure"),))
     parts = renderer.messages(reply, Channel.SMS)
@@ -62,13 +56,7 @@ def test_a_long_text_message_goes_as_several_each_within_the_budget() -> None:
 
 
 def test_other_channels_get_one_message_however_long() -> None:
-    renderer = Renderer(
-        landlord="Pine Court",
-        phone="0151 496 0000",
-        privacy_url="/privacy",
-        appeal_address="Customer Empowerment Manager, PCH, L30 4TH",
-        support_days=2,
-    )
+    renderer = sample_renderer()
     long = "word " * 600
     for channel in (Channel.WEB, Channel.TELEGRAM, Channel.WHATSAPP, Channel.TERMINAL):
         reply = Outbound("officer_message", {"text": long})

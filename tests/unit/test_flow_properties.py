@@ -5,21 +5,14 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.render import Renderer
 from bot.sms_text import segments
 from conversations import Channel, Conversation, SubmitCall
 from conversations.channels import SMS_SEGMENTS
 from conversations.proforma import QUESTIONS, Kind, Step, submitted_answers
 from conversations.validation import clean
-from tests.factories import TYPED, say
+from tests.factories import TYPED, sample_renderer, say
 
-renderer = Renderer(
-    landlord="Pine Court Housing",
-    phone="0151 496 0000",
-    privacy_url="https://x.test/privacy",
-    appeal_address="Customer Empowerment Manager, PCH, L30 4TH",
-    support_days=2,
-)
+renderer = sample_renderer()
 
 nasty = st.sampled_from(
     [
