@@ -276,8 +276,12 @@ def plant(engine: Engine, settings: Settings) -> Planted:
         markers.add(phone)
         call = make_call(writing, contact)
         for column in PERSONAL["call"]:
-            value = f"{mark(markers)} L30 4TH" if column in ("address", "postcode") else None
-            setattr(call, column, value or mark(markers))
+            if column == "postcode":  # eight characters at most
+                value = f"Z{secrets.token_hex(3)}"
+                markers.add(value)
+            else:
+                value = mark(markers) + (" L30 4TH" if column == "address" else "")
+            setattr(call, column, value)
         call.status = CallStatus.COLLECTING_SIGNATURES
         petition = petitions.open_petition(writing, call, settings, NOW)
         petition.title, petition.summary = mark(markers), mark(markers)
