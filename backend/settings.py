@@ -47,6 +47,9 @@ class Settings(BaseSettings):
     twilio_from_number: str | None = None
     twilio_api_base_url: str = "https://api.twilio.com"
     twilio_whatsapp_from: str | None = None
+    # Origins besides TWILIO_API_BASE_URL's that Twilio media may be fetched from (the account's
+    # credentials go with the request, so never to any other host).
+    twilio_media_origins: list[str] = []
 
     telegram_polling: bool = False  # fetch updates by long polling (no public URL needed)
     outbox_worker: bool = True  # deliver the outbox inside `serve` (off: run `frontdoor worker`)

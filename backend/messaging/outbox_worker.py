@@ -10,18 +10,35 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
 
 from backend.messaging.channels import Channels
 from backend.messaging.evidence import Download, EvidenceFetcher
+from backend.messaging.evidence_files import EvidenceRefused
 from backend.messaging.outbox import SqlOutbox
 from backend.settings import Settings
 from bot import telegram, twilio_sms
 from bot.delivery import LEASE, Outages, Parcel, deliver_due
 
 log = logging.getLogger(__name__)
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}".lower()
+
+
+def twilio_media_origins(settings: Settings) -> frozenset[str]:
+    """Where Twilio media may be fetched from with the account's credentials: the REST API's
+    own origin (TWILIO_API_BASE_URL, which serves media URLs), and TWILIO_MEDIA_ORIGINS."""
+    return frozenset(
+        _origin(url) for url in (settings.twilio_api_base_url, *settings.twilio_media_origins)
+    )
+
+
 IDLE_SECONDS = 1.0
 HOUSEKEEPING = timedelta(minutes=10)
 FIRST_PAUSE = 0.2  # seconds before recording an outcome again; doubles up to LAST_PAUSE
@@ -114,9 +131,16 @@ class OutboxWorker:
         if channels.http is not None and settings.twilio_auth_token:
             http, sid = channels.http, settings.twilio_account_sid or ""
             token = settings.twilio_auth_token.get_secret_value()
-            downloads[twilio_sms.REF_PREFIX] = lambda ref: twilio_sms.download(
-                http, ref, sid, token, limit
-            )
+            origins = twilio_media_origins(settings)
+
+            async def from_twilio(ref: str) -> bytes:
+                # The account's credentials go with the request: never to anyone but Twilio.
+                if _origin(ref.removeprefix(twilio_sms.REF_PREFIX)) not in origins:
+                    log.warning("media refused: not on one of Twilio's media hosts")
+                    raise EvidenceRefused("That file was not sent through Twilio.")
+                return await twilio_sms.download(http, ref, sid, token, limit)
+
+            downloads[twilio_sms.REF_PREFIX] = from_twilio
         return downloads
 
     def wake(self) -> None:

@@ -16,6 +16,10 @@ from fastapi.testclient import TestClient
 from PIL import Image
 from sqlalchemy import Engine
 from sqlmodel import Session, select
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
 
 from backend.app import create_app
 from backend.messaging.evidence import MAX_FETCH_ATTEMPTS, record_upload
@@ -25,6 +29,7 @@ from backend.models import Evidence
 from backend.settings import Settings
 from backend.store.db import write_session
 from tests.factories import make_call, make_contact, sign_in
+from tests.fakes.server import serve
 from tests.fakes.telegram_api import FakeTelegram, make_update
 from tests.fakes.twilio_api import FakeTwilio
 from tests.integration.conftest import (
@@ -186,3 +191,32 @@ def test_evidence_of_drafts_abandoned_past_the_retention_period_is_deleted(
     left = session.exec(select(Evidence)).all()
     assert sorted(e.channel_ref for e in left) == ["upload:new.jpg", "upload:sent.jpg"]
     assert len(list(folder.rglob("*.jpg"))) == 2
+
+
+def test_media_is_fetched_with_the_twilio_credentials_only_from_twilio(
+    app_client: TestClient, fake_twilio: FakeTwilio, session: Session
+) -> None:
+    """A media URL elsewhere would be sent the account's SID and auth token."""
+    asked: list[dict[str, str]] = []
+
+    async def collect(request: Request) -> Response:
+        asked.append(dict(request.headers))
+        return Response(photo(), media_type="image/jpeg")
+
+    elsewhere = Starlette(routes=[Route("/media/{name}", collect)])
+    with serve(elsewhere) as base:
+        params = {
+            "MessageSid": "SMelsewhere" + "0" * 23,
+            "From": "whatsapp:" + TENANT_PHONE,
+            "To": "whatsapp:" + OUR_NUMBER,
+            "Body": "",
+            "NumMedia": "1",
+            "MediaUrl0": f"{base}/media/lift.jpg",
+            "MediaContentType0": "image/jpeg",
+        }
+        signed_post(app_client, "/webhooks/twilio/sms", params, fake_twilio.auth_token)
+        drain(app_client)
+    assert asked == []
+    evidence = session.exec(select(Evidence)).one()
+    assert evidence.stored_path is None
+    assert evidence.fetch_attempts == MAX_FETCH_ATTEMPTS  # never tried again
