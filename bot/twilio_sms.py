@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -28,6 +29,9 @@ OPTED_OUT_ERROR = 21610  # "Attempt to send to unsubscribed recipient"
 MAX_MEDIA = 10
 REF_PREFIX = "twilio:"
 WHATSAPP = "whatsapp:"
+# How Twilio writes a phone number: E.164, a plus and 7 to 15 digits. A short code, or a
+# Messenger or RCS sender ("messenger:…", "rcs:…"), is no one's SMS number.
+_E164 = re.compile(r"\+[1-9]\d{6,14}")
 
 
 @dataclass(frozen=True)
@@ -85,6 +89,8 @@ def party(raw: str) -> tuple[Channel, str]:
     """The channel and E.164 number of a Twilio `From` or `To` ('whatsapp:+44…' or '+44…');
     ValueError when it is not a phone number."""
     channel = Channel.WHATSAPP if raw.startswith(WHATSAPP) else Channel.SMS
+    if not _E164.fullmatch(raw.removeprefix(WHATSAPP)):
+        raise ValueError("not a phone or WhatsApp sender")
     try:
         return channel, e164(raw.removeprefix(WHATSAPP))
     except (ValueError, phonenumbers.NumberParseException) as error:
