@@ -21,9 +21,10 @@ from urllib.parse import urlencode
 
 from twilio.request_validator import RequestValidator
 
+from backend.settings import DEV_SECRET
 from bench.common import Server
 from bench.server import OUR_NUMBER, PUBLIC, TELEGRAM_SECRET
-from bot.webchat import VISITOR_COOKIE
+from bot.webchat import VISITOR_COOKIE, signed_visitor
 from tests.factories import typed_pro_forma
 from tests.fakes.telegram_api import make_update
 from tests.fakes.twilio_api import FakeTwilio
@@ -86,7 +87,9 @@ def webchat(tenants: int, first: int = 0) -> list[Request]:
     for text in SCRIPT:
         for visitor in visitors:
             body = json.dumps({"text": text, "message_id": uuid.uuid4().hex})
-            headers = {"Content-Type": "application/json", "Cookie": f"{VISITOR_COOKIE}={visitor}"}
+            # Signed as the bench server (development settings) signs its own visitors.
+            cookie = f"{VISITOR_COOKIE}={signed_visitor(DEV_SECRET, visitor)}"
+            headers = {"Content-Type": "application/json", "Cookie": cookie}
             found.append(Request("/chat/messages", headers, body))
     return found
 

@@ -1,7 +1,11 @@
-"""The web chat channel: a visitor cookie is the address; replies go back in the response."""
+"""The web chat channel: a signed visitor cookie names the address; replies go back in the
+response."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import secrets
 
 from bot.render import Rendered
@@ -14,6 +18,25 @@ MAX_TEXT = 20_000  # anything longer is refused by the route; the flow caps answ
 def new_visitor() -> str:
     """An unguessable id for a new web chat visitor."""
     return secrets.token_urlsafe(24)
+
+
+def _mac(secret: str, visitor: str) -> str:
+    digest = hmac.new(secret.encode(), f"web-visitor:{visitor}".encode(), hashlib.sha256)
+    return base64.urlsafe_b64encode(digest.digest()[:16]).decode().rstrip("=")
+
+
+def signed_visitor(secret: str, visitor: str) -> str:
+    """The cookie for a visitor: its id and a signature, so that no id we did not give out
+    (chosen, guessed or copied in by hand) is ever taken."""
+    return f"{visitor}.{_mac(secret, visitor)}"
+
+
+def visitor_of(secret: str, cookie: str | None) -> str | None:
+    """The visitor id in a cookie we signed; None for anything else."""
+    visitor, _, mac = (cookie or "").rpartition(".")
+    if not visitor or not hmac.compare_digest(mac, _mac(secret, visitor)):
+        return None
+    return visitor
 
 
 def inbound(visitor: str, text: str, message_id: str | None) -> Inbound:

@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic import BaseModel, Field
 
 from backend.messaging.transcript import transcript
+from backend.services import Services
 from backend.web.deps import ServicesDep, SessionDep, pages
 from bot import webchat
 from conversations import Channel
@@ -53,14 +54,21 @@ class Refusal(BaseModel):
     detail: str
 
 
-def _remember(response: Response, visitor: str, secure: bool) -> None:
+def _visitor(services: Services, cookie: str | None) -> str:
+    """The visitor named by a cookie we signed, or a new one."""
+    secret = services.settings.secret_key.get_secret_value()
+    return webchat.visitor_of(secret, cookie) or webchat.new_visitor()
+
+
+def _remember(response: Response, services: Services, visitor: str) -> None:
+    secret = services.settings.secret_key.get_secret_value()
     response.set_cookie(
         webchat.VISITOR_COOKIE,
-        visitor,
+        webchat.signed_visitor(secret, visitor),
         max_age=COOKIE_DAYS * 24 * 3600,
         httponly=True,
         samesite="lax",
-        secure=secure,
+        secure=services.settings.secure_cookies,
     )
 
 
@@ -69,7 +77,8 @@ def chat_page(
     request: Request, services: ServicesDep, session: SessionDep, visitor: VisitorCookie = None
 ) -> Response:
     """The chat so far, with the last reply's choices as buttons."""
-    lines = transcript(session, Channel.WEB.value, visitor) if visitor else []
+    visitor = _visitor(services, visitor)
+    lines = transcript(session, Channel.WEB.value, visitor)
     last = next((line for line in reversed(lines) if not line.mine), None)
     response = pages.TemplateResponse(
         request,
@@ -81,7 +90,7 @@ def chat_page(
         },
     )
     response.headers["Cache-Control"] = "no-store"
-    _remember(response, visitor or webchat.new_visitor(), services.settings.secure_cookies)
+    _remember(response, services, visitor)
     return response
 
 
@@ -94,11 +103,11 @@ def chat_form(
     visitor: VisitorCookie = None,
 ) -> Response:
     """The no-JavaScript path: take the message, then show the page again."""
-    visitor = visitor or webchat.new_visitor()
+    visitor = _visitor(services, visitor)
     said = choice if choice is not None else text
     services.receive(webchat.inbound(visitor, said, message_id))
     response = RedirectResponse("/chat#latest", status_code=303)
-    _remember(response, visitor, services.settings.secure_cookies)
+    _remember(response, services, visitor)
     return response
 
 
@@ -110,7 +119,7 @@ def chat_message(
     message: ChatMessage, response: Response, services: ServicesDep, visitor: VisitorCookie = None
 ) -> ChatReplies:
     """The page's script sends a message here and draws the replies."""
-    visitor = visitor or webchat.new_visitor()
+    visitor = _visitor(services, visitor)
     replies = services.receive(webchat.inbound(visitor, message.text, message.message_id))
-    _remember(response, visitor, services.settings.secure_cookies)
+    _remember(response, services, visitor)
     return ChatReplies.model_validate({"replies": webchat.as_json(replies)})
