@@ -7,6 +7,7 @@ import tomllib
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
@@ -14,6 +15,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from bot.sms_text import sms_safe, split_for_sms
 from conversations.channels import Channel
 from conversations.messages import Outbound
+from conversations.understanding import Words
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 _BLANK_RUNS = re.compile(r"\n{3,}")
@@ -46,14 +48,35 @@ def shorten(text: str, limit: int = 40) -> str:
 
 
 @cache
-def _labels() -> dict[str, dict[str, str]]:
+def _labels() -> dict[str, dict[str, Any]]:
     with (TEMPLATES / "messages" / "labels.toml").open("rb") as fh:
         return tomllib.load(fh)
 
 
+def _entry(kind: str, value: str) -> dict[str, Any]:
+    """An option's row of the labels file: a bare label, or a table with its examples and words."""
+    entry = _labels().get(kind, {}).get(value)
+    if isinstance(entry, str):
+        return {"label": entry}
+    return entry if isinstance(entry, dict) else {}
+
+
 def label(kind: str, value: str) -> str:
     """The words a person reads for an option, a field or a status."""
-    return _labels().get(kind, {}).get(value, value.replace("_", " ").capitalize())
+    return str(_entry(kind, value).get("label") or value.replace("_", " ").capitalize())
+
+
+def choice_label(kind: str, value: str) -> str:
+    """An option as a tenant chooses it: its label, and its examples in brackets if it has any."""
+    examples = _entry(kind, value).get("examples")
+    return f"{label(kind, value)} ({examples})" if examples else label(kind, value)
+
+
+@cache
+def words() -> Words:
+    """The words people use for each option, from the labels file, for the flow to read
+    replies with (the flow itself reads no files)."""
+    return Words.from_labels(_labels())
 
 
 class Renderer:
@@ -91,7 +114,9 @@ class Renderer:
         template = self.env.get_template(f"{outbound.template}.txt")
         body = template.render(**outbound.context)
         numbered = [
-            f"{c.number} {label(c.kind, c.value)}" for c in outbound.choices if c.number is not None
+            f"{c.number} {choice_label(c.kind, c.value)}"
+            for c in outbound.choices
+            if c.number is not None
         ]
         text = "\n".join(line.strip() for line in body.strip().splitlines())
         if numbered:

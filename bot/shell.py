@@ -9,7 +9,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Protocol
 
-from bot.render import Rendered, Renderer
+from bot.render import Rendered, Renderer, words
 from conversations import Channel, Conversation, Effect, Inbound, Outbound, advance
 
 log = logging.getLogger(__name__)
@@ -79,7 +79,7 @@ def receive(
                     log.info("replayed %s message: answered once only", inbound.channel)
                     return scope.earlier_replies(inbound) if in_response else []
                 known = replace(inbound, facts=scope.facts(inbound))
-                turn = advance(scope.load(inbound), known, now=now)
+                turn = advance(scope.load(inbound), known, now=now, words=words())
                 outbound = [*turn.replies, *scope.carry_out(inbound, turn.effects)]
                 replies = [part for o in outbound for part in renderer.messages(o, inbound.channel)]
                 scope.save(inbound, turn.state)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import NamedTuple
 
@@ -31,8 +31,8 @@ from conversations.proforma import (
     submitted_answers,
 )
 from conversations.state import PERSONAL_STEPS, Conversation
+from conversations.understanding import Words, command_in, means, read
 from conversations.validation import (
-    as_number,
     clean,
     find_postcode,
     has_letter,
@@ -50,12 +50,28 @@ FLOW_WORDS = GLOBAL_WORDS | {DONE, SEND}
 
 MISFITS_BEFORE_OFFER = 3
 REVIEW_SPLIT = 8  # answers per review message, so each fits an SMS budget
+_LONGEST_READ = 2000  # characters of a reply read at a menu (an SMS carries at most 1,600)
 
 
 _DONE_CHOICE = Choice(None, "done", "words")
+_SKIP_CHOICE = Choice(None, "skip", "words")
 _SEND_CHOICE = Choice(0, "send", "review")
-_YES = frozenset({"Y", "YES", "YEAH", "YEP", "OK", "OKAY"})
-_NO = frozenset({"N", "NO", "NOPE"})
+_WELCOME_MENU = (Choice(1, "start", "welcome"), Choice(2, "not_now", "welcome"))
+_RESTART_MENU = (Choice(1, "yes", "restart"), Choice(2, "no", "restart"))
+_SUBMITTED_MENU = (Choice(1, "new", "menu"),)
+# At the review, "change my address" and "no, 3" name the answer to change.
+_CHANGE_WORDS = frozenset({"change", "edit", "alter", "fix", "update", "wrong", "redo", "no"})
+NO_WORDS = Words()  # numbers and the options' own names only; the shell hands in the real words
+
+
+class _Message(NamedTuple):
+    """One tenant message as the steps read it."""
+
+    text: str  # cleaned
+    said: str | None  # the single word it is, upper-cased, if it is one
+    inbound: Inbound | None
+    words: Words
+    between: tuple[str, ...] = ()  # the options the tenant was just asked to choose between
 
 
 class Turn(NamedTuple):
@@ -66,12 +82,17 @@ class Turn(NamedTuple):
     effects: tuple[Effect, ...] = ()
 
 
-def advance(state: Conversation | None, inbound: Inbound, *, now: datetime) -> Turn:
-    """Moves the conversation on by one tenant message."""
+def advance(
+    state: Conversation | None, inbound: Inbound, *, now: datetime, words: Words = NO_WORDS
+) -> Turn:
+    """Moves the conversation on by one tenant message; `words` are what people type for each
+    option (bot.render.words(), from the labels file)."""
     state = state or Conversation()
     arrived_from = state.step
     text = clean(inbound.text)
     said = word(text)
+    message = _Message(text, said, inbound, words, state.between)
+    state = state.but(between=())  # only a reply that asks "which did you mean?" sets it
 
     kept: tuple[Effect, ...] = ()
     notes: tuple[Outbound, ...] = ()
@@ -97,17 +118,8 @@ def advance(state: Conversation | None, inbound: Inbound, *, now: datetime) -> T
         turn = Turn(*signing.answer(state, text))
     elif not state.welcomed:
         turn = Turn(state.but(welcomed=True), (_welcome(),))
-    elif state.confirming_restart and said in ("1", *_YES, "2", *_NO):
-        turn = _confirm_restart(state.but(confirming_restart=False), said in ("1", *_YES))
     else:
-        state = state.but(confirming_restart=False, signing_code=None, signing_name=None)
-        handler = _WORDS.get(said or "")
-        if handler is not None:
-            turn = handler(state)
-        elif inbound.attachments and not text and state.step != Step.EVIDENCE:
-            turn = Turn(state, (_prompt(state),))
-        else:
-            turn = _answer(state, text, said, inbound, now)
+        turn = _respond(state, message, now)
     offer: tuple[Effect, ...] = ()
     arrived = turn.state.step == Step.EVIDENCE and arrived_from != Step.EVIDENCE
     if arrived and not inbound.channel.can.pictures:  # they get an upload link instead
@@ -130,33 +142,67 @@ def _appeal(state: Conversation, reference: str, reasons: str) -> Turn:
 
 
 def _welcome() -> Outbound:
-    return Outbound("welcome", choices=_options(("start", "not_now"), "welcome"))
+    return Outbound("welcome", choices=_WELCOME_MENU)
 
 
-def _answer(
-    state: Conversation, text: str, said: str | None, inbound: Inbound, now: datetime
-) -> Turn:
+def _respond(state: Conversation, message: _Message, now: datetime) -> Turn:
+    """A message to the pro-forma: a restart being confirmed, a word that works anywhere, or
+    an answer to the step the tenant is at."""
+    if state.confirming_restart and message.said not in _WORDS:
+        reading = read(message.text, _RESTART_MENU, message.words, between=message.between)
+        if reading.value is not None:
+            return _confirm_restart(state.but(confirming_restart=False), reading.value == "yes")
+        if reading.unsure:
+            return _which(state, _RESTART_MENU, reading.unsure)
+    # Anything else is read as it would have been: "Phone me" answers the question.
+    state = state.but(confirming_restart=False, signing_code=None, signing_name=None)
+    handler = _WORDS.get(message.said or "")
+    if handler is not None:
+        return handler(state)
+    photo_only = message.inbound is not None and message.inbound.attachments and not message.text
+    if photo_only and state.step != Step.EVIDENCE:
+        return Turn(state, (_prompt(state),))
+    return _answer(state, message, now)
+
+
+def _answer(state: Conversation, message: _Message, now: datetime) -> Turn:
     if state.step == Step.WELCOME:
-        return _consent(state, said, now)
+        return _consent(state, message, now)
     if state.step == Step.REVIEW:
-        return _review_answer(state, said)
+        return _review_answer(state, message)
     if state.step == Step.SUBMITTED:
-        return _after_submit(state, said)
-    return _question_answer(state, QUESTIONS[state.step], text, said, inbound)
+        return _after_submit(state, message)
+    return _question_answer(state, QUESTIONS[state.step], message)
 
 
-def _consent(state: Conversation, said: str | None, now: datetime) -> Turn:
-    if said in ("1", *_YES):
+def _consent(state: Conversation, message: _Message, now: datetime) -> Turn:
+    reading = read(message.text, _WELCOME_MENU, message.words, between=message.between)
+    if reading.value == "start":
         return _move(state.but(consented_at=now), first_unanswered(state.answers))
-    if said in ("2", *_NO):
+    if reading.value == "not_now":
         return Turn(state, (Outbound("not_now"),))
-    return Turn(state, (Outbound("welcome_again", choices=_welcome().choices),))
+    if reading.unsure:
+        return _which(state, _WELCOME_MENU, reading.unsure)
+    command = _WORDS.get(reading.command or "")
+    if command is not None:
+        return command(state)
+    return Turn(state, (Outbound("welcome_again", choices=_WELCOME_MENU),))
 
 
-def _after_submit(state: Conversation, said: str | None) -> Turn:
-    if said in ("1", "NEW"):
+def _after_submit(state: Conversation, message: _Message) -> Turn:
+    reading = read(message.text, _SUBMITTED_MENU, message.words, between=message.between)
+    if reading.value == "new":
         return _move(state, first_unanswered(state.answers))
-    return Turn(state, (Outbound("submitted_menu", choices=_options(("new",), "menu")),))
+    command = _WORDS.get(reading.command or "")
+    if command is not None:
+        return command(state)
+    return Turn(state, (Outbound("submitted_menu", choices=_SUBMITTED_MENU),))
+
+
+def _which(state: Conversation, menu: Sequence[Choice], values: Sequence[str]) -> Turn:
+    """A reply that fits more than one option: ask which, listing just those, by number."""
+    choices = tuple(c for c in menu if c.value in values)
+    return Turn(state.but(between=tuple(values)), (Outbound("which_one", {}, choices),))
 
 
 # -- global words -----------------------------------------------------------------------------
@@ -211,7 +257,7 @@ def _status(state: Conversation) -> Turn:
 def _skip(state: Conversation) -> Turn:
     # SKIP is read as an answer, since only the question knows whether it may be skipped.
     if state.step in QUESTIONS:
-        return _question_answer(state, QUESTIONS[state.step], SKIP, SKIP, None)
+        return _question_answer(state, QUESTIONS[state.step], _Message(SKIP, SKIP, None, NO_WORDS))
     return Turn(state, (Outbound("cannot_skip"), _prompt(state)))
 
 
@@ -228,10 +274,21 @@ _WORDS: dict[str, Callable[[Conversation], Turn]] = {
 # -- questions --------------------------------------------------------------------------------
 
 
-def _question_answer(
-    state: Conversation, q: Question, text: str, said: str | None, inbound: Inbound | None
-) -> Turn:
+def _question_answer(state: Conversation, q: Question, message: _Message) -> Turn:
+    text, said = message.text, message.said
     has_answer = q.step.value in state.answers
+    checked = q.kind in (Kind.ADDRESS, Kind.PHONE, Kind.NUMBER) or q.step == Step.NAME
+    command = _WORDS.get(command_in(text, message.words) or "") if checked else None
+    if command is not None:
+        return command(state)  # "go back" is no postcode
+    if q.kind != Kind.CHOICE and said not in (SKIP, DONE):
+        # Free text is never matched loosely; only a whole reply such as "don't know" at a
+        # question that may be skipped, or "that's all" after a long answer, is a word.
+        closing = q.kind == Kind.EVIDENCE or (q.kind == Kind.LONG_TEXT and has_answer)
+        if q.optional and means(text, message.words.phrases("words", "skip")):
+            said = SKIP
+        elif closing and means(text, message.words.phrases("words", "done")):
+            said = DONE
     if said == SKIP:
         if not q.optional:
             if has_answer:  # they have said enough already: keep it, as DONE would
@@ -241,27 +298,46 @@ def _question_answer(
     if said == DONE:
         if q.kind == Kind.EVIDENCE:
             return _accept(state, q, state.answers.get(q.step.value, ""))
-        if has_answer:
+        if has_answer:  # kept as it was, so its follow-ups stand too
             return _move(state, first_unanswered(state.answers))
         return _misfit(state, q, "need_answer")
     if q.kind == Kind.EVIDENCE:
-        return _evidence(state, q, text, inbound)
+        return _evidence(state, q, text, message.inbound)
     if q.kind == Kind.LONG_TEXT:
         return _long_text(state, q, text)
     if not text:
         return _misfit(state, q, "need_answer")
+    if q.kind == Kind.CHOICE:  # a long reply is read too: "The lift has been broken..." is Repairs
+        return _choose(state, q, message)
     if len(text) > q.max_chars:
         return _misfit(state, q, "too_long", limit=q.max_chars)
-    value, problem = _read(q, text, said)
+    value, problem = _read(q, text)
     if value is None:
         return _misfit(state, q, problem)
     return _accept(state, q, value)
 
 
-def _read(q: Question, text: str, said: str | None) -> tuple[str | None, str]:
+def _choose(state: Conversation, q: Question, message: _Message) -> Turn:
+    """The option a tenant picked by number or in their own words; asked again if unsure."""
+    menu = _question_choices(q)
+    if q.step.value in state.answers:
+        menu += (_DONE_CHOICE,)  # "keep it" keeps the answer they gave before
+    said = message.text[:_LONGEST_READ]
+    reading = read(said, menu, message.words, between=message.between)
+    if reading.value == _DONE_CHOICE.value:
+        return _move(state, first_unanswered(state.answers))
+    if reading.value is not None:
+        return _accept(state, q, reading.value)
+    if reading.unsure:
+        return _which(state, menu, reading.unsure)
+    command = _WORDS.get(reading.command or "")
+    if command is not None:
+        return command(state)
+    return _misfit(state, q, "choice_invalid")
+
+
+def _read(q: Question, text: str) -> tuple[str | None, str]:
     """The value to keep for a short answer, or None and the name of the problem."""
-    if q.kind == Kind.CHOICE:
-        return _choose(q, text, said), "choice_invalid"
     if q.kind == Kind.ADDRESS:
         return (text if find_postcode(text) else None), "postcode_invalid"
     if q.kind == Kind.PHONE:
@@ -272,22 +348,6 @@ def _read(q: Question, text: str, said: str | None) -> tuple[str | None, str]:
     if q.step == Step.NAME and not has_letter(text):
         return None, "name_invalid"
     return text, ""
-
-
-def _choose(q: Question, text: str, said: str | None) -> str | None:
-    """The option a tenant picked by number, by name, or by yes/no."""
-    number = as_number(said)
-    if number is not None:
-        return q.options[number - 1] if 1 <= number <= len(q.options) else None
-    spoken = text.lower().strip(".!? ").replace("-", " ")
-    for option in q.options:
-        if spoken == option.replace("_", " "):
-            return option
-    if "yes" in q.options and said in _YES:
-        return "yes"
-    if "no" in q.options and said in _NO:
-        return "no"
-    return None
 
 
 def _long_text(state: Conversation, q: Question, text: str) -> Turn:
@@ -354,7 +414,7 @@ def _misfit(state: Conversation, q: Question, problem: str, **details: int) -> T
 
 
 def _move(state: Conversation, step: Step) -> Turn:
-    moved = state.but(step=step, collecting=False, misfits=0)
+    moved = state.but(step=step, collecting=False, misfits=0, between=())
     if step == Step.REVIEW:
         return Turn(moved, _review(moved))
     return Turn(moved, (_ask(moved, step),))
@@ -367,7 +427,7 @@ def _prompt(state: Conversation) -> Outbound:
     if state.step == Step.REVIEW:
         return _review(state)[-1]
     if state.step == Step.SUBMITTED:
-        return Outbound("submitted_menu", choices=_options(("new",), "menu"))
+        return Outbound("submitted_menu", choices=_SUBMITTED_MENU)
     return _ask(state, state.step)
 
 
@@ -392,7 +452,7 @@ def _question_choices(q: Question) -> tuple[Choice, ...]:
     if q.kind == Kind.CHOICE:
         return _options(q.options, q.option_kind)
     if q.optional:
-        return (Choice(None, "skip", "words"),)
+        return (_SKIP_CHOICE,)
     return ()
 
 
@@ -404,15 +464,20 @@ def _review_lines(state: Conversation) -> list[dict[str, object]]:
     lines: list[dict[str, object]] = []
     for q in applicable(state.answers):
         if q.step.value in state.answers:
-            lines.append(
-                {
-                    "number": len(lines) + 1,
-                    "field": q.step.value,
-                    "value": state.answers[q.step.value],
-                    "kind": q.option_kind,
-                }
-            )
+            line: dict[str, object] = {
+                "number": len(lines) + 1,
+                "field": q.step.value,
+                "value": state.answers[q.step.value],
+                "kind": q.option_kind,
+            }
+            lines.append(line)
     return lines
+
+
+def _review_menu(lines: list[dict[str, object]]) -> tuple[Choice, ...]:
+    """0 sends; each answer's number (or its name: "change my address") changes it."""
+    answers = [Choice(int(str(line["number"])), str(line["field"]), "fields") for line in lines]
+    return (_SEND_CHOICE, *answers)
 
 
 def _review(state: Conversation) -> tuple[Outbound, ...]:
@@ -429,8 +494,13 @@ def _review(state: Conversation) -> tuple[Outbound, ...]:
     return tuple(replies)
 
 
-def _review_answer(state: Conversation, said: str | None) -> Turn:
-    if said in ("0", SEND):
+def _review_answer(state: Conversation, message: _Message) -> Turn:
+    lines = _review_lines(state)
+    menu = _review_menu(lines)
+    reading = read(
+        message.text, menu, message.words, between=message.between, ignoring=_CHANGE_WORDS
+    )
+    if message.said == SEND or reading.value == _SEND_CHOICE.value:
         answers = submitted_answers(state.answers)
         submit = SubmitCall(
             answers=answers,
@@ -446,14 +516,17 @@ def _review_answer(state: Conversation, said: str | None) -> Turn:
             calls_submitted=state.calls_submitted + 1,
         )
         return Turn(done, (), (submit,))
-    lines = _review_lines(state)
-    number = as_number(said)
-    if number is not None and 1 <= number <= len(lines):
-        return _move(state, Step(str(lines[number - 1]["field"])))
+    if reading.value is not None:
+        return _move(state, Step(reading.value))
+    if reading.unsure:
+        return _which(state, menu, reading.unsure)
+    command = _WORDS.get(reading.command or "")
+    if command is not None:
+        return command(state)
     return Turn(
         state,
         (Outbound("review_invalid", {"count": len(lines)}, (_SEND_CHOICE,)),),
     )
 
 
-__all__ = ["DONE", "FLOW_WORDS", "GLOBAL_WORDS", "SEND", "Turn", "advance"]
+__all__ = ["DONE", "FLOW_WORDS", "GLOBAL_WORDS", "NO_WORDS", "SEND", "Turn", "advance"]

@@ -58,9 +58,11 @@ SERVICE_AREAS: tuple[str, ...] = (
     "grounds_maintenance",
     "home_improvement_works",
     "other",
+    "not_sure",  # an officer chooses the service area
 )
 CONTACT_PREFERENCES = ("here", "phone", "letter")
-COMPLAINT_STAGES = ("none", "stage_1", "stage_2", "review_panel")
+COMPLAINT_STAGES = ("none", "stage_1", "stage_2", "review_panel", "not_sure")
+COMPLAINTS_MADE = ("stage_1", "stage_2", "review_panel")
 FREQUENCIES = ("once", "a_few_times", "monthly", "weekly", "all_the_time")
 YES_NO_UNSURE = ("yes", "no", "not_sure")
 ROUTES = ("petition", "individual")
@@ -114,7 +116,7 @@ FORM: tuple[Question, ...] = (
         Kind.SHORT_TEXT,
         optional=True,
         max_chars=40,
-        applies=lambda a: a.get(Step.COMPLAINT_STAGE, "none") != "none",
+        applies=lambda a: a.get(Step.COMPLAINT_STAGE) in COMPLAINTS_MADE,
     ),
     Question(Step.FAILURES, 8, Kind.LONG_TEXT, max_chars=1500),
     Question(Step.FAILURES_SINCE, 8, Kind.SHORT_TEXT, max_chars=100),

@@ -25,6 +25,7 @@ class Conversation(BaseModel):
     collecting: bool = False  # a long answer at this step is being added to, message by message
     misfits: int = 0  # answers at this step that did not fit
     confirming_restart: bool = False
+    between: tuple[str, ...] = ()  # options just offered after a reply that fitted several
     support_requested: bool = False
     evidence_count: int = 0
     calls_submitted: int = 0

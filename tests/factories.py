@@ -21,7 +21,7 @@ from backend.petitions import SignOutcome
 from backend.settings import Settings
 from backend.store.db import write_session
 from backend.turns import intake
-from bot.render import Renderer
+from bot.render import Renderer, words
 from conversations import Attachment, Channel, Conversation, Inbound, Step, SubmitCall, advance
 from conversations.flow import Turn
 from conversations.proforma import FORM, applicable
@@ -73,7 +73,7 @@ REFUSED: dict[Step, str | None] = {
     Step.SERVICE_AREA_OTHER: None,
     Step.CONCERNS: None,
     Step.ACTIONS_TAKEN: None,
-    Step.COMPLAINT_STAGE: "maybe",
+    Step.COMPLAINT_STAGE: "purple",
     Step.COMPLAINT_REFERENCE: None,
     Step.FAILURES: None,
     Step.FAILURES_SINCE: None,
@@ -141,7 +141,7 @@ def say(
         attachments=tuple(Attachment(f"photo-{n}", "image/jpeg") for n in range(photos)),
         facts=facts or {},
     )
-    return advance(state, inbound, now=now)
+    return advance(state, inbound, now=now, words=words())
 
 
 def full_answers(**overrides: str) -> dict[str, str]:

@@ -54,6 +54,7 @@ def _review_lines() -> list[dict[str, object]]:
     ]
 
 
+
 OUTCOME = {
     "reference": "CCS-2026-10042",
     "officer": "Bartholomew",
@@ -101,6 +102,7 @@ WORST: dict[str, list[dict[str, Any]]] = {
         {"photos": 0, "total": 0, "noted": True},
     ],
     "review_answers": [{"lines": _review_lines()}],
+    "which_one": [{}],
     "review_prompt": [{"count": 18, "photos": 12}],
     "review_invalid": [{"count": 18}],
     "submitted": [
