@@ -54,7 +54,7 @@ def test_sigkill_with_replies_queued_loses_nothing_and_doubles_nothing(tmp_path:
                 time.sleep(0.1)
             texts = fake.texts(CHAT)
             assert [t.split(".")[0] for t in texts] == [
-                "Hello",
+                "Hello from Pine Court Housing",
                 "Question 1 of 11",
                 "Question 2 of 11",
             ]

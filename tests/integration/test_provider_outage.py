@@ -28,7 +28,8 @@ DRAIN_LIMIT = 20.0  # seconds after the providers are back by which everything h
 GIVE_UP = 45.0  # how long to watch for stragglers before failing (and saying how many)
 CHAT_BASE = 880_000
 TELEGRAM_SAYS = ("/start", "1", "Sam Jones")
-TELEGRAM_HEARS = ["Hello", "Question 1 of 11", "Question 2 of 11"]  # each reply's first sentence
+# Each reply's first sentence.
+TELEGRAM_HEARS = ["Hello from Pine Court Housing", "Question 1 of 11", "Question 2 of 11"]
 SMS_REPLIES = 3
 
 
