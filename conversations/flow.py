@@ -387,7 +387,11 @@ def _evidence(state: Conversation, q: Question, text: str, inbound: Inbound | No
 
 def _accept(state: Conversation, q: Question, value: str) -> Turn:
     answered = state.with_answer(q.step, value)
-    return _move(answered, first_unanswered(answered.answers))
+    moved = _move(answered, first_unanswered(answered.answers))
+    if q.step == Step.COMPLAINT_STAGE and value == "none":
+        # Said gently, before the next question: the panel may send them there first.
+        return Turn(moved.state, (Outbound("complaints_first"), *moved.replies))
+    return moved
 
 
 def _misfit(state: Conversation, q: Question, problem: str, **details: int) -> Turn:

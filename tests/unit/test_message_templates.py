@@ -103,6 +103,7 @@ WORST: dict[str, list[dict[str, Any]]] = {
     ],
     "review_answers": [{"lines": _review_lines()}],
     "which_one": [{}],
+    "complaints_first": [{}],
     "review_prompt": [{"count": 18, "photos": 12}],
     "review_invalid": [{"count": 18}],
     "submitted": [

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 
 from bot.render import TEMPLATES, choice_label
 from conversations import Channel, Outbound
@@ -62,3 +63,33 @@ def test_the_service_menu_fits_three_texts_however_it_is_reached() -> None:
         turn = say(state, "HELP")
         parts = renderer.messages(turn.replies[-1], Channel.SMS)
         assert len(parts) == 1, f"split in {len(parts)} with {current}"
+
+
+# -- 3. the complaints question ------------------------------------------------------------
+
+
+def test_the_complaints_question_says_what_stage_1_and_stage_2_are_and_offers_not_sure() -> None:
+    q = QUESTIONS[Step.COMPLAINT_STAGE]
+    assert q.options[-1] == "not_sure"
+    turn = say(conversation_at(Step.ACTIONS_TAKEN), "I rang them")
+    turn = say(turn.state, "DONE")
+    text = text_of(turn.replies[0])
+    assert "Stage 1 is" in text and "Stage 2 is" in text
+    assert text.endswith("5 Not sure")
+
+
+def test_answering_no_is_told_gently_the_panel_may_send_them_to_the_complaints_procedure() -> None:
+    turn = say(conversation_at(Step.COMPLAINT_STAGE), "no")
+    assert [r.template for r in turn.replies] == ["complaints_first", "questions/failures"]
+    text = text_of(turn.replies[0])
+    assert "may ask you" in text and PHONE in text and "OFFICER" in text
+    assert turn.state.answers[Step.COMPLAINT_STAGE] == "none"
+
+
+@pytest.mark.parametrize(("typed", "asked_reference"), [("not sure", False), ("2", True)])
+def test_only_a_tenant_who_complained_is_asked_for_the_reference(
+    typed: str, asked_reference: bool
+) -> None:
+    turn = say(conversation_at(Step.COMPLAINT_STAGE), typed)
+    assert (turn.state.step == Step.COMPLAINT_REFERENCE) is asked_reference
+    assert "complaints_first" not in [r.template for r in turn.replies]
