@@ -27,6 +27,7 @@ from conversations.proforma import (
     Step,
     applicable,
     first_unanswered,
+    next_step,
     previous_step,
     submitted_answers,
 )
@@ -49,7 +50,7 @@ GLOBAL_WORDS = frozenset({HELP, BACK, RESTART, SKIP, OFFICER, STATUS})
 FLOW_WORDS = GLOBAL_WORDS | {DONE, SEND}
 
 MISFITS_BEFORE_OFFER = 3
-REVIEW_SPLIT = 8  # answers per review message, so each fits an SMS budget
+REVIEW_SPLIT = 6  # answers per review message, so each fits an SMS budget
 _LONGEST_READ = 2000  # characters of a reply read at a menu (an SMS carries at most 1,600)
 
 
@@ -387,7 +388,7 @@ def _evidence(state: Conversation, q: Question, text: str, inbound: Inbound | No
 
 def _accept(state: Conversation, q: Question, value: str) -> Turn:
     answered = state.with_answer(q.step, value)
-    moved = _move(answered, first_unanswered(answered.answers))
+    moved = _move(answered, next_step(answered.answers, q.step))
     if q.step == Step.COMPLAINT_STAGE and value == "none":
         # Said gently, before the next question: the panel may send them there first.
         return Turn(moved.state, (Outbound("complaints_first"), *moved.replies))
@@ -474,6 +475,8 @@ def _review_lines(state: Conversation) -> list[dict[str, object]]:
                 "value": state.answers[q.step.value],
                 "kind": q.option_kind,
             }
+            if q.kind == Kind.EVIDENCE:
+                line["photos"] = state.evidence_count  # photos and documents received
             lines.append(line)
     return lines
 

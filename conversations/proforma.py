@@ -86,6 +86,7 @@ class Question:
     optional: bool = False
     max_chars: int = 200
     applies: Callable[[Answers], bool] = _always
+    follows: Step | None = None  # asked because of the answer at this step (a follow-up)
 
 
 FORM: tuple[Question, ...] = (
@@ -98,6 +99,7 @@ FORM: tuple[Question, ...] = (
         Kind.PHONE,
         max_chars=30,
         applies=lambda a: a.get(Step.CONTACT_PREFERENCE) == "phone",
+        follows=Step.CONTACT_PREFERENCE,
     ),
     Question(Step.SERVICE_AREA, 4, Kind.CHOICE, SERVICE_AREAS, "service_area"),
     Question(
@@ -106,6 +108,7 @@ FORM: tuple[Question, ...] = (
         Kind.SHORT_TEXT,
         max_chars=100,
         applies=lambda a: a.get(Step.SERVICE_AREA) == "other",
+        follows=Step.SERVICE_AREA,
     ),
     Question(Step.CONCERNS, 5, Kind.LONG_TEXT, max_chars=1500),
     Question(Step.ACTIONS_TAKEN, 6, Kind.LONG_TEXT, max_chars=1500),
@@ -117,6 +120,7 @@ FORM: tuple[Question, ...] = (
         optional=True,
         max_chars=40,
         applies=lambda a: a.get(Step.COMPLAINT_STAGE) in COMPLAINTS_MADE,
+        follows=Step.COMPLAINT_STAGE,
     ),
     Question(Step.FAILURES, 8, Kind.LONG_TEXT, max_chars=1500),
     Question(Step.FAILURES_SINCE, 8, Kind.SHORT_TEXT, max_chars=100),
@@ -128,6 +132,7 @@ FORM: tuple[Question, ...] = (
         Kind.LONG_TEXT,
         max_chars=1000,
         applies=lambda a: a.get(Step.OTHERS_AFFECTED) == "yes",
+        follows=Step.OTHERS_AFFECTED,
     ),
     Question(
         Step.AFFECTED_HOUSEHOLDS,
@@ -136,6 +141,7 @@ FORM: tuple[Question, ...] = (
         optional=True,
         max_chars=40,
         applies=lambda a: a.get(Step.OTHERS_AFFECTED) == "yes",
+        follows=Step.OTHERS_AFFECTED,
     ),
     Question(Step.EVIDENCE, 10, Kind.EVIDENCE, optional=True, max_chars=1000),
     Question(Step.ROUTE, 11, Kind.CHOICE, ROUTES, "route"),
@@ -161,6 +167,18 @@ def first_unanswered(answers: Answers) -> Step:
         if q.step not in answers:
             return q.step
     return Step.REVIEW
+
+
+def next_step(answers: Answers, step: Step) -> Step:
+    """Where to go once `step` is answered: its follow-up, even one answered before (so that
+    choosing "Phone me" again asks for the number again, showing the one we have), then the
+    first question still unanswered, or REVIEW."""
+    asked = [q.step for q in applicable(answers)]
+    if step in asked and asked.index(step) + 1 < len(asked):
+        after = QUESTIONS[asked[asked.index(step) + 1]]
+        if after.follows is not None and after.follows in (step, QUESTIONS[step].follows):
+            return after.step
+    return first_unanswered(answers)
 
 
 def previous_step(step: Step, answers: Answers) -> Step | None:

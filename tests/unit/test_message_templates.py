@@ -12,6 +12,7 @@ from bot.render import TEMPLATES, Renderer
 from bot.sms_text import is_gsm7, segments
 from conversations import Channel, Choice, Outbound
 from conversations.channels import SMS_SEGMENTS
+from conversations.flow import REVIEW_SPLIT
 from conversations.proforma import FORM, TOTAL_QUESTIONS
 
 MESSAGES = TEMPLATES / "messages"
@@ -43,16 +44,12 @@ def _question(step: str) -> dict[str, Any]:
 
 
 def _review_lines() -> list[dict[str, object]]:
-    return [
-        {
-            "number": n + 10,
-            "field": "service_area_other" if n % 2 else "affected_households",
-            "value": LONG,
-            "kind": "",
-        }
-        for n in range(8)
+    """As many answers as one review message holds, each as long as it can be shown."""
+    lines: list[dict[str, object]] = [
+        {"number": n + 10, "field": "failures", "value": LONG, "kind": ""}
+        for n in range(REVIEW_SPLIT - 1)
     ]
-
+    return [{"number": 99, "field": "evidence", "value": LONG, "kind": "", "photos": 12}, *lines]
 
 
 OUTCOME = {
@@ -101,7 +98,10 @@ WORST: dict[str, list[dict[str, Any]]] = {
         {"photos": 3, "total": 12, "noted": False},
         {"photos": 0, "total": 0, "noted": True},
     ],
-    "review_answers": [{"lines": _review_lines()}],
+    "review_answers": [
+        {"lines": _review_lines()},
+        {"lines": [{"number": 1, "field": "evidence", "value": "", "kind": "", "photos": 0}]},
+    ],
     "which_one": [{}],
     "complaints_first": [{}],
     "review_prompt": [{"count": 18, "photos": 12}],

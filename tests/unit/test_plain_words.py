@@ -9,7 +9,7 @@ import pytest
 
 from bot.render import TEMPLATES, choice_label
 from conversations import Channel, Outbound
-from conversations.proforma import QUESTIONS, SERVICE_AREAS, Step
+from conversations.proforma import FORM, QUESTIONS, SERVICE_AREAS, Step, first_unanswered
 from tests.factories import conversation_at, say
 from tests.unit.test_flow_properties import renderer
 
@@ -93,3 +93,55 @@ def test_only_a_tenant_who_complained_is_asked_for_the_reference(
     turn = say(conversation_at(Step.COMPLAINT_STAGE), typed)
     assert (turn.state.step == Step.COMPLAINT_REFERENCE) is asked_reference
     assert "complaints_first" not in [r.template for r in turn.replies]
+
+
+# -- 4. the review shows what was given ------------------------------------------------------
+
+
+def test_the_review_counts_the_photos_and_documents_received() -> None:
+    state = say(conversation_at(Step.EVIDENCE), photos=2).state
+    turn = say(say(state, "DONE").state, "1")
+    assert turn.state.step == Step.REVIEW
+    review = "\n".join(text_of(r) for r in turn.replies)
+    assert "Evidence: 2 photos or documents" in review
+    assert "Evidence: none" not in review
+    assert "We have 2 photos or documents from you" in review
+
+
+def test_the_review_shows_enough_of_each_answer_to_check_it() -> None:
+    concern = "The lift in Elm Court has been broken since March and my mum cannot get out"
+    state = conversation_at(Step.ROUTE).with_answer(Step.CONCERNS, concern)
+    review = "\n".join(text_of(r) for r in say(state, "1").replies)
+    [line] = [line for line in review.splitlines() if line.startswith("7 Concerns:")]
+    assert len(line.split(": ", 1)[1].split()) >= 8, line  # not three words
+
+
+def test_a_skipped_answer_shows_as_none_in_the_review() -> None:
+    state = conversation_at(Step.ROUTE).with_answer(Step.COMPLAINT_REFERENCE, "")
+    review = "\n".join(text_of(r) for r in say(state, "1").replies)
+    assert "Complaint ref: none" in review
+
+
+def test_going_back_to_phone_me_asks_for_the_number_again_showing_the_one_we_have() -> None:
+    review = conversation_at(Step.REVIEW)
+    at_contact = say(review, "3").state
+    assert at_contact.step == Step.CONTACT_PREFERENCE
+    turn = say(at_contact, "Phone me")
+    assert turn.state.step == Step.CONTACT_PHONE
+    assert turn.replies[0].context["current"] == "+447911123456"
+    assert say(turn.state, "07800 123456").state.answers[Step.CONTACT_PHONE] == "+447800123456"
+    assert say(turn.state, "DONE").state.step == Step.REVIEW
+
+
+def test_keeping_an_answer_with_done_keeps_its_follow_up_without_asking_it_again() -> None:
+    at_contact = say(conversation_at(Step.REVIEW), "3").state
+    assert say(at_contact, "DONE").state.step == Step.REVIEW
+
+
+def test_a_follow_up_of_a_follow_up_is_asked_again_too() -> None:
+    state = conversation_at(Step.REVIEW)
+    number = 1 + [q.step for q in FORM if q.step.value in state.answers].index(Step.OTHERS_AFFECTED)
+    turn = say(say(state, str(number)).state, "yes")
+    assert turn.state.step == Step.AFFECTED_WHO
+    turn = say(say(turn.state, "DONE").state, "DONE")
+    assert turn.state.step == first_unanswered(turn.state.answers) == Step.REVIEW
