@@ -38,6 +38,7 @@ from conversations.validation import (
     find_postcode,
     has_letter,
     household_count,
+    name_in,
     uk_phone,
     word,
 )
@@ -346,8 +347,11 @@ def _read(q: Question, text: str) -> tuple[str | None, str]:
     if q.kind == Kind.NUMBER:
         count = household_count(text)
         return (str(count) if count is not None else None), "number_invalid"
-    if q.step == Step.NAME and not has_letter(text):
-        return None, "name_invalid"
+    if q.step == Step.NAME:
+        if not has_letter(text):
+            return None, "name_invalid"
+        name = name_in(text)  # "My name is Sam Jones" is Sam Jones; a sentence is queried
+        return name, "name_sentence"
     return text, ""
 
 

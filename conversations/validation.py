@@ -84,3 +84,40 @@ def household_count(text: str) -> int | None:
 def has_letter(text: str) -> bool:
     """Whether `text` has at least one letter in any script."""
     return any(ch.isalpha() for ch in text)
+
+
+# "My name is Sam Jones", "Hi, I'm Sam Jones": the name is what follows.
+_NAME_PREFIX = re.compile(
+    r"^(?:(?:hi|hello|hiya|hey)\b[\s,.!]*)?"
+    r"(?:(?:my\s+(?:full\s+)?name\s+is|my\s+names|name\s+is|i\s+am|i['\u2019]?m"
+    r"|it['\u2019]?s|this\s+is)\b|name\s*:)?[\s,.:-]*",
+    re.IGNORECASE,
+)
+# Words a name never holds but a sentence about a problem does.
+_SENTENCE_WORDS = frozenset(
+    {
+        *("i", "im", "ive", "id", "me", "my", "we", "our", "you", "your", "it", "its", "this"),
+        *("that", "is", "are", "was", "were", "been", "have", "has", "had", "not", "dont"),
+        *("cant", "wont", "want", "wanted", "need", "needs", "would", "like", "please"),
+        *("because", "about", "with", "for", "to", "the", "a", "from", "there", "here"),
+        *("why", "what", "how", "when", "where", "who"),
+        *("complain", "complaining", "complaint", "problem", "problems", "issue", "broken"),
+        *("help", "repair", "repairs", "lift", "lights", "leak", "damp", "hello", "hi"),
+        *("yes", "no", "ok", "okay", "thanks", "thank", "sorry", "name", "sure"),
+    }
+)
+_MOST_NAME_WORDS = 5
+
+
+def name_in(text: str) -> str | None:
+    """The name in an answer to "What is your full name?", without "my name is"; None when
+    the answer reads as a sentence ("I want to complain about the lights"), not a name."""
+    name = _NAME_PREFIX.sub("", text.strip(), count=1).strip()
+    words = [w.strip(".,!?'-").lower().replace("'", "").replace("\u2019", "") for w in name.split()]
+    if not words or not has_letter(name) or "?" in name:
+        return None
+    if len(words) > _MOST_NAME_WORDS or any(ch.isdigit() for ch in name):
+        return None
+    if any(w in _SENTENCE_WORDS for w in words):
+        return None
+    return name

@@ -219,6 +219,7 @@ WORST: dict[str, list[dict[str, Any]]] = {
             "choice_invalid",
             "cannot_skip",
             "name_invalid",
+            "name_sentence",
             "postcode_invalid",
             "phone_invalid",
             "number_invalid",

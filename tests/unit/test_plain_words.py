@@ -145,3 +145,39 @@ def test_a_follow_up_of_a_follow_up_is_asked_again_too() -> None:
     assert turn.state.step == Step.AFFECTED_WHO
     turn = say(say(turn.state, "DONE").state, "DONE")
     assert turn.state.step == first_unanswered(turn.state.answers) == Step.REVIEW
+
+
+# -- 5. a name that is a sentence ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "I want to complain about the lights",
+        "the lift is broken again",
+        "Hello",
+        "yes",
+        "Can someone help me please",
+        "My lights have been out for weeks",
+    ],
+)
+def test_a_sentence_at_the_name_question_is_queried_not_kept(typed: str) -> None:
+    turn = say(conversation_at(Step.NAME), typed)
+    assert Step.NAME.value not in turn.state.answers
+    assert turn.replies[0].template == "errors/name_sentence"
+    assert "name" in text_of(turn.replies[0])
+
+
+@pytest.mark.parametrize(
+    ("typed", "kept"),
+    [
+        ("Sam Jones", "Sam Jones"),
+        ("My name is Sam Jones", "Sam Jones"),
+        ("Hi, I'm Mrs Patel", "Mrs Patel"),
+        ("Siobhan O'Neill-Murphy", "Siobhan O'Neill-Murphy"),
+        ("Do Van Anh", "Do Van Anh"),
+        ("mary", "mary"),
+    ],
+)
+def test_a_name_is_kept_without_my_name_is(typed: str, kept: str) -> None:
+    assert say(conversation_at(Step.NAME), typed).state.answers[Step.NAME] == kept
