@@ -39,6 +39,7 @@ from backend.web.routes.officer import (
     support,
 )
 from backend.web.routes.officer.access import SignInFirst, page
+from backend.web.security_headers import SecurityHeaders
 
 log = logging.getLogger(__name__)
 _TEXT = {"text/plain": {"schema": {"type": "string"}}}
@@ -90,7 +91,16 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     too_large: dict[int | str, dict[str, Any]] = {
         413: {"description": "the body is over the size limit", "content": _TEXT}
     }
-    app = FastAPI(title="Tenant Front Door", lifespan=lifespan, responses=too_large)
+    # Production publishes no map of its API: nothing a tenant or officer needs uses it.
+    docs = settings.environment != "production"
+    app = FastAPI(
+        title="Tenant Front Door",
+        lifespan=lifespan,
+        responses=too_large,
+        docs_url="/docs" if docs else None,
+        redoc_url="/redoc" if docs else None,
+        openapi_url="/openapi.json" if docs else None,
+    )
     for module in (health, public, webchat, uploads, signing, telegram, twilio):
         app.include_router(module.router)
     for module in (
@@ -110,6 +120,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     # Added last, so they run first: the size limit before anything reads a body.
     app.add_middleware(LimitBody, upload_limit=settings.evidence_max_bytes * 10 + 64 * 1024)
     app.add_middleware(AccessLog)
+    app.add_middleware(SecurityHeaders, https=settings.secure_cookies)
     # Outermost: the client is the proxy's peer unless the proxy is one we named. (uvicorn's
     # own copy of this is off in `frontdoor serve`: it would trust 127.0.0.1 whatever we say.)
     app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxies)
