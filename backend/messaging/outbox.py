@@ -14,6 +14,7 @@ from sqlmodel import Session, col, select
 from backend.models import Contact, Direction, Message, MessageStatus
 from backend.models.types import saved_id
 from backend.store.db import table_of, write_session
+from backend.store.prepared import Prepared
 from bot.delivery import LEASE, Parcel, buttons_of
 from bot.render import Rendered
 from conversations import Channel
@@ -22,6 +23,7 @@ from conversations import Channel
 # and building the statement each time cost more than the insert itself. One statement for all
 # the rows; the ids come back in row order.
 _QUEUE = insert(table_of(Message)).returning(table_of(Message).c.id, sort_by_parameter_order=True)
+_QUEUE_PREPARED = Prepared(_QUEUE)  # a turn's replies, on the turn's connection
 
 
 class Recipient(Protocol):
@@ -65,6 +67,8 @@ def queue(
         }
         for reply in replies
     ]
+    if isinstance(session, Connection):
+        return _QUEUE_PREPARED.scalars(session, rows)
     return list(session.execute(_QUEUE, rows).scalars())
 
 

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, Table, create_engine, event
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, SQLModel
 
 _WRITE = "frontdoor_write"  # execution option: this transaction will write
@@ -51,6 +52,8 @@ def make_engine(url: str) -> Engine:
     def _on_begin(connection: Any) -> None:
         # A writer takes the write lock up front: a read-then-write transaction in WAL mode
         # would otherwise fail with SQLITE_BUSY instead of waiting its turn. Readers never wait.
+        if connection.connection.driver_connection.in_transaction:
+            return  # write_connection began it on the driver: SQLAlchemy's transaction joins it
         immediate = connection.get_execution_options().get(_WRITE)
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
@@ -86,11 +89,50 @@ def write_session(engine: Engine) -> Iterator[Session]:
 def write_connection(engine: Engine) -> Iterator[Connection]:
     """A Core connection in one write transaction, committed at the end, rolled back on error:
     write_session without the Session, whose set-up and bookkeeping cost a tenant's turn more
-    than its statements did. The writers' lock and BEGIN IMMEDIATE are the same."""
+    than its statements did. The writers' lock and BEGIN IMMEDIATE are the same.
+
+    On SQLite the transaction is begun and ended on the driver's own connection (SQLAlchemy's
+    transaction bookkeeping cost a turn more than SQLite's work in it); a Session made with
+    session_in(), or a statement run through SQLAlchemy, joins it.
+    """
     with _writer_lock(engine), engine.connect() as connection:
-        connection.execution_options(**{_WRITE: True})
-        with connection.begin():
+        if engine.dialect.name != "sqlite":
+            connection.execution_options(**{_WRITE: True})
+            with connection.begin():
+                yield connection
+            return
+        _on_driver(connection, lambda driver: driver.execute("BEGIN IMMEDIATE"))
+        try:
             yield connection
+        except BaseException:
+            if connection.in_transaction():
+                connection.rollback()
+            else:
+                _on_driver(connection, lambda driver: driver.rollback())
+            raise
+        if connection.in_transaction():
+            connection.commit()
+        else:
+            _on_driver(connection, lambda driver: driver.commit())
+
+
+def _on_driver(connection: Connection, call: Callable[[Any], object]) -> None:
+    """Calls the driver's connection, raising SQLAlchemy's errors as SQLAlchemy would."""
+    dbapi_error = connection.dialect.loaded_dbapi.Error
+    try:
+        call(connection.connection.driver_connection)
+    except dbapi_error as error:
+        raise DBAPIError.instance(
+            None, None, error, dbapi_error, dialect=connection.dialect
+        ) from error
+
+
+def session_in(connection: Connection) -> Session:
+    """An ORM session inside the connection's transaction, which stays the connection's to
+    commit or roll back (the session only writes what it holds into it when flushed)."""
+    if not connection.in_transaction():
+        connection.begin()  # on a write_connection: joins the transaction already begun
+    return Session(bind=connection, expire_on_commit=False, join_transaction_mode="rollback_only")
 
 
 def session_scope(engine: Engine) -> Iterator[Session]:

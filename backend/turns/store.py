@@ -8,19 +8,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
-from typing import Any
 
-from sqlalchemy import (
-    Connection,
-    CursorResult,
-    Engine,
-    Executable,
-    Insert,
-    Select,
-    Update,
-    bindparam,
-    update,
-)
+from sqlalchemy import Connection, Engine, bindparam, update
 from sqlmodel import Session, col, select
 
 from backend import petitions
@@ -28,7 +17,14 @@ from backend.casework import follow_ups
 from backend.messaging import contacts, outbox
 from backend.models import Call, Contact, ConversationRecord, Direction, Message, MessageStatus
 from backend.settings import Settings
-from backend.store.db import skipping_duplicates, table_of, write_connection, write_session
+from backend.store.db import (
+    session_in,
+    skipping_duplicates,
+    table_of,
+    write_connection,
+    write_session,
+)
+from backend.store.prepared import Prepared
 from backend.turns import intake
 from bot.delivery import buttons_of
 from bot.render import Rendered
@@ -42,17 +38,19 @@ INBOUND_LOG_LIMIT = 20_000
 
 @dataclass(frozen=True)
 class _Statements:
-    """Every turn's statements, built once per kind of database and run with parameters.
+    """Every turn's statements, built and compiled once per kind of database and run with
+    parameters (backend/store/prepared.py: on SQLite, straight on the driver).
 
     SQLAlchemy caches compiled SQL, but building a statement and working out its cache key
     cost more than running it: a third of a turn's time went there.
     """
 
-    find_contact: Select[tuple[int, datetime | None, int | None, str | None]]
-    add_contact: Insert
-    log_inbound: Insert
-    create: Insert
-    save: Update
+    find_contact: Prepared  # id, opted_out_at, and the saved conversation's version and state
+    add_contact: Prepared
+    opt_in: Prepared
+    log_inbound: Prepared
+    create: Prepared
+    save: Prepared
 
 
 @cache
@@ -60,17 +58,25 @@ def _statements(dialect: str) -> _Statements:
     contact, message, record = table_of(Contact), table_of(Message), table_of(ConversationRecord)
     return _Statements(
         # The contact and their saved conversation in one statement (none yet: NULLs).
-        find_contact=select(contact.c.id, contact.c.opted_out_at, record.c.version, record.c.state)
-        .outerjoin(record, record.c.contact_id == contact.c.id)
-        .where(
-            contact.c.channel == bindparam("channel"), contact.c.address == bindparam("address")
+        find_contact=Prepared(
+            select(contact.c.id, contact.c.opted_out_at, record.c.version, record.c.state)
+            .outerjoin(record, record.c.contact_id == contact.c.id)
+            .where(contact.c.channel == bindparam("channel"))
+            .where(contact.c.address == bindparam("address"))
         ),
-        add_contact=skipping_duplicates(dialect, Contact).returning(contact.c.id),
-        log_inbound=skipping_duplicates(dialect, Message).returning(message.c.id),
-        create=skipping_duplicates(dialect, ConversationRecord).returning(record.c.id),
-        save=update(record).where(
-            record.c.contact_id == bindparam("the_contact"),
-            record.c.version == bindparam("seen_version"),
+        add_contact=Prepared(skipping_duplicates(dialect, Contact).returning(contact.c.id)),
+        opt_in=Prepared(
+            update(contact)
+            .where(contact.c.id == bindparam("the_contact"))
+            .values(opted_out_at=None)
+        ),
+        log_inbound=Prepared(skipping_duplicates(dialect, Message).returning(message.c.id)),
+        create=Prepared(skipping_duplicates(dialect, ConversationRecord).returning(record.c.id)),
+        save=Prepared(
+            update(record).where(
+                record.c.contact_id == bindparam("the_contact"),
+                record.c.version == bindparam("seen_version"),
+            )
         ),
     )
 
@@ -108,15 +114,15 @@ class SqlTurn:
     def session(self) -> Session:
         """An ORM session in the turn's transaction (it commits or rolls back with the turn)."""
         if self._session is None:
-            self._session = Session(
-                bind=self.connection, expire_on_commit=False, join_transaction_mode="rollback_only"
-            )
+            self._session = session_in(self.connection)
         return self._session
 
-    def _execute(self, statement: Executable, parameters: Any) -> CursorResult[Any]:
+    def _flushed(self) -> Connection:
+        """The connection, once the session (if any) has written what it holds, as a Session
+        would before a statement of its own: rows are written in the same order."""
         if self._session is not None:
-            self._session.flush()  # as a Session would, so rows are written in the same order
-        return self.connection.execute(statement, parameters)
+            self._session.flush()
+        return self.connection
 
     def finish(self) -> None:
         """Writes what the session holds into the transaction, before it commits."""
@@ -131,17 +137,20 @@ class SqlTurn:
     def sender_of(self, inbound: Inbound) -> _Sender:
         if self.sender is None:
             who = {"channel": inbound.channel.value, "address": inbound.address}
-            found = self._execute(self.sql.find_contact, who).first()
+            found = self.sql.find_contact.first(self._flushed(), who)
             if found is None:
-                added = self._execute(self.sql.add_contact, {**who, "created_at": self.now})
-                new_id = added.scalar()
+                added = {**who, "created_at": self.now}
+                new_id = self.sql.add_contact.scalar(self._flushed(), added)
                 if new_id is not None:
                     self.sender = _Sender(new_id, inbound.channel.value, None)
                     return self.sender
-                found = self._execute(self.sql.find_contact, who).one()  # added concurrently
-            self.sender = _Sender(found.id, inbound.channel.value, found.opted_out_at)
-            if found.version is not None:
-                self.saved = (found.version, found.state)
+                found = self.sql.find_contact.first(self._flushed(), who)  # added concurrently
+                if found is None:
+                    raise RuntimeError("the contact was neither found nor added")
+            contact_id, opted_out_at, version, state = found
+            self.sender = _Sender(contact_id, inbound.channel.value, opted_out_at)
+            if version is not None:
+                self.saved = (version, state)
         return self.sender
 
     def contact_of(self, inbound: Inbound) -> Contact:
@@ -155,8 +164,7 @@ class SqlTurn:
         if sender.opted_out_at is not None and inbound.channel.can.writing_is_consent:
             # They blocked the bot once (Telegram 403) and have come back: writing is consent.
             sender.opted_out_at = None
-            opted_in = update(table_of(Contact)).where(table_of(Contact).c.id == sender.id)
-            self._execute(opted_in.values(opted_out_at=None), {})
+            self.sql.opt_in.rowcount(self._flushed(), {"the_contact": sender.id})
         logged = {
             "contact_id": sender.id,
             "channel": inbound.channel.value,
@@ -167,7 +175,7 @@ class SqlTurn:
             "status": MessageStatus.RECEIVED.value,
             "created_at": self.now,
         }
-        self.inbound_id = self._execute(self.sql.log_inbound, logged).scalar()
+        self.inbound_id = self.sql.log_inbound.scalar(self._flushed(), logged)
         return self.inbound_id is not None
 
     def earlier_replies(self, inbound: Inbound) -> list[Rendered]:
@@ -223,13 +231,12 @@ class SqlTurn:
         saved = {"step": state.step.value, "state": state.to_json(), "updated_at": self.now}
         if self.version is None:
             first = {**saved, "contact_id": sender.id, "version": 1, "created_at": self.now}
-            if self._execute(self.sql.create, first).first() is None:
+            if self.sql.create.first(self._flushed(), first) is None:
                 raise ConcurrentTurn("conversation created by another worker")
             return
         later = {**saved, "version": self.version + 1}
         seen = {"the_contact": sender.id, "seen_version": self.version}
-        result = self._execute(self.sql.save, {**later, **seen})
-        if result.rowcount != 1:
+        if self.sql.save.rowcount(self._flushed(), {**later, **seen}) != 1:
             raise ConcurrentTurn("conversation saved by another worker")
 
     def record_replies(
@@ -243,10 +250,8 @@ class SqlTurn:
             status = MessageStatus.DELIVERED
         else:
             status = MessageStatus.SENT  # handed to the provider in the webhook's response
-        if self._session is not None:
-            self._session.flush()
         outbox.queue(
-            self.connection,
+            self._flushed(),
             contact,
             replies,
             self.now,

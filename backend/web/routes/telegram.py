@@ -9,12 +9,12 @@ import logging
 from fastapi import APIRouter, BackgroundTasks, Request, Response
 from fastapi.responses import PlainTextResponse
 from pydantic import BaseModel, ConfigDict, Field
-from starlette.concurrency import run_in_threadpool
 from telegram import Update
 from telegram.error import TelegramError
 
 from backend.services import Services
 from backend.web.deps import ServicesDep
+from backend.web.turn_threads import in_turn_thread
 from bot import telegram
 
 router = APIRouter(tags=["channels"])
@@ -95,7 +95,7 @@ async def take_update(services: Services, update: Update) -> str | None:
     """Runs one Update through the flow and wakes the worker; returns a callback query id."""
     inbound = telegram.inbound(update)
     if inbound is not None:
-        replies = await run_in_threadpool(services.receive, inbound)
+        replies = await in_turn_thread(services.engine, services.receive, inbound)
         if replies:
             services.worker.wake()
     query = update.callback_query

@@ -15,6 +15,7 @@ from backend.models import MessageStatus
 from backend.services import Services
 from backend.store.db import write_session
 from backend.web.deps import ServicesDep
+from backend.web.turn_threads import in_turn_thread
 from bot import twilio_sms
 from conversations import Channel
 
@@ -124,8 +125,8 @@ async def twilio_sms_webhook(request: Request, services: ServicesDep) -> Respons
         message = twilio_sms.parse(form)
     except ValueError:
         return PlainTextResponse("not a message Twilio would send", status_code=400)
-    replies = await run_in_threadpool(
-        twilio_sms.take, message, services.store, services.receive, services.now()
+    replies = await in_turn_thread(
+        services.engine, twilio_sms.take, message, services.store, services.receive, services.now()
     )
     return Response(twilio_sms.twiml(replies), media_type=TWIML)
 
