@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -51,13 +52,23 @@ _BUMP = (
 
 
 def normalise(text: str) -> str:
-    """Lower case, letters and digits only, single spaces: so 'Flat 2, 1 Elm Rd' matches."""
-    return " ".join(re.sub(r"[^0-9a-z]+", " ", text.lower()).split())
+    """Case folded, accents dropped, letters and digits (of any script) only, single spaces: so
+    'Flat 2, 1 Elm Rd' matches 'flat 2 1 elm rd', and 'Zoë' 'Zoe'. Any other character goes
+    (an earlier version kept a-z only, which made every Arabic or Polish name the same)."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(re.sub(r"[\W_]+", " ", plain).split())
 
 
 def _home_key(address: str) -> str:
+    address = " ".join(address.split())  # "L30  4TH" and a postcode on a line of its own
     postcode = find_postcode(address) or ""
-    return normalise(address.upper().replace(postcode, "")) + "|" + postcode.replace(" ", "")
+    if postcode:
+        # Taken out however it was written: "L30 4TH", "l304th", "L30  4TH".
+        outward, inward = postcode.split()
+        spaced = re.compile(rf"{re.escape(outward)}\s*{re.escape(inward)}", re.IGNORECASE)
+        address = spaced.sub(" ", address)
+    return normalise(address) + "|" + postcode.replace(" ", "")
 
 
 def identity_of(name: str, address: str, *, per_household: bool) -> str:
