@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from conversations.messages import Choice
 
@@ -176,6 +176,9 @@ class Words:
     _menus: dict[tuple[tuple[str, str], ...], dict[Phrase, frozenset[str]]] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
+    _typos: dict[tuple[tuple[str, str], ...], _Targets] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     @classmethod
     def from_labels(cls, table: Mapping[str, Any]) -> Words:
@@ -211,6 +214,15 @@ class Words:
 
 def _unique(phrases: Iterable[Phrase]) -> tuple[Phrase, ...]:
     return tuple(dict.fromkeys(p for p in phrases if p))
+
+
+class _Targets(NamedTuple):
+    """What a slip of the finger may be near at one menu: the phrases as strings, and for each
+    its digits and the options (or "!COMMAND") it names."""
+
+    texts: list[str]
+    digits: list[list[str]]
+    values: list[frozenset[str]]
 
 
 class Reading(NamedTuple):
@@ -271,7 +283,7 @@ def read(
         return Reading()  # a sentence, or one that turns words round: no guessing at typos
     if len(said) == 1 and said[0] in CARRIER_WORDS:
         return Reading()
-    return _fuzzy(said, index, words, menu, between)
+    return _fuzzy(said, _targets(menu, words, index), menu, between)
 
 
 def command_in(text: str, words: Words) -> str | None:
@@ -412,20 +424,43 @@ def _commands(words: Words) -> dict[Phrase, frozenset[str]]:
     return index
 
 
-def _fuzzy(
-    said: Phrase,
-    index: Mapping[Phrase, frozenset[str]],
-    words: Words,
-    menu: Sequence[Choice],
-    between: Sequence[str],
-) -> Reading:
-    """A short reply with a slip of the finger: the options whose words it nearly is."""
-    scores: dict[str, float] = {}
+def _targets(
+    menu: Sequence[Choice], words: Words, index: Mapping[Phrase, frozenset[str]]
+) -> _Targets:
+    """The phrases a short reply is compared with, worked out once per menu."""
+    key = tuple((c.kind, c.value) for c in menu)
+    known = words._typos.get(key)
+    if known is not None:
+        return known
+    targets = _Targets([], [], [])
     for phrase, values in [*_commands(words).items(), *index.items()]:
-        if len("".join(phrase)) < FUZZY_MIN_LETTERS:
+        if len("".join(phrase)) >= FUZZY_MIN_LETTERS:
+            targets.texts.append(" ".join(phrase))
+            targets.digits.append([w for w in phrase if w.isdecimal()])
+            targets.values.append(values)
+    words._typos[key] = targets
+    return targets
+
+
+def _fuzzy(
+    said: Phrase, targets: _Targets, menu: Sequence[Choice], between: Sequence[str]
+) -> Reading:
+    """A short reply with a slip of the finger: the options whose words it nearly spells. The
+    whole reply is compared (a word inside a longer reply is never guessed at: "not right now"
+    is not "alright"), and digits must agree, so "stage 1" is never "stage 2"."""
+    digits = [w for w in said if w.isdecimal()]
+    scores: dict[str, float] = {}
+    near = process.extract(
+        " ".join(said),
+        targets.texts,
+        scorer=fuzz.ratio,
+        score_cutoff=FUZZY_CUTOFF,
+        limit=None,
+    )
+    for _, score, i in near:
+        if targets.digits[i] != digits:
             continue
-        score = _closeness(said, phrase)
-        for value in values:
+        for value in targets.values[i]:
             scores[value] = max(scores.get(value, 0.0), score)
     best = max(scores.values(), default=0.0)
     if best < FUZZY_CUTOFF:
@@ -437,12 +472,3 @@ def _fuzzy(
         only = next(iter(commands)).removeprefix(_COMMAND)
         return Reading(command=only) if len(close) == 1 else Reading()
     return _one_or_ask(close, menu, between)
-
-
-def _closeness(said: Phrase, phrase: Phrase) -> float:
-    """How nearly the whole reply spells `phrase` (0 to 100): a word inside a longer reply is
-    never guessed at ("not right now" is not "alright"). Digits must agree, so "stage 1" is
-    never "stage 2"."""
-    if [w for w in said if w.isdecimal()] != [w for w in phrase if w.isdecimal()]:
-        return 0.0
-    return fuzz.ratio(" ".join(said), " ".join(phrase))
