@@ -101,7 +101,7 @@ def advance(
     if inbound.attachments:
         # A photo is never dropped, whatever step it arrives at.
         kept = (AttachEvidence(inbound.attachments, to_last_call=state.step == Step.SUBMITTED),)
-        state = state.but(evidence_count=state.evidence_count + len(inbound.attachments))
+        state = state.with_evidence(len(inbound.attachments))
         if state.step != Step.EVIDENCE:
             notes = (Outbound("photo_kept", {"count": len(inbound.attachments)}),)
 

@@ -40,6 +40,11 @@ class Conversation(BaseModel):
         """A copy with the answer at `step` set to `value`."""
         return self.but(answers={**self.answers, step.value: value})
 
+    def with_evidence(self, count: int) -> Conversation:
+        """A copy counting `count` more photos or documents for the draft, sent here or kept
+        through the upload link (the review says how many were received)."""
+        return self.but(evidence_count=self.evidence_count + count)
+
     def to_json(self) -> str:
         """The state as stored."""
         return self.model_dump_json()

@@ -108,6 +108,14 @@ def test_the_review_counts_the_photos_and_documents_received() -> None:
     assert "We have 2 photos or documents from you" in review
 
 
+def test_files_kept_through_the_upload_link_are_counted_in_the_review_too() -> None:
+    # The upload page (backend) counts them into the saved conversation with with_evidence.
+    state = conversation_at(Step.EVIDENCE).with_evidence(3)
+    turn = say(say(state, "DONE").state, "1")
+    review = "\n".join(text_of(r) for r in turn.replies)
+    assert "Evidence: 3 photos or documents" in review
+
+
 def test_the_review_shows_enough_of_each_answer_to_check_it() -> None:
     concern = "The lift in Elm Court has been broken since March and my mum cannot get out"
     state = conversation_at(Step.ROUTE).with_answer(Step.CONCERNS, concern)
