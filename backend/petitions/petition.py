@@ -73,13 +73,14 @@ def open_petition(session: Session, call: Call, settings: Settings, now: datetim
     """Opens the petition of a Call whose tenant chose to gather signatures."""
     first_name = call.tenant_name.split()[0] if call.tenant_name.split() else "A tenant"
     area = petition_area(call)
-    district = call.postcode.split()[0] if call.postcode else ""
+    # The privacy notice promises the public page shows the first name, the service and the
+    # number of signatures: no postcode district, which with a first name can find a home.
     petition = Petition(
         call_id=saved_id(call),
         code=new_code(),
         title=f"Ask the tenant panel to look into {area}"[:120],
         summary=(
-            f"{first_name}, a tenant{' in ' + district if district else ''}, is asking "
+            f"{first_name}, a tenant, is asking "
             f"{settings.landlord_name}'s Customer Empowerment Panel to look into the "
             f"{area} service. If it lets you down too, please sign."
         ),
