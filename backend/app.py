@@ -10,7 +10,7 @@ from contextlib import asynccontextmanager, suppress
 from pathlib import Path
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.exception_handlers import request_validation_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
@@ -39,6 +39,7 @@ from backend.web.routes.officer import (
     support,
 )
 from backend.web.routes.officer.access import SignInFirst, page
+from backend.web.routes.officer.viewing import audit_personal_views
 from backend.web.security_headers import SecurityHeaders
 
 log = logging.getLogger(__name__)
@@ -115,7 +116,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         privacy,
         support,
     ):
-        app.include_router(module.router)
+        # Every view of a page with a tenant's details is audited, whoever looks.
+        app.include_router(module.router, dependencies=[Depends(audit_personal_views)])
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     # Added last, so they run first: the size limit before anything reads a body.
     app.add_middleware(LimitBody, upload_limit=settings.evidence_max_bytes * 10 + 64 * 1024)
