@@ -375,8 +375,8 @@ def anonymise_closed(
 
 
 def _dormant_contacts(session: Session, cutoff: datetime) -> list[Contact]:
-    """People whose Calls are all anonymised and who have been quiet since `cutoff`."""
-    anonymised = select(Call.contact_id).where(col(Call.anonymised_at).is_not(None))
+    """People with no Call left (all anonymised, or none ever: a neighbour who only signed or
+    was texted a code, a visitor who never sent a Call) who have been quiet since `cutoff`."""
     live = select(Call.contact_id).where(col(Call.anonymised_at).is_(None))
     spoke = select(Message.contact_id).where(col(Message.created_at) >= cutoff)
     chatted = select(ConversationRecord.contact_id).where(
@@ -386,7 +386,7 @@ def _dormant_contacts(session: Session, cutoff: datetime) -> list[Contact]:
         session.exec(
             select(Contact)
             .where(
-                col(Contact.id).in_(anonymised),
+                col(Contact.created_at) < cutoff,
                 col(Contact.id).not_in(live),
                 col(Contact.id).not_in(spoke),
                 col(Contact.id).not_in(chatted),

@@ -84,6 +84,8 @@ NOT_PERSONAL: dict[str, str] = {
     "officer_session": "*",
     "representative": "*",
     "appeal_panel_member": "*",
+    "head_of_operations": "*",
+    "area_head": "*",
     # The service's own records: meetings, counters, the programme.
     "panel_meeting": "*",
     "reference_counter": "*",
@@ -153,6 +155,15 @@ ALSO_HELD = {
         "programme_start",
         "report_summary",
         "reported_on",
+        # After the report: the Board's and EMT's dates, the delegation, the plan's agreement
+        # (staff names and dates, nothing of the tenant's).
+        "board_considered_on",
+        "emt_considered_on",
+        "delegated_on",
+        "delegated_manager_id",
+        "head_of_operations_id",
+        "plan_agreed_with",
+        "plan_agreed_on",
         "closed_at",
         "anonymised_at",
         "submitted_at",
@@ -393,7 +404,12 @@ def left_behind(engine: Engine, settings: Settings, markers: set[str]) -> dict[s
     found: dict[str, list[str]] = {}
     with Session(engine) as session:
         for table in SQLModel.metadata.sorted_tables:
-            texts = [c for c in table.columns if isinstance(c.type, (String, Text))]
+            # SQLModel's str columns are AutoString, a TypeDecorator over String: read its impl.
+            texts = [
+                c
+                for c in table.columns
+                if isinstance(getattr(c.type, "impl", c.type), (String, Text))
+            ]
             for row in session.execute(select_columns(*texts)) if texts else []:
                 for column, value in zip(texts, row, strict=True):
                     hits = [m for m in markers if isinstance(value, str) and m in value]
@@ -463,3 +479,47 @@ def test_an_unconfirmed_signer_is_deleted_once_the_code_has_expired(
     session.rollback()
     assert session.exec(select(PendingSignature)).all() == []
     assert left_behind(engine, channel_settings, {"Una Firmed", "4 Elm Road"}) == {}
+
+
+def test_the_retention_jobs_reach_people_who_only_signed(
+    engine: Engine, settings: Settings
+) -> None:
+    """A neighbour who signed by text, and was texted, but never raised a Call of their own."""
+    tenant = plant(engine, settings)
+    signer = "+447911" + f"{secrets.randbelow(10**6):06d}"
+    with write_session(engine) as writing:
+        contact = make_contact(writing, "sms", signer)
+        writing.add(
+            Message(
+                contact_id=contact.id or 0,
+                channel="sms",
+                direction="in",
+                body="SIGN ABC123",
+                status="received",
+                created_at=NOW,
+            )
+        )
+        for call in privacy.calls_of(writing, tenant.contact_id):
+            petition = petitions.petition_of(writing, call)
+            assert petition is not None
+            petitions.sign(
+                writing,
+                petition,
+                settings,
+                message_renderer(settings),
+                name="Nell Ighbour",
+                address="2 Elm Road L30 4TH",
+                phone=signer,
+                hear_outcome=False,
+                verified_by="reply",
+                ip_hash="",
+                now=NOW,
+            )
+            call.status, call.closed_at = CallStatus.CLOSED, NOW
+            petition.status, petition.closed_at = "closed", NOW
+    days = max(settings.retention_days, settings.signature_retention_days) + 1
+    later = NOW + timedelta(days=days)
+    with write_session(engine) as writing:
+        privacy.anonymise_closed(writing, later, settings.retention_days, settings.evidence_dir)
+    housekeeping.run(engine, settings, later)
+    assert left_behind(engine, settings, {signer, "Nell Ighbour", "2 Elm Road"}) == {}
