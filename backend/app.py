@@ -31,6 +31,7 @@ from backend.web.routes.officer import (
     appeals,
     calls,
     dashboard,
+    heads,
     meetings,
     petition_admin,
     privacy,
@@ -113,6 +114,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         appeals,
         reports,
         accounts,
+        heads,
         privacy,
         support,
     ):

@@ -8,6 +8,7 @@ from datetime import date
 from sqlmodel import Session, col, select
 
 from backend.casework import follow_ups
+from backend.casework.plan_check import PlanCheck, plan_check
 from backend.casework.scoring import score_of
 from backend.models import (
     Action,
@@ -54,6 +55,7 @@ class CallFile:
     actions: list[Action]
     appeals: list[Appeal]
     follow_ups: list[FollowUp]
+    plan: PlanCheck  # after the report: responses, actions and who answers for the plan
 
 
 def call_file(session: Session, reference: str) -> CallFile | None:
@@ -62,6 +64,7 @@ def call_file(session: Session, reference: str) -> CallFile | None:
     if call is None:
         return None
     officers = {o.id: o for o in session.exec(select(Officer))}
+    plan = plan_check(session, call)
     return CallFile(
         call=call,
         contact=session.get(Contact, call.contact_id),
@@ -93,16 +96,11 @@ def call_file(session: Session, reference: str) -> CallFile | None:
             s.number: s
             for s in session.exec(select(ScrutinyStep).where(ScrutinyStep.call_id == call.id))
         },
-        recommendations=list(
-            session.exec(select(Recommendation).where(Recommendation.call_id == call.id))
-        ),
-        actions=list(
-            session.exec(
-                select(Action).where(Action.call_id == call.id).order_by(col(Action.due_on))
-            )
-        ),
+        recommendations=plan.recommendations,
+        actions=plan.actions,
         appeals=list(session.exec(select(Appeal).where(Appeal.call_id == call.id))),
         follow_ups=follow_ups.answers_for(session, call),
+        plan=plan,
     )
 
 

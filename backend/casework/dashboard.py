@@ -10,6 +10,7 @@ from sqlmodel import Session, col, func, or_, select
 
 from backend import petitions
 from backend.casework.lifecycle import APPEAL_DAYS, DECIDED
+from backend.casework.plan_check import Waiting, recommendations_waiting
 from backend.casework.support import SupportRow, support_requests
 from backend.models import (
     Action,
@@ -109,6 +110,9 @@ class Today:
     appeal_windows_closing: list[Call] = field(default_factory=list)
     overdue_actions: list[tuple[Action, Call]] = field(default_factory=list)
     petitions_closed: list[tuple[Petition, Call]] = field(default_factory=list)
+    # After a final report: recommendations with no response, accepted ones with no action.
+    no_response: list[Waiting] = field(default_factory=list)
+    no_action: list[Waiting] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
@@ -117,10 +121,13 @@ class Today:
 
 
 def needs_action(session: Session, today: date, limit: int = 10, support_days: int = 2) -> Today:
-    """New Calls, help requested, agendas, decisions due, monitoring reviews due, appeals and
-    overdue actions."""
+    """New Calls, help requested, agendas, decisions due, monitoring reviews due, appeals,
+    recommendations waiting for a response or an action, and overdue actions."""
     soon = today + timedelta(days=7)
+    no_response, no_action = recommendations_waiting(session, limit)
     return Today(
+        no_response=no_response,
+        no_action=no_action,
         new_calls=list(
             session.exec(
                 select(Call)

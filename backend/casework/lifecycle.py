@@ -31,6 +31,10 @@ STAFF = frozenset({OfficerRole.OFFICER, OfficerRole.MANAGER})
 # "The Customer Empowerment Panel will identify an officer", and sets the signatories needed.
 PANEL = frozenset({OfficerRole.PANEL, OfficerRole.MANAGER})
 EVERYONE_WORKING = STAFF | PANEL
+# "The PCHA Board and EMT will consider the report and delegate the task of responding to the
+# recommendations to the Customer Empowerment Manager and Head of Operations": the manager
+# records both, and the response.
+MANAGER = frozenset({OfficerRole.MANAGER})
 
 
 class IllegalTransition(Exception):  # noqa: N818 - the name the domain uses
@@ -60,6 +64,9 @@ MOVES: dict[str, Move] = {
     "record_step": Move(frozenset({S.IN_SCRUTINY}), PANEL),
     "report": Move(frozenset({S.IN_SCRUTINY}), PANEL),
     "add_recommendation": Move(frozenset({S.IN_SCRUTINY, S.REPORTED, S.SERIOUS_FAILURE}), PANEL),
+    "record_consideration": Move(frozenset({S.REPORTED}), MANAGER),
+    "delegate": Move(frozenset({S.REPORTED}), MANAGER),
+    "respond": Move(frozenset({S.REPORTED, S.SERIOUS_FAILURE, S.ACTION_PLAN}), MANAGER),
     "add_action": Move(frozenset({S.REPORTED, S.SERIOUS_FAILURE, S.ACTION_PLAN}), PANEL),
     "action_done": Move(frozenset({S.ACTION_PLAN}), PANEL),
     "agree_action_plan": Move(frozenset({S.REPORTED, S.SERIOUS_FAILURE}), PANEL),

@@ -28,6 +28,9 @@ MOVE_WORDS = {
     "record_step": "record a scrutiny step",
     "report": "record the final report",
     "add_recommendation": "add a recommendation",
+    "record_consideration": "record when the Board or the EMT considered the report",
+    "delegate": "record the delegation of the response",
+    "respond": "record the response to a recommendation",
     "add_action": "add an action to the plan",
     "action_done": "mark an action done",
     "agree_action_plan": "agree the action plan",
@@ -111,9 +114,11 @@ def expected(file: CallFile, petition: Petition | None, today: date) -> list[str
         else:
             lines.append("Scored: schedule its scrutiny in the annual programme.")
         if status == S.SERIOUS_FAILURE:
+            head = file.plan.head
             lines.append(
-                "The immediate recommendations can have an action plan agreed with the Head "
-                "of Operations straight away."
+                "The immediate recommendations can have an action plan agreed with "
+                + (head.name if head else "the Head of Operations")
+                + " straight away."
             )
     elif status == S.PROGRAMMED and call.programme_start is not None:
         start = call.programme_start
@@ -126,7 +131,7 @@ def expected(file: CallFile, petition: Petition | None, today: date) -> list[str
             "least one recommendation."
         )
     elif status == S.REPORTED:
-        lines.append("Agree an action plan with the Head of Operations; the panel monitors it.")
+        lines += _after_report(file)
     elif status == S.ACTION_PLAN:
         waiting = [a for a in file.actions if a.done_on is None]
         overdue = [a for a in waiting if a.due_on < today]
@@ -146,3 +151,37 @@ def expected(file: CallFile, petition: Petition | None, today: date) -> list[str
     if deadline is not None and deadline >= today and not file.appeals:
         lines.append(f"The tenant can appeal until {long_date(deadline)}.")
     return lines
+
+
+def _after_report(file: CallFile) -> list[str]:
+    """After the final report: what the Board, EMT, the manager and the Head of Operations
+    still have to do before the plan is agreed."""
+    plan, call = file.plan, file.call
+    head = plan.head.name if plan.head else "the Head of Operations"
+    missing = plan.missing()
+    if not missing:
+        return [f"Everything is ready: agree the action plan with {head}."]
+    if call.delegated_on is None:
+        waiting = [
+            name
+            for name, day in (
+                ("the Board", call.board_considered_on),
+                ("the Executive Management Team", call.emt_considered_on),
+            )
+            if day is None
+        ]
+        first = (
+            f"Waiting for {' and '.join(waiting)} to consider the report"
+            if waiting
+            else "The Board and EMT have considered the report"
+        )
+        return [
+            f"{first}; then they delegate the response to the recommendations to the Customer "
+            f"Empowerment Manager and {head}.",
+            *[line for line in missing if "Head of Operations" in line and "Nobody" in line],
+        ]
+    return [
+        f"The Customer Empowerment Manager and {head} respond to each recommendation and "
+        f"agree the action plan with the panel. Still to do:",
+        *missing,
+    ]

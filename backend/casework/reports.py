@@ -16,18 +16,11 @@ from sqlalchemy import ColumnElement, extract
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, func, select
 
-from backend.casework.calls import find_call
-from backend.casework.lifecycle import SCRUTINY_STEPS
-from backend.casework.scoring import score_of
 from backend.models import (
-    Action,
     AreaScore,
     Call,
     CallStatus,
-    Officer,
-    Recommendation,
     Score,
-    ScrutinyStep,
 )
 from bot.render import label
 from conversations.proforma import SERVICE_AREAS
@@ -339,71 +332,3 @@ def csv_rows(session: Session) -> Iterator[list[str]]:
                 label("route", route),
             )
         ]
-
-
-# -- the final report -------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ReportStep:
-    """One of the 10 scrutiny steps as the report shows it: when, and who recorded it."""
-
-    number: int
-    step: ScrutinyStep | None
-    officer: str
-
-    @property
-    def done_on(self) -> date | None:
-        """When the step was done (None: not yet)."""
-        return self.step.done_on if self.step else None
-
-
-@dataclass(frozen=True)
-class FinalReport:
-    """What the Executive Management Team and Board read about one Call."""
-
-    call: Call
-    score: Score | None
-    steps: list[ReportStep]
-    recommendations: list[Recommendation]
-    actions: list[Action]
-
-    @property
-    def reported(self) -> bool:
-        """Whether the final report has been presented."""
-        return self.call.reported_on is not None
-
-
-def final_report(session: Session, reference: str) -> FinalReport | None:
-    """The Call with this reference and what its final report needs (None: no such Call)."""
-    call = find_call(session, reference)
-    if call is None:
-        return None
-    steps = {
-        s.number: s
-        for s in session.exec(select(ScrutinyStep).where(ScrutinyStep.call_id == call.id))
-    }
-    ids = {s.officer_id for s in steps.values() if s.officer_id is not None}
-    names = {o.id: o.name for o in session.exec(select(Officer).where(col(Officer.id).in_(ids)))}
-    return FinalReport(
-        call=call,
-        score=score_of(session, call),
-        steps=[
-            ReportStep(n, steps.get(n), names.get(steps[n].officer_id, "") if n in steps else "")
-            for n in range(1, SCRUTINY_STEPS + 1)
-        ],
-        recommendations=list(
-            session.exec(
-                select(Recommendation)
-                .where(Recommendation.call_id == call.id)
-                .order_by(col(Recommendation.id))
-            )
-        ),
-        actions=list(
-            session.exec(
-                select(Action)
-                .where(Action.call_id == call.id)
-                .order_by(col(Action.due_on), col(Action.id))
-            )
-        ),
-    )

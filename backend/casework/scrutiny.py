@@ -1,5 +1,5 @@
 """After acceptance: the score, the annual programme, the 10 steps of scrutiny, the final
-report and the action plan agreed with the Head of Operations."""
+report and its recommendations (what follows the report is in action_plans.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ from datetime import date
 
 from sqlmodel import col, select
 
-from backend.casework import follow_ups
 from backend.casework.lifecycle import (
     PANEL,
     SCRUTINY_STEPS,
@@ -18,7 +17,6 @@ from backend.casework.meetings import long_date
 from backend.casework.moves import Moves
 from backend.casework.scoring import SCORE_PARTS, area_total, check_parts, score_of, total_score
 from backend.models import (
-    Action,
     AreaScore,
     Call,
     MonitoringOutcome,
@@ -32,7 +30,7 @@ from conversations.proforma import SERVICE_AREAS
 
 
 class Scrutinising(Moves):
-    """Moves from acceptance to the completed action plan."""
+    """Moves from acceptance to the final report, and closing a Call."""
 
     # -- after acceptance ----------------------------------------------------------------
 
@@ -145,46 +143,6 @@ class Scrutinising(Moves):
         )
         self.session.add(recommendation)
         return recommendation
-
-    def add_action(self, call: Call, description: str, owner: str, due_on: date) -> Action:
-        """An action for the plan agreed with the Head of Operations."""
-        if not description.strip() or not owner.strip():
-            raise IllegalTransition("Say what the action is and who owns it.")
-        self._record(call, "add_action", None, f"{description.strip()[:150]} ({owner.strip()})")
-        action = Action(
-            call_id=saved_id(call),
-            description=description.strip(),
-            owner=owner.strip(),
-            due_on=due_on,
-            created_at=self.now,
-        )
-        self.session.add(action)
-        return action
-
-    def action_done(self, call: Call, action: Action) -> None:
-        """Marks an action of the plan done today."""
-        if action.call_id != call.id:
-            raise IllegalTransition("That action belongs to another Call.")
-        self._record(call, "action_done", None, action.description[:200])
-        action.done_on = self.now.date()
-        self.session.add(action)
-
-    def agree_action_plan(self, call: Call) -> None:
-        """The Head of Operations and the panel agree the actions; the panel monitors them."""
-        if not self.session.exec(select(Action).where(Action.call_id == call.id)).first():
-            raise IllegalTransition("Add at least one action before agreeing the plan.")
-        self._record(call, "agree_action_plan", S.ACTION_PLAN)
-        self.tell(call, "outcomes/action_plan")
-
-    def complete(self, call: Call) -> None:
-        """Every action is done: the tenant hears, and is asked later whether it helped."""
-        actions = self.session.exec(select(Action).where(Action.call_id == call.id)).all()
-        if any(a.done_on is None for a in actions):
-            raise IllegalTransition("Some actions are still open.")
-        self._record(call, "complete", S.COMPLETED)
-        self.tell(call, "outcomes/completed")
-        self._tell_signers(call, "completed")
-        follow_ups.schedule(self.session, call, self.now)
 
     def close(self, call: Call, note: str = "") -> None:
         """Closes a Call that needs nothing more (a monitored one once the panel has found the

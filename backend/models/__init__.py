@@ -15,6 +15,7 @@ from backend.models.call import (
 from backend.models.contact import Contact
 from backend.models.conversation import ConversationRecord
 from backend.models.evidence import Evidence
+from backend.models.heads import AreaHead, HeadOfOperations
 from backend.models.meeting import PanelMeeting
 from backend.models.message import UNSENT, Direction, Message, MessageStatus
 from backend.models.officer import AuditEntry, Officer, OfficerRole, OfficerSession
@@ -31,6 +32,7 @@ from backend.models.scrutiny import (
     AreaScore,
     FollowUp,
     Recommendation,
+    RecommendationResponse,
     Score,
     ScrutinyStep,
 )
@@ -42,6 +44,7 @@ __all__ = [
     "Action",
     "Appeal",
     "AppealPanelMember",
+    "AreaHead",
     "AreaScore",
     "AuditEntry",
     "Call",
@@ -56,6 +59,7 @@ __all__ = [
     "Evidence",
     "FailureFound",
     "FollowUp",
+    "HeadOfOperations",
     "Message",
     "MessageStatus",
     "MonitoringOutcome",
@@ -68,6 +72,7 @@ __all__ = [
     "PetitionStatus",
     "RateEvent",
     "Recommendation",
+    "RecommendationResponse",
     "ReferenceCounter",
     "Representative",
     "Score",

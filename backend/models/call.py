@@ -126,6 +126,18 @@ class Call(SQLModel, table=True):
     programme_start: date | None = None  # when its scrutiny is scheduled to start
     report_summary: str = Field(default="", sa_type=Text)
     reported_on: date | None = None
+    # "The PCHA Board and EMT will consider the report and delegate the task of responding to
+    # the recommendations to the Customer Empowerment Manager and Head of Operations for that
+    # particular area of the business": when each considered it, and the delegation.
+    board_considered_on: date | None = None
+    emt_considered_on: date | None = None
+    delegated_on: date | None = None
+    delegated_manager_id: int | None = Field(default=None, foreign_key="officer.id")
+    head_of_operations_id: int | None = Field(default=None, foreign_key="head_of_operations.id")
+    # "The Head of Operations will agree an action plan with the Customer Empowerment Panel":
+    # with whom (their name as it was that day) and when.
+    plan_agreed_with: str = Field(default="", max_length=80)
+    plan_agreed_on: date | None = None
     closed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     anonymised_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 

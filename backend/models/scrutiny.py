@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from enum import StrEnum
 
 from sqlalchemy import Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
@@ -57,13 +58,34 @@ class ScrutinyStep(SQLModel, table=True):
     officer_id: int | None = Field(default=None, foreign_key="officer.id")
 
 
+class RecommendationResponse(StrEnum):
+    """The landlord's answer to one of the panel's recommendations."""
+
+    ACCEPTED = "accepted"
+    PARTLY_ACCEPTED = "partly_accepted"
+    NOT_ACCEPTED = "not_accepted"
+
+
 class Recommendation(SQLModel, table=True):
-    """A recommendation of the final report to the Executive Management Team and Board."""
+    """A recommendation of the final report to the Executive Management Team and Board, and
+    the response of the Customer Empowerment Manager and Head of Operations to it."""
 
     id: int | None = Field(default=None, primary_key=True)
     call_id: int = Field(foreign_key="call.id", index=True)
     text: str = Field(sa_type=Text)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    response: str = Field(default="", max_length=16)  # RecommendationResponse; "" none yet
+    response_reason: str = Field(default="", sa_type=Text)
+    responded_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    responded_by: int | None = Field(default=None, foreign_key="officer.id")
+
+    @property
+    def needs_action(self) -> bool:
+        """Accepted in whole or part: the plan must say what will be done about it."""
+        return self.response in (
+            RecommendationResponse.ACCEPTED,
+            RecommendationResponse.PARTLY_ACCEPTED,
+        )
 
 
 class Action(SQLModel, table=True):
@@ -71,6 +93,8 @@ class Action(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     call_id: int = Field(foreign_key="call.id", index=True)
+    # The recommendation it answers (None: a serious failure's immediate recommendations).
+    recommendation_id: int | None = Field(default=None, foreign_key="recommendation.id")
     description: str = Field(sa_type=Text)
     owner: str = Field(max_length=80)
     due_on: date = Field(index=True)

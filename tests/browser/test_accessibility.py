@@ -73,6 +73,7 @@ def test_every_back_office_page_with_calls_at_every_stage(
     browser: Any, seeded: Settings, engine: Engine, session: Session
 ) -> None:
     references = {c.status: c.reference for c in session.exec(select(Call))}
+    by_tenant = {c.tenant_name: c.reference for c in session.exec(select(Call))}
     meeting = session.exec(select(PanelMeeting)).first()
     asked = session.exec(select(SupportRequest)).first()
     assert meeting is not None and asked is not None
@@ -96,6 +97,7 @@ def test_every_back_office_page_with_calls_at_every_stage(
             "representatives": "/officer/representatives",
             "reports": "/officer/reports",
             "accounts": "/officer/accounts",
+            "heads of operations": "/officer/heads",
             "privacy": "/officer/privacy",
         }
         for status, reference in references.items():
@@ -105,6 +107,10 @@ def test_every_back_office_page_with_calls_at_every_stage(
             f"/officer/calls/{references[CallStatus.COLLECTING_SIGNATURES]}/signatures"
         )
         pages["final report"] = f"/officer/calls/{references[CallStatus.IN_SCRUTINY]}/report"
+        # After a report: the Board and EMT, a response to each recommendation, the plan.
+        pages["a Call after its report"] = f"/officer/calls/{by_tenant['Nadia Flores']}"
+        pages["its final report"] = f"/officer/calls/{by_tenant['Nadia Flores']}/report"
+        pages["a serious failure's plan"] = f"/officer/calls/{by_tenant['Rita Shah']}"
         for name, path in pages.items():
             response = page.goto(base + path)
             assert response is not None and response.status == 200, (name, response)

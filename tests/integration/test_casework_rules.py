@@ -41,6 +41,7 @@ from tests.factories import (
     sign_in,
     sign_petition,
 )
+from tests.integration.backoffice import latest_officer, name_head, only_recommendation
 from tests.integration.conftest import services_of
 
 OK = 303
@@ -75,11 +76,11 @@ def _told(engine: Engine, contact_id: int | None) -> list[str]:
 _visitors = itertools.count(1)
 
 
-def _new_call(engine: Engine) -> Call:
+def _new_call(engine: Engine, **answers: str) -> Call:
     """A submitted Call from a tenant of its own."""
     with write_session(engine) as session:
         contact = make_contact(session, address=f"tenant-{next(_visitors)}")
-        call = make_call(session, contact)
+        call = make_call(session, contact, **answers)
         session.expunge(call)
     return call
 
@@ -531,7 +532,7 @@ def test_every_state_has_a_way_in_and_a_way_out_that_the_back_office_shows(
 
     scores = SCORES
     seen: set[CallStatus] = set()
-    petition = _new_call(engine)
+    petition = _new_call(engine, service_area="repairs")
     helper = str(_an_officer(engine))
     walk(
         petition,
@@ -566,7 +567,7 @@ def test_every_state_has_a_way_in_and_a_way_out_that_the_back_office_shows(
     }
     decided: dict[str, Call] = {}
     for decision, extra in decisions.items():
-        call = petition if decision == "accepted" else _new_call(engine)
+        call = petition if decision == "accepted" else _new_call(engine, service_area="repairs")
         if call is not petition:
             walk(call, [("accept_pro_forma", {"reason": "Serious"}, CallStatus.ON_AGENDA)])
         data = {"decision": decision, "reasons": "Because.", **DECIDE, **extra}
@@ -586,6 +587,8 @@ def test_every_state_has_a_way_in_and_a_way_out_that_the_back_office_shows(
             ("close", {}, CallStatus.CLOSED),
         ],
     )
+    # "The Head of Operations will agree an action plan": someone must be named for the area.
+    name_head(client, csrf, "repairs")
     walk(
         decided["serious_failure"],
         [
@@ -613,12 +616,30 @@ def test_every_state_has_a_way_in_and_a_way_out_that_the_back_office_shows(
         call,
         [
             ("add_recommendation", {"text": "Answer in a day."}, CallStatus.IN_SCRUTINY),
-            ("report", {"summary": "Findings", "presented_on": "2026-11-30"}, CallStatus.REPORTED),
+            ("report", {"summary": "Findings", "presented_on": "2026-11-23"}, CallStatus.REPORTED),
+        ],
+    )
+    recommendation = only_recommendation(engine, call)
+    on = {"considered_on": "2026-11-23"}
+    walk(
+        call,
+        [
+            ("record_consideration", {"body": "board", **on}, CallStatus.REPORTED),
+            ("record_consideration", {"body": "emt", **on}, CallStatus.REPORTED),
             (
-                "add_action",
-                ACTION,
+                "delegate",
+                {
+                    "manager_id": str(latest_officer(engine, "manager")),
+                    "delegated_on": "2026-11-23",
+                },
                 CallStatus.REPORTED,
             ),
+            (
+                "respond",
+                {"recommendation_id": recommendation, "response": "accepted", "reason": "Agreed."},
+                CallStatus.REPORTED,
+            ),
+            ("add_action", {**ACTION, "recommendation_id": recommendation}, CallStatus.REPORTED),
             ("agree_action_plan", {}, CallStatus.ACTION_PLAN),
         ],
     )

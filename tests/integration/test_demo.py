@@ -8,9 +8,19 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from backend import demo
+from backend.casework import heads
+from backend.casework.areas import BUSINESS_AREAS
 from backend.casework.dashboard import needs_action
 from backend.casework.lifecycle import appeal_deadline
-from backend.models import Call, CallStatus, Officer, PanelMeeting, Petition, Representative
+from backend.models import (
+    Call,
+    CallStatus,
+    Officer,
+    PanelMeeting,
+    Petition,
+    Recommendation,
+    Representative,
+)
 from backend.settings import Settings
 
 
@@ -22,7 +32,7 @@ def test_demo_data_is_added_once_and_shows_every_stage_a_newcomer_should_see(
     today = datetime.now(UTC).date()
     officers = {o.email: o.role for o in session.exec(select(Officer))}
     assert officers[demo.DEMO_OFFICER_EMAIL] == "manager"
-    assert set(officers.values()) == {"manager", "panel", "officer"}
+    assert set(officers.values()) == {"manager", "panel", "officer", "viewer"}
     assert len(session.exec(select(Representative)).all()) >= 4  # an appeal panel can sit
     assert any(m.held_on > today for m in session.exec(select(PanelMeeting)))
 
@@ -35,6 +45,17 @@ def test_demo_data_is_added_once_and_shows_every_stage_a_newcomer_should_see(
     assert calls["Joe Bright"].status == CallStatus.IN_SCRUTINY
     assert calls["Rita Shah"].status == CallStatus.ACTION_PLAN
     assert calls["Tom Reyes"].status == CallStatus.MONITORING
+    # After its report: the Board and EMT considered it, every recommendation has a response,
+    # and the plan was agreed with the area's Head of Operations.
+    nadia = calls["Nadia Flores"]
+    assert nadia.status == CallStatus.ACTION_PLAN and nadia.plan_agreed_with == "Marcus Webb"
+    assert nadia.board_considered_on and nadia.emt_considered_on and nadia.delegated_on
+    responses = {
+        r.response
+        for r in session.exec(select(Recommendation).where(Recommendation.call_id == nadia.id))
+    }
+    assert responses == {"accepted", "partly_accepted", "not_accepted"}
+    assert set(heads.area_heads(session)) == set(BUSINESS_AREAS)  # every area has a Head
 
     waiting = needs_action(session, today, support_days=settings.support_reply_days)
     assert [row.name for row in waiting.support_requests] == ["Grace Okafor"]

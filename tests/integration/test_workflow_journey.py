@@ -7,6 +7,7 @@ from datetime import date, timedelta
 import pytest
 from sqlmodel import Session, col, select
 
+from backend.casework import heads
 from backend.casework.decisions import Grounds
 from backend.casework.lifecycle import IllegalTransition
 from backend.casework.workflow import Workflow
@@ -18,6 +19,7 @@ from backend.models import (
     Message,
     Officer,
     PanelMeeting,
+    Recommendation,
     SupportRequest,
 )
 from backend.services import message_renderer
@@ -56,6 +58,7 @@ def test_a_petition_call_from_advice_to_completion(
     as_officer = Workflow(session, renderer, officer, NOW)
     as_panel = Workflow(session, renderer, panel, NOW, settings=settings)
 
+    as_officer.record_area(call, None, "repairs")  # "something else": an officer says what
     # "The Customer Empowerment Panel will identify an officer to help you."
     with pytest.raises(IllegalTransition, match="cannot assign officer"):
         as_officer.assign_officer(call, officer)
@@ -114,12 +117,31 @@ def test_a_petition_call_from_advice_to_completion(
     as_panel.report(call, "Findings and recommendations", NOW.date())
     assert call.status == CallStatus.REPORTED
 
-    with pytest.raises(IllegalTransition, match="at least one action"):
+    # "The PCHA Board and EMT will consider the report and delegate the task of responding to
+    # the recommendations to the Customer Empowerment Manager and Head of Operations for that
+    # particular area of the business."
+    with pytest.raises(IllegalTransition, match="The Board has not considered the report yet"):
+        as_panel.agree_action_plan(call)
+    manager = make_officer(session, "manager", email="dee@example.org", name="Dee Manager")
+    as_manager = Workflow(session, renderer, manager, meeting_day, settings=settings)
+    head = heads.add_head(session, manager, name="Hal Head", now=meeting_day)
+    heads.assign_area(session, manager, "repairs", head.id, meeting_day)
+    as_manager.record_consideration(call, "board", meeting_day.date())
+    as_manager.record_consideration(call, "emt", meeting_day.date())
+    as_manager.delegate(call, manager, meeting_day.date())
+    (recommendation,) = session.exec(select(Recommendation)).all()
+    as_manager.respond(call, recommendation, "accepted", "The lift is the block's lifeline.")
+    with pytest.raises(IllegalTransition, match="1 accepted recommendation has no action"):
         as_panel.agree_action_plan(call)
     action = as_panel.add_action(
-        call, "Fix the lift within 24 hours", "Head of Repairs", NOW.date() + timedelta(days=30)
+        call,
+        "Fix the lift within 24 hours",
+        "Repairs Manager",
+        NOW.date() + timedelta(days=30),
+        recommendation,
     )
     as_panel.agree_action_plan(call)
+    assert call.plan_agreed_with == "Hal Head"
     with pytest.raises(IllegalTransition, match="still open"):
         as_panel.complete(call)
     as_panel.action_done(call, action)
@@ -143,7 +165,7 @@ def test_a_petition_call_from_advice_to_completion(
         "completed",
         "closed",
     ]
-    assert all(e.officer_id in (officer.id, panel.id) for e in events[1:])
+    assert all(e.officer_id in (officer.id, panel.id, manager.id) for e in events[1:])
 
 
 def test_the_decision_tells_the_tenant_the_reasons_and_the_appeal_date(

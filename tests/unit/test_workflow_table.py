@@ -52,6 +52,13 @@ TABLE: dict[str, tuple[set[CallStatus], set[OfficerRole]]] = {
     "record_step": ({S.IN_SCRUTINY}, {R.PANEL, R.MANAGER}),
     "report": ({S.IN_SCRUTINY}, {R.PANEL, R.MANAGER}),
     "add_recommendation": ({S.IN_SCRUTINY, S.REPORTED, S.SERIOUS_FAILURE}, {R.PANEL, R.MANAGER}),
+    # "The PCHA Board and EMT will consider the report and delegate the task of responding to
+    # the recommendations to the Customer Empowerment Manager and Head of Operations": the
+    # manager records when each considered it, the delegation, and each response.
+    "record_consideration": ({S.REPORTED}, {R.MANAGER}),
+    "delegate": ({S.REPORTED}, {R.MANAGER}),
+    "respond": ({S.REPORTED, S.SERIOUS_FAILURE, S.ACTION_PLAN}, {R.MANAGER}),
+    # "The Head of Operations will agree an action plan with the Customer Empowerment Panel".
     "add_action": ({S.REPORTED, S.SERIOUS_FAILURE, S.ACTION_PLAN}, {R.PANEL, R.MANAGER}),
     "action_done": ({S.ACTION_PLAN}, {R.PANEL, R.MANAGER}),
     "agree_action_plan": ({S.REPORTED, S.SERIOUS_FAILURE}, {R.PANEL, R.MANAGER}),

@@ -34,6 +34,8 @@ from backend.models import (
     MonitoringOutcome,
     Officer,
     PanelMeeting,
+    Recommendation,
+    RecommendationResponse,
 )
 from backend.people.auth import SignedIn
 from backend.store.db import write_session
@@ -62,6 +64,9 @@ DONE = {
     "record_step": "The step is recorded.",
     "report": "The final report is recorded, and the tenant told.",
     "add_recommendation": "The recommendation is added.",
+    "record_consideration": "The day it was considered is recorded.",
+    "delegate": "The delegation is recorded.",
+    "respond": "The response is recorded.",
     "add_action": "The action is added.",
     "action_done": "The action is marked done.",
     "agree_action_plan": "The action plan is agreed, and the tenant told.",
@@ -126,6 +131,7 @@ def _show(
         expected=expected(found, petition, today),
         moves_now=moves_now(found.call.status),
         open_actions=[a for a in found.actions if a.done_on is None],
+        responses=list(RecommendationResponse),
         done=DONE.get(request.query_params.get("done", ""), "") if not error else "",
     )
 
@@ -196,6 +202,38 @@ def _action(flow: Workflow, form: FormData) -> Action:
     return action
 
 
+def _recommendation(flow: Workflow, form: FormData, *, required: bool) -> Recommendation | None:
+    if not required and not field(form, "recommendation_id"):
+        return None
+    found = flow.session.get(Recommendation, whole_number(form, "recommendation_id"))
+    if found is None:
+        raise BadForm("Choose a recommendation.")
+    return found
+
+
+def _delegate(flow: Workflow, call: Call, form: FormData) -> None:
+    manager = flow.session.get(Officer, whole_number(form, "manager_id"))
+    if manager is None:
+        raise BadForm("Choose the Customer Empowerment Manager.")
+    flow.delegate(call, manager, day(form, "delegated_on"))
+
+
+def _respond(flow: Workflow, call: Call, form: FormData) -> None:
+    recommendation = _recommendation(flow, form, required=True)
+    assert recommendation is not None  # noqa: S101 - required above
+    flow.respond(call, recommendation, field(form, "response"), text(form, "reason"))
+
+
+def _add_action(flow: Workflow, call: Call, form: FormData) -> None:
+    flow.add_action(
+        call,
+        text(form, "description", limit=1000),
+        text(form, "owner", limit=80),
+        day(form, "due_on"),
+        _recommendation(flow, form, required=False),
+    )
+
+
 ACTIONS: dict[str, Handler] = {
     "assign_officer": _assign,
     "set_signatories": lambda f, c, form: f.set_signatories(c, whole_number(form, "needed")),
@@ -217,9 +255,12 @@ ACTIONS: dict[str, Handler] = {
     "add_recommendation": lambda f, c, form: f.add_recommendation(
         c, text(form, "text", limit=4000)
     ),
-    "add_action": lambda f, c, form: f.add_action(
-        c, text(form, "description", limit=1000), text(form, "owner", limit=80), day(form, "due_on")
+    "record_consideration": lambda f, c, form: f.record_consideration(
+        c, field(form, "body"), day(form, "considered_on")
     ),
+    "delegate": _delegate,
+    "respond": _respond,
+    "add_action": _add_action,
     "action_done": lambda f, c, form: f.action_done(c, _action(f, form)),
     "agree_action_plan": lambda f, c, form: f.agree_action_plan(c),
     "complete": lambda f, c, form: f.complete(c),

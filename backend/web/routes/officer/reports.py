@@ -15,6 +15,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, StreamingResponse
 from sqlmodel import Session
 
 from backend.casework import reports
+from backend.casework.final_report import final_report
 from backend.casework.lifecycle import IllegalTransition
 from backend.casework.scoring import SCORE_PARTS
 from backend.people.auth import SignedIn
@@ -180,7 +181,7 @@ def final_report_page(
     request: Request, reference: str, who: Anyone, services: ServicesDep, session: SessionDep
 ) -> Response:
     """The final report for the Executive Management Team and Board, ready to print."""
-    found = reports.final_report(session, reference)
+    found = final_report(session, reference)
     if found is None:
         raise HTTPException(status_code=404, detail="No Call has that reference.")
     return page(

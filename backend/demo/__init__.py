@@ -1,6 +1,8 @@
-"""Demo data for `make run`: panel meetings, officers, appeal representatives, and Calls at
-every stage a newcomer should see (a petition under way, help asked for, a decision inside its
-appeal window, monitoring due, a scrutiny under way, an action plan with an overdue action).
+"""Demo data for `make run`: panel meetings, officers, appeal representatives, Heads of
+Operations, and Calls at every stage a newcomer should see (a petition under way, help asked
+for, a decision inside its appeal window, monitoring due, a scrutiny under way, an action plan
+with an overdue action, a report the Board considered with a response to each
+recommendation).
 
 Every later stage is reached with the workflow's own moves, at the dates they would have
 happened, so the timelines and the messages read as they would for a real Call."""
@@ -16,12 +18,14 @@ from sqlmodel import Session, select
 from backend import appeals, petitions
 from backend.casework.decisions import Grounds
 from backend.casework.workflow import Workflow
+from backend.demo import after_report
 from backend.messaging.renderer import message_renderer
 from backend.models import (
     CallStatus,
     Contact,
     ConversationRecord,
     Decision,
+    Officer,
     OfficerRole,
     PanelMeeting,
 )
@@ -79,7 +83,7 @@ def seed(engine: Engine, settings: Settings, today: date | None = None) -> bool:
                     held_on=today + timedelta(weeks=weeks), location="Atlantic House, Bootle"
                 )
             )
-        create_officer(
+        manager = create_officer(
             session,
             email=DEMO_OFFICER_EMAIL,
             name="Dana Officer",
@@ -128,7 +132,7 @@ def seed(engine: Engine, settings: Settings, today: date | None = None) -> bool:
                             ip_hash="",
                             now=now,
                         )
-        _later_stages(session, settings, datetime.now(UTC))
+        _later_stages(session, settings, manager, datetime.now(UTC))
     return True
 
 
@@ -149,9 +153,10 @@ _REPRESENTATIVES = [
 ]
 
 
-def _later_stages(session: Session, settings: Settings, now: datetime) -> None:
+def _later_stages(session: Session, settings: Settings, manager: Officer, now: datetime) -> None:
     """The Calls that went on past advice, each moved by the panel at its own dates."""
     renderer = message_renderer(settings)
+    after_report.add_heads(session, manager, now)
     panel = create_officer(
         session,
         email="panel@example.org",
@@ -228,6 +233,7 @@ def _later_stages(session: Session, settings: Settings, now: datetime) -> None:
                 (now + timedelta(days=30)).date(),
             )
             flow.agree_action_plan(call)
+    after_report.reported_call(session, settings, panel, manager, now)
     _asking_for_help(session, now - timedelta(days=5))
 
 
