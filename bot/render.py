@@ -105,6 +105,7 @@ class Renderer:
             trim_blocks=True,
             lstrip_blocks=True,
             autoescape=False,  # noqa: S701 - plain text for SMS and chat; web pages escape it again
+            auto_reload=False,  # read once: checking each file's date cost every reply a stat
         )
         self.env.globals.update(service, label=label)
         self.env.filters["shorten"] = shorten

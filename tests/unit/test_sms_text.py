@@ -3,8 +3,18 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from bot.sms_text import is_gsm7, segments, sms_safe, split_for_sms
+from bot.sms_text import (
+    GSM7_BASIC,
+    GSM7_EXTENDED,
+    is_gsm7,
+    segments,
+    septets,
+    sms_safe,
+    split_for_sms,
+)
 from conversations.channels import SMS_SEGMENTS
 
 
@@ -49,3 +59,8 @@ def test_a_text_without_spaces_is_still_split() -> None:
     parts = split_for_sms("x" * 1000, SMS_SEGMENTS)
     assert "".join(parts) == "x" * 1000
     assert all(segments(p) <= 3 for p in parts)
+
+
+@given(st.text(st.sampled_from(sorted(GSM7_BASIC | GSM7_EXTENDED)) | st.characters()))
+def test_extension_characters_count_two_septets_and_the_rest_one(text: str) -> None:
+    assert septets(text) == sum(2 if ch in GSM7_EXTENDED else 1 for ch in text)
