@@ -68,14 +68,22 @@ def test_an_officer_takes_a_call_to_a_decision_and_the_tenant_is_told_by_sms(
         page.get_by_role("button", name="Set and tell the tenant").click()
         page.get_by_text("Collecting signatures").first.wait_for()
 
-        page.get_by_role("button", name="Ready for the panel").click()
+        # None of the 40 signatures yet: only accepting the pro-forma takes it to the panel.
+        page.get_by_label(re.compile("Accept the pro-forma as the Call")).fill(
+            "The lift has been out for a month in a tower block."
+        )
+        page.get_by_role("button", name="Accept for the panel").click()
         page.get_by_text("On the agenda of the next panel meeting").first.wait_for()
 
         page.get_by_role("radio", name="Other avenues first").check()
+        page.get_by_role("radio", name="A persistent failure of service").check()
+        page.get_by_role("radio", name="Complaint made, stage 1").check()
         page.get_by_label("Reasons (the tenant is told these)").fill(
             "You have not yet used stage 2 of the complaints procedure."
         )
         page.get_by_label(re.compile("which one")).fill("Ask for a stage 2 review first.")
+        # The meeting is a year away: the manager records the decision early, with a reason.
+        page.get_by_label("Why record it before the meeting?").fill("The panel met early")
         page.get_by_role("button", name="Record the decision and tell the tenant").click()
         page.get_by_text("Decided: other ways to sort it out first").first.wait_for()
         screenshot(page, "officer-call-decided")
@@ -85,9 +93,9 @@ def test_an_officer_takes_a_call_to_a_decision_and_the_tenant_is_told_by_sms(
     assert any("Sam" not in b and "officer" in b for b in bodies)  # officer assigned
     assert any("40 signatures" in b for b in bodies)
     assert any("meeting on" in b for b in bodies)
-    decision = next(b for b in bodies if "appeal" in b)
-    assert re.search(r"appeal in writing by \w+day \d+ \w+ 20\d\d", decision)
-    assert f"APPEAL {reference}" in decision
+    appeal = next(b for b in bodies if "appeal" in b)
+    assert re.search(r"you can appeal by \w+day \d+ \w+ 20\d\d", appeal)
+    assert f"APPEAL {reference}" in appeal and "write to: Customer Empowerment Manager" in appeal
 
 
 def test_a_script_in_any_tenant_answer_runs_nowhere_in_the_back_office(
@@ -121,7 +129,7 @@ def test_a_script_in_any_tenant_answer_runs_nowhere_in_the_back_office(
     page.get_by_role("button", name="Sign in").click()
     page.get_by_role("heading", name="Dashboard").wait_for()
     page.goto(f"{live_server}/officer/calls/{reference}")
-    page.get_by_role("heading", name="The pro-forma").wait_for()
+    page.get_by_role("heading", name="The pro-forma and evidence").click()  # unfold it
     assert payload in page.locator("dl.answers").inner_text()
     page.goto(f"{live_server}/officer/?q=L30")
     assert dialogs == []
