@@ -8,6 +8,7 @@ from datetime import date
 from sqlmodel import select
 
 from backend import petitions
+from backend.casework.areas import BUSINESS_AREAS, NOT_AN_AREA
 from backend.casework.lifecycle import (
     MOVES,
     IllegalTransition,
@@ -24,7 +25,6 @@ from backend.models import (
     SupportStatus,
 )
 from bot.render import label
-from conversations.proforma import SERVICE_AREAS
 
 
 class Advising(Moves):
@@ -85,10 +85,12 @@ class Advising(Moves):
         (the appeal panel's conflict rule applies to that area)."""
         if households is not None and not 1 <= households <= 100_000:
             raise IllegalTransition("Give the number of households from 1 to 100,000.")
-        if business_area and (business_area not in SERVICE_AREAS or business_area == "other"):
+        if business_area and business_area not in BUSINESS_AREAS:
             raise IllegalTransition("Choose one of the business areas.")
-        if business_area and call.service_area != "other":
-            raise IllegalTransition("Only a Call about something else needs its business area.")
+        if business_area and call.service_area not in NOT_AN_AREA:
+            raise IllegalTransition(
+                "Only a Call about something else, or not sure which, needs its business area."
+            )
         parts = [f"{households} households in the area" if households else ""]
         if business_area:
             parts.append(f"business area: {label('service_area', business_area)}")

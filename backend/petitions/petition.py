@@ -41,10 +41,15 @@ def share_url(settings: Settings, petition: Petition) -> str:
 
 
 def petition_area(call: Call) -> str:
-    """The service the petition is about, as the tenant named it if it is not on the list."""
-    if call.service_area == "other" and call.service_area_other:
+    """The service the petition is about: the tenant's words for one not on the list, or the
+    business area an officer recorded for "something else" or "not sure"."""
+    if call.service_area not in ("other", "not_sure"):
+        return label("service_area", call.service_area)
+    if call.service_area_other:
         return call.service_area_other
-    return label("service_area", call.service_area)
+    if call.business_area:
+        return label("service_area", call.business_area)
+    return "one of our services"
 
 
 def link_message(settings: Settings, petition: Petition, call: Call) -> Outbound:

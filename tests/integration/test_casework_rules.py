@@ -714,3 +714,19 @@ def test_privacy_search_finds_a_person_by_name_phone_or_postcode(
     assert call.reference in by_postcode and "+447911000111" in by_postcode
     assert "+447911000111" in found("07911 000111")  # a phone, as people write it
     assert "visitor-9" not in found("be")  # too short to search by name
+
+
+def test_a_tenant_not_sure_which_service_has_an_officer_choose_the_business_area(
+    engine: Engine, settings: Settings
+) -> None:
+    # The tenant may answer "not sure" at the service question; an officer chooses for them,
+    # and the petition never asks neighbours to look into "Not sure".
+    with write_session(engine) as session:
+        call = make_call(session, service_area="not_sure", service_area_other="")
+        petition = petitions.open_petition(session, call, settings, NOW)
+        assert petition.title == "Ask the tenant panel to look into one of our services"
+        officer = make_officer(session, "officer")
+        flow = Workflow(session, message_renderer(settings), officer, NOW, settings=settings)
+        flow.record_area(call, None, "grounds_maintenance")
+        assert call.business_area == "grounds_maintenance"
+        assert petitions.petition_area(call) == "Grounds Maintenance"
