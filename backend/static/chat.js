@@ -7,6 +7,9 @@
   var box = document.getElementById("text");
   var choices = document.getElementById("choices");
   var error = document.getElementById("chat-error");
+  // Coming back to the chat opens at the latest message, not at the top of a long log.
+  var latest = document.getElementById("latest");
+  if (latest) { latest.scrollIntoView({ block: "end" }); }
 
   function newId() {
     return (window.crypto && crypto.randomUUID) ? crypto.randomUUID().replace(/-/g, "")

@@ -286,3 +286,19 @@ class SqlStore:
     def opt_in(self, channel: Channel, address: str, now: datetime) -> bool:
         with write_session(self.engine) as session:
             return contacts.opt_in(session, channel, address)
+
+
+def count_uploads(session: Session, contact_id: int, count: int) -> None:
+    """Files kept through the upload link count for the draft, as photos sent in the chat do
+    (the review says how many arrived). The row is locked while it changes, and its version
+    moves on, so a turn that loaded it before saves again from the new state: nothing lost."""
+    record = session.exec(
+        select(ConversationRecord)
+        .where(ConversationRecord.contact_id == contact_id)
+        .with_for_update()
+    ).first()
+    if record is None:
+        return
+    record.state = Conversation.from_json(record.state).with_evidence(count).to_json()
+    record.version += 1
+    session.add(record)

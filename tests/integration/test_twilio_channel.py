@@ -88,6 +88,8 @@ def test_a_whole_pro_forma_over_sms_with_a_photo_through_the_upload_link(
                 link.group(1), files=[("files", ("damp.jpg", _photo_with_gps(), "image/jpeg"))]
             )
             assert uploaded.status_code == 200 and "added 1 file" in uploaded.text
+            drain(app_client)  # the tenant hears what arrived, as a photo sent here would be
+            assert any("1 photo or document arrived" in b for b in fake_twilio.bodies(TENANT_PHONE))
             replies = phone.text("DONE")
             answered[q.step.value] = ""
             continue
@@ -96,6 +98,7 @@ def test_a_whole_pro_forma_over_sms_with_a_photo_through_the_upload_link(
             replies = phone.text("DONE")
         answered[q.step.value] = KEPT[q.step]
     assert any("check your answers" in r for r in replies)
+    assert "1 photo or document" in " ".join(replies)  # the review counts the upload
     done, share = phone.text("0")
     call = session.exec(select(Call)).one()
     assert call.reference in done

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import io
 import re
 import uuid
 
 from fastapi.testclient import TestClient
+from PIL import Image
+from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
-from backend.models import Call, CallEvent, Message
+from backend.models import Call, CallEvent, ConversationRecord, Message
+from conversations import Conversation
 from tests.factories import typed_pro_forma
 
 
@@ -159,3 +163,25 @@ def test_a_photo_sent_after_submitting_joins_the_newest_call(
     late = session.exec(select(Evidence).where(Evidence.channel_ref == "telegram:late")).one()
     assert late.call_id == call.id
     assert "evidence_added" in [e.action for e in session.exec(select(CallEvent))]
+
+
+def test_the_chat_has_an_attach_link_and_the_upload_page_leads_back_and_is_counted(
+    client: TestClient, engine: Engine
+) -> None:
+    send(client, "")  # the welcome: the visitor is now known
+    page = client.get("/chat").text
+    link = re.search(r'<a href="http://testserver(/u/[^"]+)">Add a photo or document</a>', page)
+    assert link, page[-2000:]
+    form = client.get(link.group(1)).text
+    assert 'href="/chat#latest"' in form  # back to the chat
+    photo = io.BytesIO()
+    Image.new("RGB", (40, 30), "red").save(photo, "JPEG")
+    kept = client.post(
+        link.group(1), files=[("files", ("lift.jpg", photo.getvalue(), "image/jpeg"))]
+    )
+    assert kept.status_code == 200 and "back to the chat" in kept.text
+    # The chat says what arrived, and the draft counts it for the review.
+    assert "1 photo or document arrived through the link" in client.get("/chat").text
+    with Session(engine) as session:
+        record = session.exec(select(ConversationRecord)).one()
+        assert Conversation.from_json(record.state).evidence_count == 1

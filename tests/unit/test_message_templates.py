@@ -90,6 +90,7 @@ WORST: dict[str, list[dict[str, Any]]] = {
     "carry_on": [{}],
     "officer_requested": [{}],
     "support_assigned": [{"officer": "Bartholomew"}],
+    "evidence_uploaded": [{"count": 1}, {"count": 30}],
     "officer_already": [{}],
     "offer_officer": [{}],
     "photo_kept": [{"count": 1}, {"count": 10}],

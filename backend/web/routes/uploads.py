@@ -11,11 +11,14 @@ from sqlmodel import Session, col, func, select
 
 from backend.messaging.evidence import Room, record_upload
 from backend.messaging.evidence_files import EvidenceRefused, keep
+from backend.messaging.notify import notify
 from backend.messaging.uploads import read_upload_token
-from backend.models import Evidence
+from backend.models import Contact, Evidence
 from backend.store.db import write_session
+from backend.turns.store import count_uploads
 from backend.web.deps import ServicesDep, pages
 from backend.web.routes import FORM_AGAIN
+from conversations import Outbound
 
 router = APIRouter(tags=["public"])
 FILES_PER_POST = 10
@@ -44,12 +47,20 @@ def _contact(services: ServicesDep, token: str) -> int | None:
     return read_upload_token(secret, token, services.now())
 
 
+def _from_the_chat(services: ServicesDep, contact_id: int) -> bool:
+    """Whether the link was sent in the web chat (the page then links back to it)."""
+    with Session(services.engine) as session:
+        contact = session.get(Contact, contact_id)
+    return contact is not None and contact.channel == "web"
+
+
 @router.get("/u/{token}", response_class=HTMLResponse)
 def upload_page(request: Request, token: str, services: ServicesDep) -> Response:
     """The form for adding evidence (works without JavaScript)."""
-    if _contact(services, token) is None:
+    contact_id = _contact(services, token)
+    if contact_id is None:
         return _page(request, services, 404, expired=True)
-    return _page(request, services, token=token)
+    return _page(request, services, token=token, back_to_chat=_from_the_chat(services, contact_id))
 
 
 @router.post("/u/{token}", response_class=HTMLResponse, responses=FORM_AGAIN)
@@ -103,9 +114,20 @@ def upload_files(
             for name, stored in ready:
                 record_upload(session, contact_id, name, stored, now)
                 kept.append(name)
+            if kept:
+                count_uploads(session, contact_id, len(kept))
+                contact = session.get(Contact, contact_id)
+                if contact is not None:  # the chat says what arrived, as a photo there would
+                    arrived = Outbound("evidence_uploaded", {"count": len(kept)})
+                    notify(session, services.renderer, contact, arrived, now)
     except Exception:
         for _, (path, _, _) in ready:  # not recorded, so nobody could ever find and erase it
             (folder / path).unlink(missing_ok=True)
         raise
+    if kept:
+        services.worker.wake()
     status = 200 if kept or not errors else 422
-    return _page(request, services, status, token=token, kept=kept, errors=errors)
+    back = _from_the_chat(services, contact_id)
+    return _page(
+        request, services, status, token=token, kept=kept, errors=errors, back_to_chat=back
+    )

@@ -8,8 +8,11 @@ from typing import Annotated
 from fastapi import APIRouter, Cookie, Form, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic import BaseModel, Field
+from sqlmodel import select
 
 from backend.messaging.transcript import transcript
+from backend.messaging.uploads import UploadLinks
+from backend.models import Contact
 from backend.services import Services
 from backend.web.deps import ServicesDep, SessionDep, pages
 from bot import webchat
@@ -80,6 +83,14 @@ def chat_page(
     visitor = _visitor(services, visitor)
     lines = transcript(session, Channel.WEB.value, visitor)
     last = next((line for line in reversed(lines) if not line.mine), None)
+    contact = session.exec(
+        select(Contact).where(Contact.channel == Channel.WEB.value, Contact.address == visitor)
+    ).first()
+    attach = (  # the chat has no file button of its own: this opens the upload page
+        UploadLinks.from_settings(services.settings).for_contact(contact.id, services.now())
+        if contact is not None and contact.id is not None
+        else ""
+    )
     response = pages.TemplateResponse(
         request,
         "public/chat.html",
@@ -87,6 +98,7 @@ def chat_page(
             "lines": lines,
             "buttons": last.buttons if last else (),
             "message_id": uuid.uuid4().hex,
+            "attach_url": attach,
         },
     )
     response.headers["Cache-Control"] = "no-store"
