@@ -60,6 +60,10 @@ class Store(Protocol):
     def opt_in(self, channel: Channel, address: str, now: datetime) -> bool:
         """Lets messages reach this person again; True if they had opted out."""
 
+    def hand_over(self, channel: Channel, address: str, now: datetime) -> list[Rendered]:
+        """Messages that waited for someone whose channel we deliver ourselves, oldest first;
+        each is handed over once."""
+
 
 def receive(
     store: Store,

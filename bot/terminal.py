@@ -5,6 +5,7 @@ from __future__ import annotations
 import getpass
 import sys
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import TextIO
 
 from bot.render import Renderer
@@ -29,6 +30,9 @@ def chat(
     while True:
         for reply in receive(store, renderer, Inbound(Channel.TERMINAL, who, text)):
             print(reply.text, end="\n\n", file=out)
+        # What officers sent meanwhile (a decision, an appeal date) waits for the terminal.
+        for message in store.hand_over(Channel.TERMINAL, who, datetime.now(UTC)):
+            print(message.text, end="\n\n", file=out)
         try:
             text = read(PROMPT)
         except EOFError:

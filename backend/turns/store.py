@@ -287,6 +287,26 @@ class SqlStore:
         with write_session(self.engine) as session:
             return contacts.opt_in(session, channel, address)
 
+    def hand_over(self, channel: Channel, address: str, now: datetime) -> list[Rendered]:
+        """Messages queued for someone on a channel we deliver ourselves (the terminal: an
+        officer's decision while it was closed), oldest first, marked delivered as they go."""
+        with write_session(self.engine) as session:
+            waiting = session.exec(
+                select(Message)
+                .join(Contact, col(Contact.id) == col(Message.contact_id))
+                .where(
+                    Contact.channel == channel.value,
+                    Contact.address == address,
+                    Message.direction == Direction.OUT.value,
+                    Message.status == MessageStatus.QUEUED.value,
+                )
+                .order_by(col(Message.id))
+            ).all()
+            for message in waiting:
+                message.status, message.sent_at = MessageStatus.DELIVERED.value, now
+                session.add(message)
+            return [Rendered(m.body, buttons_of(json.loads(m.buttons))) for m in waiting]
+
 
 def count_uploads(session: Session, contact_id: int, count: int) -> None:
     """Files kept through the upload link count for the draft, as photos sent in the chat do

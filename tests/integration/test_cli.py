@@ -7,12 +7,17 @@ import re
 import subprocess
 import sys
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlmodel import Session, select
 
-from backend.models import Call, Officer
+from backend.messaging.notify import notify
+from backend.messaging.renderer import message_renderer
+from backend.models import Call, Contact, Officer
+from backend.settings import Settings
 from backend.store.db import make_engine
+from conversations import Outbound
 from tests.factories import typed_pro_forma
 
 
@@ -87,3 +92,28 @@ def test_the_worker_touches_its_heartbeat_while_rounds_work(tmp_path: Path) -> N
     finally:
         worker.terminate()
         assert worker.wait(timeout=30) == 0  # SIGTERM stops it cleanly
+
+
+def test_frontdoor_chat_shows_what_an_officer_sent_while_it_was_closed(tmp_path: Path) -> None:
+    script = "\n".join(typed_pro_forma()[1:]) + "\n"
+    first = frontdoor(tmp_path, "chat", "--address", "terminal-tester", stdin=script)
+    assert first.returncode == 0, first.stderr
+    engine = make_engine(f"sqlite:///{tmp_path / 'cli.db'}")
+    with Session(engine) as session:
+        call = session.exec(select(Call)).one()
+        contact = session.get(Contact, call.contact_id)
+        assert contact is not None
+        settings = Settings(database_url=f"sqlite:///{tmp_path / 'cli.db'}", _env_file=None)
+        notify(
+            session,
+            message_renderer(settings),
+            contact,
+            Outbound("officer_message", {"text": "The panel meets on 7 December."}),
+            datetime.now(UTC),
+        )
+        session.commit()
+    again = frontdoor(tmp_path, "chat", "--address", "terminal-tester", stdin="EXIT\n")
+    assert again.returncode == 0, again.stderr
+    assert "The panel meets on 7 December." in again.stdout
+    shown_once = frontdoor(tmp_path, "chat", "--address", "terminal-tester", stdin="EXIT\n")
+    assert "The panel meets on 7 December." not in shown_once.stdout
