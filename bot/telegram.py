@@ -6,7 +6,14 @@ import os
 from collections.abc import Sequence
 from datetime import timedelta
 
-from telegram import Bot, BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import (
+    Bot,
+    BotCommand,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+    Update,
+)
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 from telegram.request import HTTPXRequest
 
@@ -57,13 +64,32 @@ def inbound(update: Update) -> Inbound | None:
     if message.document is not None:
         kind = message.document.mime_type or "application/octet-stream"
         attachments.append(Attachment(REF_PREFIX + message.document.file_id, kind))
+    if message.voice is not None:  # evidence at the evidence question; elsewhere, unread
+        kind = message.voice.mime_type or "audio/ogg"
+        attachments.append(Attachment(REF_PREFIX + message.voice.file_id, kind))
     return Inbound(
         Channel.TELEGRAM,
         str(message.chat.id),
         text,
         f"u{update.update_id}",
         tuple(attachments),
+        unreadable=_unreadable(message),
     )
+
+
+def _unreadable(message: Message) -> str:
+    """What the tenant sent that is not text we can read ("" when there is none)."""
+    if message.voice is not None or message.audio is not None or message.video_note is not None:
+        return "voice"
+    if message.sticker is not None:
+        return "sticker"
+    if message.location is not None or message.venue is not None:
+        return "location"
+    if message.contact is not None:
+        return "contact"
+    if message.video is not None:
+        return "video"
+    return ""
 
 
 def keyboard(buttons: Sequence[Button]) -> InlineKeyboardMarkup | None:

@@ -43,6 +43,7 @@ class TwilioMessage:
     body: str
     sid: str
     media: tuple[Attachment, ...]
+    unreadable: str = ""  # what it held that is not text we can read (see Inbound)
 
     @property
     def keyword(self) -> str | None:
@@ -53,7 +54,9 @@ class TwilioMessage:
     def as_inbound(self, text: str | None = None) -> Inbound:
         """The message for the flow (with `text` in place of the body if given)."""
         body = self.body if text is None else text
-        return Inbound(self.channel, self.address, body, self.sid, self.media)
+        return Inbound(
+            self.channel, self.address, body, self.sid, self.media, unreadable=self.unreadable
+        )
 
 
 def take(
@@ -113,7 +116,15 @@ def parse(form: Mapping[str, str]) -> TwilioMessage:
         for n in range(count)
         if form.get(f"MediaUrl{n}", "").startswith(("https://", "http://"))
     )
-    return TwilioMessage(channel, address, form.get("Body", ""), sid, media)
+    if any(m.content_type.startswith("audio/") for m in media):
+        unreadable = "voice"  # a WhatsApp voice note: evidence at the evidence question
+    elif form.get("Latitude") or form.get("Longitude"):
+        unreadable = "location"  # WhatsApp sends a shared location as coordinates
+    elif any(m.content_type.startswith("video/") for m in media):
+        unreadable = "video"
+    else:
+        unreadable = ""
+    return TwilioMessage(channel, address, form.get("Body", ""), sid, media, unreadable)
 
 
 def signature_ok(auth_token: str, url: str, form: Mapping[str, str], signature: str) -> bool:

@@ -96,6 +96,12 @@ def advance(
     message = _Message(text, said, inbound, words, state.between)
     state = state.but(between=())  # only a reply that asks "which did you mean?" sets it
 
+    voice_evidence = state.step == Step.EVIDENCE and bool(inbound.attachments)
+    if inbound.unreadable and not text and not voice_evidence:
+        # A voice note, sticker, location or shared contact: say what to do instead, and keep
+        # nothing (a voice note at the evidence question is evidence, kept below).
+        return Turn(state, (Outbound("cannot_read", {"kind": inbound.unreadable}),))
+
     kept: tuple[Effect, ...] = ()
     notes: tuple[Outbound, ...] = ()
     if inbound.attachments:

@@ -29,6 +29,9 @@ class Inbound:
     # Facts the shell looked up for this message (e.g. the title of the petition a
     # "SIGN <code>" names, if it is open), so the flow can answer without doing I/O.
     facts: Mapping[str, str] = field(default_factory=dict)
+    # What the channel sent that is not text we can read: "voice" (a voice note, kept as
+    # evidence at the evidence question), "sticker", "location", "contact" or "video".
+    unreadable: str = ""
 
 
 @dataclass(frozen=True)

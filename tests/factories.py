@@ -129,17 +129,22 @@ def say(
     *,
     channel: Channel = Channel.SMS,
     photos: int = 0,
+    attachments: tuple[Attachment, ...] = (),
+    unreadable: str = "",
     facts: Mapping[str, str] | None = None,
     now: datetime = NOW,
 ) -> Turn:
     """One tenant message through the pure flow (`conversations.advance`): `text`, with `photos`
-    JPEG attachments and the `facts` the shell would have looked up, on `channel` at `now`."""
+    JPEG attachments (or these `attachments`), what the channel could not read, and the `facts`
+    the shell would have looked up, on `channel` at `now`."""
     inbound = Inbound(
         channel,
         ADDRESSES[channel],
         text,
-        attachments=tuple(Attachment(f"photo-{n}", "image/jpeg") for n in range(photos)),
+        attachments=attachments
+        or tuple(Attachment(f"photo-{n}", "image/jpeg") for n in range(photos)),
         facts=facts or {},
+        unreadable=unreadable,
     )
     return advance(state, inbound, now=now, words=words())
 

@@ -17,12 +17,14 @@ _SIGNATURES: tuple[tuple[bytes, str], ...] = (
     (b"\x89PNG\r\n\x1a\n", "image/png"),
     (b"RIFF", "image/webp"),
     (b"%PDF-", "application/pdf"),
+    (b"OggS", "audio/ogg"),  # a voice note from Telegram or WhatsApp, sent as evidence
 )
 EXTENSIONS = {
     "image/jpeg": ".jpg",
     "image/png": ".png",
     "image/webp": ".webp",
     "application/pdf": ".pdf",
+    "audio/ogg": ".ogg",
 }
 # Pillow's own guard, a backstop behind the pixel cap that keep() is given: over this it
 # warns (and over twice this it refuses), and we treat the warning as a refusal too.
@@ -132,7 +134,7 @@ def keep(
         raise EvidenceRefused("Please send a photo (JPEG, PNG or WebP) or a PDF.")
     if content_type.startswith("image/"):
         data = without_metadata(data, content_type, max_pixels)
-    else:
+    elif content_type == "application/pdf":
         check_document(data)
     relative = Path(str(owner)) / f"{uuid.uuid4().hex}{EXTENSIONS[content_type]}"
     target = folder / relative

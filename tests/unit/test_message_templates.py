@@ -91,6 +91,7 @@ WORST: dict[str, list[dict[str, Any]]] = {
     "officer_requested": [{}],
     "support_assigned": [{"officer": "Bartholomew"}],
     "evidence_uploaded": [{"count": 1}, {"count": 30}],
+    "cannot_read": [{"kind": k} for k in ("voice", "sticker", "location", "contact", "video", "")],
     "officer_already": [{}],
     "offer_officer": [{}],
     "photo_kept": [{"count": 1}, {"count": 10}],
