@@ -232,10 +232,13 @@ def keep_evidence(
 
 
 def programme_place(session: Session, call: Call) -> dict[str, object]:
-    """The Call's score and its place in the annual programme, once it has been scored."""
+    """The Call's score once it has one, and its place in the annual programme once it is
+    scheduled there (a scored Call waiting to be scheduled is not "in the programme" yet)."""
     score = score_of(session, call)
     if score is None or call.status not in IN_PROGRAMME:
         return {}
+    if call.status not in (CallStatus.PROGRAMMED, CallStatus.IN_SCRUTINY):
+        return {"score": score.total, "place": None}
     ahead = session.exec(
         select(func.count())
         .select_from(Score)

@@ -15,6 +15,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from backend import petitions
+from backend.casework.decisions import Grounds
 from backend.casework.workflow import Workflow, after_signature
 from backend.messaging.renderer import message_renderer
 from backend.models import (
@@ -22,7 +23,9 @@ from backend.models import (
     Call,
     CallEvent,
     CallStatus,
+    Contact,
     ConversationRecord,
+    Decision,
     Message,
     PanelMeeting,
     SupportRequest,
@@ -31,7 +34,7 @@ from backend.models.types import saved_id
 from backend.settings import Settings
 from backend.store.db import write_session
 from backend.turns import intake
-from conversations import RequestSupport, Step
+from conversations import ReportStatus, RequestSupport, Step
 from tests.factories import (
     NOW,
     conversation_at,
@@ -730,3 +733,28 @@ def test_a_tenant_not_sure_which_service_has_an_officer_choose_the_business_area
         flow.record_area(call, None, "grounds_maintenance")
         assert call.business_area == "grounds_maintenance"
         assert petitions.petition_area(call) == "Grounds Maintenance"
+
+
+def test_status_says_in_the_programme_only_once_the_call_is_scheduled_there(
+    engine: Engine, settings: Settings
+) -> None:
+    renderer = message_renderer(settings)
+    with write_session(engine) as session:
+        session.add(PanelMeeting(held_on=NOW.date()))
+        call = make_call(session)
+        flow = Workflow(session, renderer, make_officer(session, "panel"), NOW, settings=settings)
+        flow.accept_pro_forma(call, "Serious")
+        flow.decide(call, Decision.ACCEPTED, Grounds("Yes", "persistent", "stage_1"))
+        flow.score(
+            call, {"performance": 3, "satisfaction": 3, "complaints": 3, "business_critical": 3}
+        )
+        contact = session.get(Contact, call.contact_id)
+        assert contact is not None
+
+        def status() -> str:
+            reply = intake.status_report(session, contact, ReportStatus(None, None))
+            return renderer.render(reply).text
+
+        assert "Score" in status() and "in the programme" not in status()
+        flow.programme(call, (NOW + timedelta(days=30)).date())
+        assert "number 1 in the programme" in status()
