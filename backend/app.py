@@ -33,6 +33,7 @@ from backend.web.routes.officer import (
     dashboard,
     heads,
     meetings,
+    performance,
     petition_admin,
     privacy,
     reports,
@@ -115,6 +116,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         reports,
         accounts,
         heads,
+        performance,
         privacy,
         support,
     ):

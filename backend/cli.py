@@ -1,4 +1,5 @@
-"""The `frontdoor` command: serve, worker, chat, migrate, telegram-webhook, create-officer, demo."""
+"""The `frontdoor` command: serve, worker, chat, migrate, telegram-webhook, create-officer,
+load-performance, demo."""
 
 from __future__ import annotations
 
@@ -158,6 +159,29 @@ def _retention(_: argparse.Namespace) -> int:
     return 0
 
 
+def _load_performance(args: argparse.Namespace) -> int:
+    from datetime import UTC, datetime
+
+    from backend.casework import performance
+
+    settings = get_settings()
+    data = args.file.read_bytes()[: performance.MAX_BYTES + 1]
+    now = datetime.now(UTC)
+    checked = performance.check(data, now.date())
+    if not checked.ok:
+        print(f"Nothing was loaded from {args.file}:", file=sys.stderr)
+        for error in checked.errors:
+            print(f"  {error}", file=sys.stderr)
+        if checked.more_errors:
+            print(f"  and {checked.more_errors} more.", file=sys.stderr)
+        return 1
+    engine = make_engine(settings.database_url)
+    with write_session(engine) as session:
+        loaded = performance.load(session, checked, now=now, officer_id=None, source=args.file.name)
+    print(loaded)
+    return 0
+
+
 def _demo(_: argparse.Namespace) -> int:
     settings = get_settings()
     if settings.environment == "production":
@@ -221,6 +245,13 @@ def parser() -> argparse.ArgumentParser:
         "retention", help="anonymise Calls closed longer ago than RETENTION_DAYS (run daily)"
     )
     retention.set_defaults(run=_retention)
+
+    figures = commands.add_parser(
+        "load-performance",
+        help="load performance and management information from a CSV (all rows or none)",
+    )
+    figures.add_argument("file", type=Path, help="the CSV: one row per business area and quarter")
+    figures.set_defaults(run=_load_performance)
 
     seed = commands.add_parser("demo", help="add demo meetings, an officer and Calls")
     seed.set_defaults(run=_demo)

@@ -16,6 +16,7 @@ from sqlalchemy import ColumnElement, extract
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, func, select
 
+from backend.casework.areas import BUSINESS_AREAS
 from backend.models import (
     AreaScore,
     Call,
@@ -131,12 +132,12 @@ def programme(session: Session, today: date | None = None) -> Programme:
 
     others = sorted(
         # "Something else" is not a business area the panel can plan a review of.
-        (other(area) for area in SERVICE_AREAS if area not in busy | {"other"}),
+        (other(area) for area in BUSINESS_AREAS if area not in busy),
         key=lambda o: (
             o.score is None,
             -(o.score.total if o.score else 0.0),
             -o.received,
-            SERVICE_AREAS.index(o.area),
+            BUSINESS_AREAS.index(o.area),
         ),
     )
     return Programme(entries, reviews_by_year(session, today.year), others)

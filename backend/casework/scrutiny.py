@@ -7,6 +7,7 @@ from datetime import date
 
 from sqlmodel import col, select
 
+from backend.casework.areas import BUSINESS_AREAS
 from backend.casework.lifecycle import (
     PANEL,
     SCRUTINY_STEPS,
@@ -26,7 +27,6 @@ from backend.models import (
     ScrutinyStep,
 )
 from backend.models.types import saved_id
-from conversations.proforma import SERVICE_AREAS
 
 
 class Scrutinising(Moves):
@@ -67,7 +67,7 @@ class Scrutinising(Moves):
         person = self.person()
         if OfficerRole(person.role) not in PANEL:
             raise IllegalTransition("Only the panel scores business areas.")
-        if area not in SERVICE_AREAS or area == "other":
+        if area not in BUSINESS_AREAS:
             raise IllegalTransition("Choose one of the business areas.")
         check_parts(parts)
         found = self.session.exec(select(AreaScore).where(AreaScore.service_area == area)).first()

@@ -2,7 +2,7 @@
 Operations, and Calls at every stage a newcomer should see (a petition under way, help asked
 for, a decision inside its appeal window, monitoring due, a scrutiny under way, an action plan
 with an overdue action, a report the Board considered with a response to each
-recommendation).
+recommendation), and a year of performance figures for every business area.
 
 Every later stage is reached with the workflow's own moves, at the dates they would have
 happened, so the timelines and the messages read as they would for a real Call."""
@@ -18,7 +18,7 @@ from sqlmodel import Session, select
 from backend import appeals, petitions
 from backend.casework.decisions import Grounds
 from backend.casework.workflow import Workflow
-from backend.demo import after_report
+from backend.demo import after_report, figures
 from backend.messaging.renderer import message_renderer
 from backend.models import (
     CallStatus,
@@ -142,7 +142,10 @@ _DECIDED = [
     ("Joe Bright", "21 Cedar Court, L20 8HJ", "repairs", "accepted", 60),
     ("Rita Shah", "7 Larch Close, L21 2AB", "customer_access", "serious_failure", 40),
     ("Tom Reyes", "15 Oak Mews, L30 9XX", "communal_cleaning", "monitoring", 20),
+    # Accepted last week and not scored yet: the score form shows the area's figures.
+    ("Kim Osei", "30 Alder Way, L20 1KO", "customer_access", "accepted", 7),
 ]
+_SCRUTINISED = "Joe Bright"  # the accepted Call whose scrutiny is under way
 _REPRESENTATIVES = [
     ("Alan Price", "tmo", "repairs_maintenance"),
     ("Bea Lewis", "residents_groups", "housing_support"),
@@ -157,6 +160,7 @@ def _later_stages(session: Session, settings: Settings, manager: Officer, now: d
     """The Calls that went on past advice, each moved by the panel at its own dates."""
     renderer = message_renderer(settings)
     after_report.add_heads(session, manager, now)
+    figures.load_figures(session, now)
     panel = create_officer(
         session,
         email="panel@example.org",
@@ -200,17 +204,21 @@ def _later_stages(session: Session, settings: Settings, manager: Officer, now: d
             return Workflow(session, renderer, panel, moment, settings=settings)
 
         at(decided - timedelta(days=7)).accept_pro_forma(call, "Serious enough on its own.")
+        # Each decision with what it needs, and nothing another decision needs.
+        monitoring = decision == "monitoring"
         grounds = Grounds(
             "The evidence shows the same failure week after week.",
             "persistent",
             "stage_1",
-            advice="Take your complaint to stage 2 first.",
-            recommendations="Answer every call within a day and fix faults within a week.",
-            monitoring_what="how fast communal cleaning faults are put right",
-            review_on=(now + timedelta(days=3)).date(),
+            advice="Take your complaint to stage 2 first." if decision == "not_exhausted" else "",
+            recommendations="Answer every call within a day and fix faults within a week."
+            if decision == "serious_failure"
+            else "",
+            monitoring_what="how fast communal cleaning faults are put right" if monitoring else "",
+            review_on=(now + timedelta(days=3)).date() if monitoring else None,
         )
         at(decided).decide(call, Decision(decision), grounds)
-        if decision == "accepted":
+        if decision == "accepted" and name == _SCRUTINISED:
             parts = {"performance": 4, "satisfaction": 3, "complaints": 4, "business_critical": 3}
             at(decided + timedelta(days=1)).score(call, parts)
             start = decided + timedelta(days=14)

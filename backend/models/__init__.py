@@ -19,6 +19,7 @@ from backend.models.heads import AreaHead, HeadOfOperations
 from backend.models.meeting import PanelMeeting
 from backend.models.message import UNSENT, Direction, Message, MessageStatus
 from backend.models.officer import AuditEntry, Officer, OfficerRole, OfficerSession
+from backend.models.performance import PerformanceFigure
 from backend.models.petition import (
     SIGNABLE,
     PendingSignature,
@@ -68,6 +69,7 @@ __all__ = [
     "OfficerSession",
     "PanelMeeting",
     "PendingSignature",
+    "PerformanceFigure",
     "Petition",
     "PetitionStatus",
     "RateEvent",

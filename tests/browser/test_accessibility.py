@@ -98,6 +98,7 @@ def test_every_back_office_page_with_calls_at_every_stage(
             "reports": "/officer/reports",
             "accounts": "/officer/accounts",
             "heads of operations": "/officer/heads",
+            "performance information": "/officer/performance",
             "privacy": "/officer/privacy",
         }
         for status, reference in references.items():

@@ -12,6 +12,7 @@ from backend.casework import heads
 from backend.casework.areas import BUSINESS_AREAS
 from backend.casework.dashboard import needs_action
 from backend.casework.lifecycle import appeal_deadline
+from backend.casework.trends import trends
 from backend.models import (
     Call,
     CallStatus,
@@ -45,6 +46,7 @@ def test_demo_data_is_added_once_and_shows_every_stage_a_newcomer_should_see(
     assert calls["Joe Bright"].status == CallStatus.IN_SCRUTINY
     assert calls["Rita Shah"].status == CallStatus.ACTION_PLAN
     assert calls["Tom Reyes"].status == CallStatus.MONITORING
+    assert calls["Kim Osei"].status == CallStatus.ACCEPTED  # to score, with the figures beside
     # After its report: the Board and EMT considered it, every recommendation has a response,
     # and the plan was agreed with the area's Head of Operations.
     nadia = calls["Nadia Flores"]
@@ -56,6 +58,10 @@ def test_demo_data_is_added_once_and_shows_every_stage_a_newcomer_should_see(
     }
     assert responses == {"accepted", "partly_accepted", "not_accepted"}
     assert set(heads.area_heads(session)) == set(BUSINESS_AREAS)  # every area has a Head
+    # A year of performance figures for every business area.
+    found = trends(session)
+    assert set(found) == set(BUSINESS_AREAS)
+    assert all(len(trend.quarters) == 4 for trend in found.values())
 
     waiting = needs_action(session, today, support_days=settings.support_reply_days)
     assert [row.name for row in waiting.support_requests] == ["Grace Okafor"]

@@ -90,6 +90,7 @@ NOT_PERSONAL: dict[str, str] = {
     "panel_meeting": "*",
     "reference_counter": "*",
     "area_score": "*",
+    "performance_figure": "*",  # a business area's figures, no person's
     "score": "*",
     "scrutiny_step": "*",
     "action": "*",

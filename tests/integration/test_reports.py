@@ -200,7 +200,7 @@ def test_the_panel_scores_business_areas_without_a_call_and_sees_where_they_woul
     scored = rows[label("service_area", area)]
     total = reports.programme(session).other_areas[0]
     assert total.area == area and total.score is not None and total.place == 2
-    assert f"{total.score.total:g}" in scored[2] and scored[3] == "2"  # after the Call at 5s
+    assert f"{total.score.total:g}" in scored[3] and scored[4] == "2"  # after the Call at 5s
     assert label("service_area", busy) not in rows  # it has a Call in the programme
 
     # Every refusal below would change the score if it got through.

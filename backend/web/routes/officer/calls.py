@@ -12,6 +12,7 @@ from sqlmodel import Session
 from starlette.datastructures import FormData
 
 from backend import petitions
+from backend.casework.areas import area_of
 from backend.casework.calls import call_file, find_call, meetings_ahead, officers
 from backend.casework.decisions import Grounds
 from backend.casework.lifecycle import (
@@ -23,6 +24,7 @@ from backend.casework.lifecycle import (
 )
 from backend.casework.next_steps import expected, moves_now
 from backend.casework.scoring import SCORE_PARTS
+from backend.casework.trends import area_trend
 from backend.casework.workflow import Workflow
 from backend.models import (
     Action,
@@ -132,6 +134,10 @@ def _show(
         moves_now=moves_now(found.call.status),
         open_actions=[a for a in found.actions if a.done_on is None],
         responses=list(RecommendationResponse),
+        trend=area_trend(session, area_of(found.call)),
+        area=area_of(found.call),
+        saved=found.score,
+        prefix="",
         done=DONE.get(request.query_params.get("done", ""), "") if not error else "",
     )
 

@@ -18,6 +18,7 @@ from backend.casework import reports
 from backend.casework.final_report import final_report
 from backend.casework.lifecycle import IllegalTransition
 from backend.casework.scoring import SCORE_PARTS
+from backend.casework.trends import trends
 from backend.people.auth import SignedIn
 from backend.services import Services
 from backend.store.db import write_session
@@ -102,6 +103,7 @@ def _programme(
         today=today,
         reviews_a_year=reports.REVIEWS_A_YEAR,
         score_parts=SCORE_PARTS,
+        trends=trends(session),
         error=error,
     )
 
