@@ -49,8 +49,9 @@ class Advising(Moves):
             self.session.add(request)
         self.tell(call, "outcomes/officer_assigned", officer=officer.first_name, route=call.route)
 
-    def set_signatories(self, call: Call, needed: int) -> None:
-        """CEP sets how many signatures the petition needs."""
+    def set_signatories(self, call: Call, needed: int, summary: str = "") -> None:
+        """CEP sets how many signatures the petition needs, and an officer's `summary` of the
+        problem (written or approved) becomes what neighbours read and the tenant forwards."""
         if not 1 <= needed <= 100_000:
             raise IllegalTransition("The number of signatures must be between 1 and 100,000.")
         self._record(call, "set_signatories", S.COLLECTING_SIGNATURES, f"{needed} signatures")
@@ -63,7 +64,15 @@ class Advising(Moves):
         if petition is not None and self.settings is not None:
             petitions.set_target(self.session, petition)
             share = petitions.share_url(self.settings, petition)
+            if summary.strip():
+                try:
+                    petitions.describe(petition, summary)
+                except ValueError as wrong:
+                    raise IllegalTransition(str(wrong)) from wrong
         self.tell(call, "outcomes/signatories_set", needed=needed, share_url=share)
+        if petition is not None and self.settings is not None and summary.strip():
+            link = petitions.link_message(self.settings, petition, call, petition.summary)
+            self.tell(call, link.template, **link.context)
         # Signatures gathered before the target was set may already be enough.
         if (
             petition is not None

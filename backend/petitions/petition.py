@@ -52,16 +52,30 @@ def petition_area(call: Call) -> str:
     return "one of our services"
 
 
-def link_message(settings: Settings, petition: Petition, call: Call) -> Outbound:
-    """The link to share, with a ready-made text to forward from the tenant's own phone."""
+def link_message(settings: Settings, petition: Petition, call: Call, problem: str = "") -> Outbound:
+    """The link to share, with a ready-made text to forward from the tenant's own phone (with
+    the public summary of the problem, once an officer has written or approved it)."""
     return Outbound(
         "petition/link",
         {
             "url": share_url(settings, petition),
             "area": petition_area(call),
             "share_url": share_url(settings, petition),
+            "problem": problem,
         },
     )
+
+
+SUMMARY_LIMIT = 400
+
+
+def describe(petition: Petition, summary: str) -> None:
+    """An officer writes or approves what neighbours read about the problem: public words,
+    never the tenant's own, which may hold their name, address or neighbours' details."""
+    text = " ".join(summary.split())
+    if not any(ch.isalpha() for ch in text):
+        raise ValueError("Say in a sentence or two what the problem is, for neighbours to read.")
+    petition.summary = text[:SUMMARY_LIMIT]
 
 
 def proposed_target(call: Call, settings: Settings) -> int:
@@ -74,21 +88,28 @@ def proposed_target(call: Call, settings: Settings) -> int:
     )
 
 
+def standard_summary(call: Call, settings: Settings) -> str:
+    """What neighbours read until an officer writes or approves a description of the problem.
+
+    The privacy notice promises the public page shows the first name, the service, an
+    officer's description and the number of signatures: no postcode district, which with a
+    first name can find a home."""
+    first_name = call.tenant_name.split()[0] if call.tenant_name.split() else "A tenant"
+    return (
+        f"{first_name}, a tenant, is asking {settings.landlord_name}'s Customer Empowerment "
+        f"Panel to look into the {petition_area(call)} service. If it lets you down too, "
+        "please sign."
+    )
+
+
 def open_petition(session: Session, call: Call, settings: Settings, now: datetime) -> Petition:
     """Opens the petition of a Call whose tenant chose to gather signatures."""
-    first_name = call.tenant_name.split()[0] if call.tenant_name.split() else "A tenant"
     area = petition_area(call)
-    # The privacy notice promises the public page shows the first name, the service and the
-    # number of signatures: no postcode district, which with a first name can find a home.
     petition = Petition(
         call_id=saved_id(call),
         code=new_code(),
         title=f"Ask the tenant panel to look into {area}"[:120],
-        summary=(
-            f"{first_name}, a tenant, is asking "
-            f"{settings.landlord_name}'s Customer Empowerment Panel to look into the "
-            f"{area} service. If it lets you down too, please sign."
-        ),
+        summary=standard_summary(call, settings),
         status=PetitionStatus.AWAITING_TARGET,
         closes_on=now.date() + timedelta(weeks=settings.petition_weeks),
         created_at=now,

@@ -758,3 +758,25 @@ def test_status_says_in_the_programme_only_once_the_call_is_scheduled_there(
         assert "Score" in status() and "in the programme" not in status()
         flow.programme(call, (NOW + timedelta(days=30)).date())
         assert "number 1 in the programme" in status()
+
+
+def test_the_petition_page_says_what_the_problem_is_in_words_an_officer_wrote(
+    client: TestClient, engine: Engine, settings: Settings
+) -> None:
+    # Neighbours sign for a problem they can read about, never the tenant's own words (which
+    # may hold personal details): an officer writes or approves it with the target.
+    with write_session(engine) as session:
+        call = make_call(session, concerns="Flat 4's lift, ring me on 07911 123456")
+        code = petitions.open_petition(session, call, settings, NOW).code
+        reference, contact_id = call.reference, call.contact_id
+    _at(client, NOW)
+    csrf = sign_in(client, engine, "panel")
+    page = client.get(f"/officer/calls/{reference}").text
+    assert "What neighbours read about the problem" in page
+    problem = "The lift in Elm Court has broken down eleven times since March."
+    posted = _move(client, csrf, reference, "set_signatories", needed="20", summary=problem)
+    assert posted == OK
+    public = client.get(f"/s/{code}").text
+    assert problem in public and "07911" not in public
+    forward = _told(engine, contact_id)[-1]
+    assert "Forward this text" in forward and problem in forward

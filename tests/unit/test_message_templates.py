@@ -140,7 +140,9 @@ WORST: dict[str, list[dict[str, Any]]] = {
             "area": "Home Improvement Works",
             "url": "https://frontdoor.pinecourt.example.org/s/ABCDEF",
             "share_url": "https://frontdoor.pinecourt.example.org/s/ABCDEF",
+            "problem": problem,
         }
+        for problem in ("", LONG)
     ],
     "petition/ask_name": [{"title": "Ask the tenant panel to look into Home Improvement Works"}],
     "petition/ask_address": [{}],

@@ -126,6 +126,11 @@ def _show(
         petition=petition,
         share_url=petitions.share_url(services.settings, petition) if petition else "",
         proposed_target=petitions.proposed_target(found.call, services.settings),
+        public_summary=(
+            petition.summary
+            if petition
+            else petitions.standard_summary(found.call, services.settings)
+        ),
         failure_choices=list(FailureFound),
         complaints_choices=list(ComplaintsUsed),
         business_areas=[a for a in SERVICE_AREAS if a != "other"],
@@ -242,7 +247,9 @@ def _add_action(flow: Workflow, call: Call, form: FormData) -> None:
 
 ACTIONS: dict[str, Handler] = {
     "assign_officer": _assign,
-    "set_signatories": lambda f, c, form: f.set_signatories(c, whole_number(form, "needed")),
+    "set_signatories": lambda f, c, form: f.set_signatories(
+        c, whole_number(form, "needed"), text(form, "summary", required=False, limit=400)
+    ),
     "accept_pro_forma": lambda f, c, form: f.accept_pro_forma(c, text(form, "reason")),
     "mark_ready": lambda f, c, form: f.mark_ready(c, text(form, "note", required=False)),
     "schedule": _schedule,
