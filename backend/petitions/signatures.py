@@ -113,6 +113,7 @@ def sign(
     verified_by: str,
     ip_hash: str,
     now: datetime,
+    reported_problem: bool | None = None,
 ) -> SignOutcome:
     """Adds a verified signature, counts it, tells the tenant at each milestone."""
     target = target_of(session, petition)
@@ -133,6 +134,7 @@ def sign(
             home=home,
             affected=True,
             hear_outcome=hear_outcome,
+            reported_problem=reported_problem,
             verified_by=verified_by,
             verified_at=now,
             ip_hash=ip_hash,

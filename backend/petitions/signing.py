@@ -51,6 +51,14 @@ class SigningForm:
     trap: str = ""  # the honeypot: people never see it, so never fill it
     errors: dict[str, str] = field(default_factory=dict)
     e164: str = ""
+    # "Have you reported it yourself?": optional, "yes" or "no"; the panel sees how many did
+    # as it looks "to see if the petitioners have attempted to resolve the situation".
+    reported: str = ""
+
+    @property
+    def reported_problem(self) -> bool | None:
+        """The answer, if one was given."""
+        return {"yes": True, "no": False}.get(self.reported)
 
     def check(self, regions: Sequence[str]) -> bool:
         """Fills `errors` (field -> problem) and says whether the form is good; the phone
@@ -161,6 +169,7 @@ def request_code(
         address=form.address,
         phone=form.e164,
         hear_outcome=form.hear_outcome,
+        reported_problem=form.reported_problem,
         ip_hash=ip_hash,
         expires_at=now + timedelta(minutes=CODE_MINUTES),
         created_at=now,
@@ -251,6 +260,7 @@ def confirm(
         address=pending.address,
         phone=pending.phone,
         hear_outcome=pending.hear_outcome,
+        reported_problem=pending.reported_problem,
         verified_by="sms_code",
         ip_hash=pending.ip_hash,
         now=now,

@@ -152,13 +152,20 @@ class Phone:
 
 
 def ask_for_code(
-    client: TestClient, code: str, *, phone: str, name: str, address: str = "3 Elm Road, L30 4TH"
+    client: TestClient,
+    code: str,
+    *,
+    phone: str,
+    name: str,
+    address: str = "3 Elm Road, L30 4TH",
+    **more: str,
 ) -> str:
-    """Fills in petition `code`'s public signing page (a resident affected) and sends it, which
-    texts `phone` a code; returns the path of the page that asks for the code."""
+    """Fills in petition `code`'s public signing page (a resident affected, and any `more`
+    fields) and sends it, which texts `phone` a code; returns the path of the page that asks
+    for the code."""
     response = client.post(
         f"/s/{code}",
-        data={"name": name, "address": address, "phone": phone, "affected": "yes"},
+        data={"name": name, "address": address, "phone": phone, "affected": "yes", **more},
         follow_redirects=False,
     )
     assert response.status_code == 303, response.text
@@ -192,11 +199,12 @@ def sign_on_page(
     phone: str,
     name: str,
     address: str = "3 Elm Road, L30 4TH",
+    **more: str,
 ) -> SignedOnPage:
     """Signs petition `code` the way a neighbour does, through the public pages only: fills in
     the signing page, reads the code texted to `phone` at the fake Twilio, types it in. For
     tests of signing itself; to build up signatures fast, use tests.factories.sign_petition."""
-    confirm = ask_for_code(client, code, phone=phone, name=name, address=address)
+    confirm = ask_for_code(client, code, phone=phone, name=name, address=address, **more)
     texted = texted_code(client, fake, phone)
     page = client.post(confirm, data={"code": texted})
     return SignedOnPage(confirm, texted, page.text)

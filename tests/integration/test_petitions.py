@@ -15,7 +15,14 @@ from backend import petitions
 from backend.models import Call, CallStatus, Contact, Message, PanelMeeting, Petition, Signature
 from backend.settings import Settings
 from backend.store.db import write_session
-from tests.factories import NOW, make_call, make_contact, sign_petition, typed_pro_forma
+from tests.factories import (
+    NOW,
+    make_call,
+    make_contact,
+    sign_in,
+    sign_petition,
+    typed_pro_forma,
+)
 from tests.fakes.twilio_api import FakeTwilio
 from tests.integration.conftest import (
     Phone,
@@ -445,3 +452,37 @@ def test_a_wrong_link_shows_a_page_with_the_phone_number_not_json(
     assert "There is no petition with that code." in page.text
     assert settings.landlord_phone in page.text  # somewhere to turn
     assert client.get("/s/NOSUCH").json() == {"detail": "There is no petition with that code."}
+
+
+def test_signers_may_say_they_reported_the_problem_and_the_panel_sees_how_many_did(
+    app_client: TestClient,
+    client: TestClient,
+    fake_twilio: FakeTwilio,
+    engine: Engine,
+    channel_settings: Settings,
+) -> None:
+    # The panel "will also look to see if the petitioners have attempted to resolve the
+    # situation through the channels that are available, for example, the complaints procedure".
+    code, _ = _petition(engine, channel_settings, target=10)
+    form = app_client.get(f"/s/{code}").text
+    assert "Have you reported this problem" in form and "you can leave this" in form
+    for n, reported in enumerate(("yes", "yes", "no", "")):
+        extra = {"reported": reported} if reported else {}
+        sign_on_page(
+            app_client,
+            fake_twilio,
+            code,
+            phone=f"+44791100020{n}",
+            name=f"Signer Number{n}",
+            address=f"{n + 1} Elm Road L30 4TH",
+            **extra,
+        )
+    with Session(engine) as session:
+        answers = sorted(str(s.reported_problem) for s in session.exec(select(Signature)))
+        petition = session.exec(select(Petition)).one()
+        assert answers == ["False", "None", "True", "True"]
+        assert petitions.signers_who_reported(session, petition) == 2
+        reference = session.exec(select(Call)).one().reference
+    sign_in(client, engine, "panel")  # the back office, over plain http in tests
+    page = client.get(f"/officer/calls/{reference}").text
+    assert "2 of the signers say they have reported the problem themselves" in page

@@ -100,10 +100,13 @@ def ask_for_code(
     phone: Annotated[str, Form(max_length=40)] = "",
     affected: Annotated[str, Form(max_length=10)] = "",
     hear_outcome: Annotated[str, Form(max_length=10)] = "",
+    reported: Annotated[str, Form(max_length=10)] = "",
     website: Annotated[str, Form(max_length=200)] = "",
 ) -> Response:
     """Checks the form and texts a code to the signer's phone."""
-    form = signing.SigningForm(name, address, phone, bool(affected), bool(hear_outcome), website)
+    form = signing.SigningForm(
+        name, address, phone, bool(affected), bool(hear_outcome), website, reported=reported
+    )
     # One session for the whole request: a second connection held while waiting for the
     # writer's turn would drain the pool under load.
     with write_session(services.engine) as writing:
