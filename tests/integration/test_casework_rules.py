@@ -780,3 +780,25 @@ def test_the_petition_page_says_what_the_problem_is_in_words_an_officer_wrote(
     assert problem in public and "07911" not in public
     forward = _told(engine, contact_id)[-1]
     assert "Forward this text" in forward and problem in forward
+
+
+def test_the_agenda_lists_each_call_with_the_checks_and_prints_the_decisions_as_minutes(
+    client: TestClient, engine: Engine
+) -> None:
+    # "Any Community Call for Scrutiny will be considered at the next scheduled meeting".
+    first, second = _new_call(engine), _new_call(engine)
+    _meeting(engine, NOW)
+    _at(client, NOW)
+    csrf = sign_in(client, engine, "panel")
+    for call in (first, second):
+        assert _move(client, csrf, call.reference, "accept_pro_forma", reason="Serious") == OK
+    meeting_id = _refresh(engine, first).meeting_id
+    agenda = client.get(f"/officer/meetings/{meeting_id}/agenda").text
+    assert agenda.count('class="agenda-item"') == 2
+    assert "Systematic or persistent failure?" in agenda and "Complaints procedure used?" in agenda
+    assert "Decision: not exhausted / monitoring / accepted / serious failure" in agenda
+    decided = {"decision": "accepted", "reasons": "Clear and persistent.", **DECIDE}
+    assert _move(client, csrf, first.reference, "decide", **decided) == OK
+    minutes = client.get(f"/officer/meetings/{meeting_id}/agenda").text
+    assert "Decision: Accepted." in minutes and "Clear and persistent." in minutes
+    assert minutes.count("Decision: not exhausted / monitoring") == 1  # the second still open
