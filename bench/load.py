@@ -82,7 +82,9 @@ def telegram(tenants: int, first: int = 0) -> list[Request]:
 
 def webchat(tenants: int, first: int = 0) -> list[Request]:
     """Web chat messages (the page's JSON path): `tenants` visitors each doing the pro-forma."""
-    visitors = [f"bench-visitor-{n:06d}-{uuid.uuid4().hex}" for n in range(first, first + tenants)]
+    # 32 characters, as the service's own ids (bot/webchat.new_visitor): signed, they fit the
+    # route's 64-character cookie.
+    visitors = [f"bench{n:06d}{uuid.uuid4().hex[:21]}" for n in range(first, first + tenants)]
     found = []
     for text in SCRIPT:
         for visitor in visitors:

@@ -33,6 +33,10 @@ def make_engine(url: str) -> Engine:
         connect_args={"check_same_thread": False, "timeout": 30},
         pool_size=8,
         max_overflow=32,
+        # The connection used last goes out first: SQLite drops a connection's page cache when
+        # another connection wrote since, so turns (one writer after another) going round the
+        # pool re-read their pages every time.
+        pool_use_lifo=True,
         # A database error never carries a statement's values (a tenant's words) into the log.
         hide_parameters=True,
     )

@@ -1,6 +1,6 @@
 """Where a tenant's turn runs: off the event loop, in threads kept for turns.
 
-A turn is blocking database work, so a webhook hands it to a thread. Starlette's thread pool
+A turn is blocking database work, so a route hands it to a thread. Starlette's thread pool
 (anyio) wakes a thread of its own for every call and puts it back to sleep after: under load
 that was a dozen context switches and about a tenth of a millisecond of CPU time a message. A
 pool with one queue keeps its threads busy instead. On SQLite one thread is enough, since

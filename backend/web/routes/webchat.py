@@ -15,6 +15,7 @@ from backend.messaging.uploads import UploadLinks
 from backend.models import Contact
 from backend.services import Services
 from backend.web.deps import ServicesDep, SessionDep, pages
+from backend.web.turn_threads import in_turn_thread
 from bot import webchat
 from conversations import Channel
 
@@ -127,11 +128,14 @@ def chat_form(
     "/chat/messages",
     responses={400: {"model": Refusal, "description": "the body could not be read as JSON"}},
 )
-def chat_message(
+async def chat_message(
     message: ChatMessage, response: Response, services: ServicesDep, visitor: VisitorCookie = None
 ) -> ChatReplies:
     """The page's script sends a message here and draws the replies."""
+    # Async, with the turn in a turn thread: FastAPI would run a plain function, and then the
+    # check of its answer, each in a thread of its own.
     visitor = _visitor(services, visitor)
-    replies = services.receive(webchat.inbound(visitor, message.text, message.message_id))
+    inbound = webchat.inbound(visitor, message.text, message.message_id)
+    replies = await in_turn_thread(services.engine, services.receive, inbound)
     _remember(response, services, visitor)
     return ChatReplies.model_validate({"replies": webchat.as_json(replies)})
