@@ -98,6 +98,11 @@ class Settings(BaseSettings):
     # The scoring matrix: each part is scored 0-5 and multiplied by its weight; a Community
     # Call for Scrutiny earns the bonus on top. The total orders the annual programme.
     score_weights: dict[str, float] = Field(default_factory=lambda: dict(DEFAULT_SCORE_WEIGHTS))
+    # The panel reviews "service areas identified as being a priority by dips in performance or
+    # escalations of complaints": the dashboard flags an area whose indicators on target or
+    # customer satisfaction fell by at least this many percentage points on the quarter
+    # before (or whose escalated complaints rose).
+    performance_dip_points: float = 10.0
 
     @model_validator(mode="after")
     def _refuse_placeholders(self) -> Settings:

@@ -67,7 +67,7 @@ def call_file(session: Session, reference: str) -> CallFile | None:
     plan = plan_check(session, call)
     return CallFile(
         call=call,
-        contact=session.get(Contact, call.contact_id),
+        contact=session.get(Contact, call.contact_id) if call.contact_id else None,
         officer=officers.get(call.assigned_officer_id),
         meeting=session.get(PanelMeeting, call.meeting_id) if call.meeting_id else None,
         events=[
@@ -90,7 +90,9 @@ def call_file(session: Session, reference: str) -> CallFile | None:
                 .order_by(col(Message.id).desc())
                 .limit(200)
             )
-        )[::-1],
+        )[::-1]
+        if call.contact_id
+        else [],
         score=score_of(session, call),
         steps={
             s.number: s

@@ -11,6 +11,7 @@ from sqlmodel import Session, col, func, or_, select
 from backend import petitions
 from backend.casework.lifecycle import APPEAL_DAYS, DECIDED
 from backend.casework.plan_check import Waiting, recommendations_waiting
+from backend.casework.reviews import Flag, flagged
 from backend.casework.support import SupportRow, support_requests
 from backend.models import (
     Action,
@@ -113,6 +114,8 @@ class Today:
     # After a final report: recommendations with no response, accepted ones with no action.
     no_response: list[Waiting] = field(default_factory=list)
     no_action: list[Waiting] = field(default_factory=list)
+    # Business areas the figures make a priority, with nothing of theirs in the programme.
+    dipped: list[Flag] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
@@ -120,14 +123,22 @@ class Today:
         return not any(vars(self).values())
 
 
-def needs_action(session: Session, today: date, limit: int = 10, support_days: int = 2) -> Today:
+def needs_action(
+    session: Session,
+    today: date,
+    limit: int = 10,
+    support_days: int = 2,
+    dip_points: float = 10.0,
+) -> Today:
     """New Calls, help requested, agendas, decisions due, monitoring reviews due, appeals,
-    recommendations waiting for a response or an action, and overdue actions."""
+    recommendations waiting for a response or an action, overdue actions, and business areas
+    whose figures dipped (`dip_points` or more) with nothing in the programme."""
     soon = today + timedelta(days=7)
     no_response, no_action = recommendations_waiting(session, limit)
     return Today(
         no_response=no_response,
         no_action=no_action,
+        dipped=[f for f in flagged(session, dip_points) if f.in_programme is None][:limit],
         new_calls=list(
             session.exec(
                 select(Call)

@@ -21,7 +21,8 @@ ANSWERS = {"BETTER": "better", "SAME": "no better", "WORSE": "worse"}
 
 def schedule(session: Session, call: Call, now: datetime) -> int:
     """Plans the questions for the tenant and for signers who asked to hear how it ends."""
-    contacts = [call.contact_id]
+    # A review the panel started itself has no tenant: only signers (none) would be asked.
+    contacts = [call.contact_id] if call.contact_id is not None else []
     petition = petition_of(session, call)
     if petition is not None:
         phones = session.exec(

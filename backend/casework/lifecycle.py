@@ -27,6 +27,10 @@ SCRUTINY_STEPS = 10
 # place", and then it is scored and scheduled like any accepted Call.
 TO_SCORE = frozenset({S.ACCEPTED, S.SERIOUS_FAILURE})
 
+# A review the panel starts itself, from performance information: a Call with no tenant, which
+# joins the programme straight away and goes on as any Call does (reviews.py).
+PANEL_ROUTE = "panel"
+
 STAFF = frozenset({OfficerRole.OFFICER, OfficerRole.MANAGER})
 # "The Customer Empowerment Panel will identify an officer", and sets the signatories needed.
 PANEL = frozenset({OfficerRole.PANEL, OfficerRole.MANAGER})
@@ -102,3 +106,8 @@ def words(name: str) -> str:
 def appeal_deadline(call: Call) -> date | None:
     """The last day to appeal: 28 days from the decision."""
     return (call.decided_at + timedelta(days=APPEAL_DAYS)).date() if call.decided_at else None
+
+
+def raised_by_panel(call: Call) -> bool:
+    """The panel started this review itself: there is no tenant to tell or to appeal."""
+    return call.route == PANEL_ROUTE

@@ -79,7 +79,10 @@ class Moves:
         return self.officer
 
     def tell(self, call: Call, template: str, **context: Any) -> None:
-        """Tells the tenant, on the channel they used (`template` under templates/messages)."""
+        """Tells the tenant, on the channel they used (`template` under templates/messages);
+        a review the panel started itself has no tenant to tell."""
+        if call.contact_id is None:
+            return
         tell_tenant(self.session, self.renderer, call, Outbound(template, context), self.now)
 
     def _tell_signers(self, call: Call, stage: str) -> None:
@@ -113,6 +116,8 @@ class Moves:
         """An officer's own words to the tenant, on the channel they used."""
         if not text.strip():
             raise IllegalTransition("The message is empty.")
+        if call.contact_id is None:
+            raise IllegalTransition("The panel started this review itself: there is no tenant.")
         self._record(call, "reply", None, text.strip())
         self.tell(call, "officer_message", text=text.strip())
 

@@ -1,4 +1,5 @@
-"""What the panel, EMT and Board read: the annual programme, charts, the CSV, the final report.
+"""What the panel, EMT and Board read: charts of Calls and the CSV of Calls (the programme is in
+programme.py, the final report in final_report.py).
 
 Queries only: the routes in backend/web/routes/officer/reports.py turn these into pages.
 """
@@ -16,9 +17,8 @@ from sqlalchemy import ColumnElement, extract
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, func, select
 
-from backend.casework.areas import BUSINESS_AREAS
+from backend.casework.lifecycle import PANEL_ROUTE
 from backend.models import (
-    AreaScore,
     Call,
     CallStatus,
     Score,
@@ -26,150 +26,13 @@ from backend.models import (
 from bot.render import label
 from conversations.proforma import SERVICE_AREAS
 
-S = CallStatus
-# Accepted and waiting for a start date, scheduled, or being reviewed now: the programme.
-IN_PROGRAMME = (S.ACCEPTED, S.PROGRAMMED, S.IN_SCRUTINY)
-# A review counts for the year its scrutiny starts, whether it is still ahead or finished.
-REVIEWED = (S.PROGRAMMED, S.IN_SCRUTINY, S.REPORTED, S.ACTION_PLAN, S.COMPLETED, S.CLOSED)
-REVIEWS_A_YEAR = 2  # the framework promises at least two scrutiny reviews a year
+# Accepted and waiting for a start date, scheduled, or being reviewed now: the programme
+# (programme.py; STATUS tells a tenant their Call's place in it).
+IN_PROGRAMME = (CallStatus.ACCEPTED, CallStatus.PROGRAMMED, CallStatus.IN_SCRUTINY)
 # Histogram of decision times: bins start on these days (the last one is open-ended).
 DECISION_BINS = (0, 7, 14, 28, 56, 84)
 # A spreadsheet treats a cell starting with one of these as a formula (CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-# -- the annual programme ---------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ProgrammeEntry:
-    """A Call in the programme with its score (None: the panel still has to score it)."""
-
-    call: Call
-    score: Score | None
-
-    @property
-    def needs_score(self) -> bool:
-        """Accepted but not scored: it cannot be put in order yet."""
-        return self.score is None
-
-
-@dataclass(frozen=True)
-class YearReviews:
-    """How many scrutiny reviews start in one year: still ahead, and finished."""
-
-    year: int
-    scheduled: int
-    done: int
-
-    @property
-    def total(self) -> int:
-        """Reviews scheduled or done in the year."""
-        return self.scheduled + self.done
-
-    @property
-    def too_few(self) -> bool:
-        """Fewer reviews than the framework promises."""
-        return self.total < REVIEWS_A_YEAR
-
-
-@dataclass(frozen=True)
-class OtherArea:
-    """A business area with no Call in the programme, as the panel plans the year."""
-
-    area: str
-    received: int  # Calls in the last 12 months
-    score: AreaScore | None
-    place: int | None  # where its score would come among the scored Calls
-
-
-@dataclass(frozen=True)
-class Programme:
-    """The annual programme: Calls by score, reviews per year, and the other business areas."""
-
-    entries: list[ProgrammeEntry]
-    years: list[YearReviews]
-    other_areas: list[OtherArea]
-
-    @property
-    def scored(self) -> list[ProgrammeEntry]:
-        """Scored Calls, highest total first."""
-        return [e for e in self.entries if not e.needs_score]
-
-    @property
-    def unscored(self) -> list[ProgrammeEntry]:
-        """Accepted Calls still waiting for a score."""
-        return [e for e in self.entries if e.needs_score]
-
-
-def programme(session: Session, today: date | None = None) -> Programme:
-    """Accepted, programmed and in-scrutiny Calls by score, and reviews this year and next."""
-    today = today or datetime.now(UTC).date()
-    rows = session.exec(
-        select(Call, Score)
-        .join(Score, col(Score.call_id) == col(Call.id), isouter=True)
-        .where(col(Call.status).in_([s.value for s in IN_PROGRAMME]))
-    ).all()
-    entries = sorted(
-        (ProgrammeEntry(call, score) for call, score in rows),
-        # Highest score first; ties go to the earlier start, then the earlier Call.
-        key=lambda e: (
-            e.score is None,
-            -(e.score.total if e.score else 0.0),
-            e.call.programme_start or date.max,
-            e.call.submitted_at,
-        ),
-    )
-    busy = {e.call.service_area for e in entries}
-    received = calls_by_area_and_month(session, 12, today).by_area
-    scores = {s.service_area: s for s in session.exec(select(AreaScore))}
-    totals = [e.score.total for e in entries if e.score]
-
-    def other(area: str) -> OtherArea:
-        score = scores.get(area)
-        place = 1 + sum(t > score.total for t in totals) if score else None
-        return OtherArea(area, received.get(area, 0), score, place)
-
-    others = sorted(
-        # "Something else" is not a business area the panel can plan a review of.
-        (other(area) for area in BUSINESS_AREAS if area not in busy),
-        key=lambda o: (
-            o.score is None,
-            -(o.score.total if o.score else 0.0),
-            -o.received,
-            BUSINESS_AREAS.index(o.area),
-        ),
-    )
-    return Programme(entries, reviews_by_year(session, today.year), others)
-
-
-def reviews_by_year(session: Session, year: int, years: int = 2) -> list[YearReviews]:
-    """Reviews starting in `year` and the years after it, scheduled (still ahead) or done."""
-    rows = session.exec(
-        select(col(Call.programme_start), col(Call.reported_on)).where(
-            col(Call.status).in_([s.value for s in REVIEWED]),
-            col(Call.programme_start) >= date(year, 1, 1),
-            col(Call.programme_start) < date(year + years, 1, 1),
-        )
-    ).all()
-    found = []
-    for y in range(year, year + years):
-        starts = [reported for start, reported in rows if start is not None and start.year == y]
-        done = sum(1 for reported in starts if reported is not None)
-        found.append(YearReviews(y, len(starts) - done, done))
-    return found
-
-
-def final_reports(session: Session, limit: int = 50) -> list[Call]:
-    """Calls whose final report has been presented, newest report first."""
-    return list(
-        session.exec(
-            select(Call)
-            .where(col(Call.reported_on).is_not(None))
-            .order_by(col(Call.reported_on).desc(), col(Call.id).desc())
-            .limit(limit)
-        )
-    )
 
 
 # -- charts -----------------------------------------------------------------------------
@@ -230,7 +93,8 @@ def calls_by_area_and_month(
     year, month = extract("year", submitted), extract("month", submitted)
     rows = session.exec(
         select(Call.service_area, year, month, func.count())
-        .where(col(Call.submitted_at) >= since)
+        # Received from tenants: the panel's own reviews are not Calls anyone sent.
+        .where(col(Call.submitted_at) >= since, col(Call.route) != PANEL_ROUTE)
         .group_by(col(Call.service_area), year, month)
     ).all()
     counts: dict[tuple[str, date], int] = {}
@@ -330,6 +194,6 @@ def csv_rows(session: Session) -> Iterator[list[str]]:
                 f"{decided:%Y-%m-%d}" if decided else "",
                 f"{total:g}" if total is not None else "",
                 needed,
-                label("route", route),
+                "The panel's own review" if route == PANEL_ROUTE else label("route", route),
             )
         ]

@@ -13,6 +13,7 @@ from backend.casework.lifecycle import (
     SCRUTINY_STEPS,
     IllegalTransition,
     S,
+    raised_by_panel,
 )
 from backend.casework.meetings import long_date
 from backend.casework.moves import Moves
@@ -54,7 +55,9 @@ class Scrutinising(Moves):
         )
         for name, value in parts.items():
             setattr(score, name, value)
-        score.community_bonus = int(weights["community_bonus"])
+        # "Additional points will be awarded for a Community Call for Scrutiny": not for a
+        # review the panel started itself.
+        score.community_bonus = 0 if raised_by_panel(call) else int(weights["community_bonus"])
         score.total = total_score(score, weights)
         score.officer_id = saved_id(self.person())
         score.scored_at = self.now

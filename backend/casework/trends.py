@@ -103,11 +103,38 @@ class AreaTrend:
                 )
         return f"{line}. Proposed: {self.proposed[part]}."
 
+    def dips(self, points: float) -> list[str]:
+        """Why the figures make the area a priority now: indicators on target or satisfaction
+        down by `points` or more on the quarter before, or escalated complaints up (empty:
+        neither). "Service areas identified as being a priority by dips in performance or
+        escalations of complaints"."""
+        latest, previous = self.latest, self.previous
+        if latest is None or previous is None:
+            return []
+        found = []
+        for measure, words in (
+            ("on_target_percent", "performance indicators on target"),
+            ("satisfaction_percent", "customers satisfied"),
+        ):
+            fell = -(self.change(measure) or 0.0)
+            if round(fell, 6) >= points:
+                found.append(
+                    f"{words} fell {fell:.0f} points, from {getattr(previous, measure):.0f}% "
+                    f"in {previous.name} to {getattr(latest, measure):.0f}% in {latest.name}"
+                )
+        if latest.complaints_escalated > previous.complaints_escalated:
+            found.append(
+                f"escalated complaints rose from {previous.complaints_escalated} in "
+                f"{previous.name} to {latest.complaints_escalated} in {latest.name}"
+            )
+        return found
+
 
 def _points(change: float) -> str:
     if abs(change) < 0.5:  # shown in whole points: less than half a point is no change
         return "the same as"
-    return f"{'up' if change > 0 else 'down'} {abs(change):.0f} points"
+    points = round(abs(change))
+    return f"{'up' if change > 0 else 'down'} {points} point{'' if points == 1 else 's'}"
 
 
 def area_trend(session: Session, area: str | None) -> AreaTrend | None:

@@ -242,6 +242,7 @@ def _later_stages(session: Session, settings: Settings, manager: Officer, now: d
             )
             flow.agree_action_plan(call)
     after_report.reported_call(session, settings, panel, manager, now)
+    figures.panel_review(session, settings, panel, now)
     _asking_for_help(session, now - timedelta(days=5))
 
 

@@ -1,19 +1,24 @@
 """Demo performance and management information: four quarters for every business area, loaded
 through the same check as a real CSV. Compliance dips in the latest quarter (fewer indicators
-on target, more complaints escalated), so the dashboard has an area to flag."""
+on target, more complaints escalated), so the dashboard has an area to flag; grounds
+maintenance is already on the programme as the panel's own review."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlmodel import Session
 
-from backend.casework import performance
+from backend.casework import performance, reviews
+from backend.casework.workflow import Workflow
+from backend.messaging.renderer import message_renderer
+from backend.models import Officer
+from backend.settings import Settings
 
 # Per area, oldest quarter first: (indicators on target of 10, % satisfied, complaints
 # received, complaints escalated).
 FIGURES: dict[str, tuple[tuple[int, float, int, int], ...]] = {
-    "community_safety": ((8, 82, 40, 3), (8, 83, 42, 4), (9, 84, 38, 3), (8, 83, 41, 3)),
+    "community_safety": ((8, 82, 40, 3), (8, 83, 42, 4), (9, 84, 38, 3), (9, 83, 41, 3)),
     "customer_access": ((7, 76, 90, 9), (7, 75, 95, 10), (6, 74, 99, 11), (7, 76, 92, 9)),
     "neighbourhood_services": ((9, 88, 25, 1), (9, 87, 24, 1), (9, 88, 26, 2), (9, 89, 25, 1)),
     "independent_living": ((9, 92, 12, 0), (10, 93, 10, 1), (9, 92, 11, 1), (9, 94, 12, 1)),
@@ -49,3 +54,18 @@ def load_figures(session: Session, now: datetime) -> None:
             )
     checked = performance.check("\n".join(lines).encode(), now.date())
     performance.load(session, checked, now=now, officer_id=None, source="demo figures")
+
+
+def panel_review(session: Session, settings: Settings, panel: Officer, now: datetime) -> None:
+    """The panel scored grounds maintenance from its figures and put it on the programme."""
+    flow = Workflow(session, message_renderer(settings), panel, now, settings=settings)
+    parts = {"performance": 2, "satisfaction": 2, "complaints": 1, "business_critical": 2}
+    flow.score_area("grounds_maintenance", parts)
+    reviews.start_review(
+        session,
+        panel,
+        "grounds_maintenance",
+        (now + timedelta(days=45)).date(),
+        "Tenant inspectors reported overgrown estates; the panel wants a full review.",
+        now,
+    )

@@ -67,7 +67,9 @@ class MonitoringOutcome(StrEnum):
 
 
 class Call(SQLModel, table=True):
-    """One tenant's pro-forma and everything that follows from it."""
+    """One tenant's pro-forma and everything that follows from it; or a review the panel
+    started itself from performance information (route "panel", no tenant), which takes the
+    same path from the annual programme on."""
 
     __table_args__ = (UniqueConstraint("year", "sequence"),)
 
@@ -75,7 +77,7 @@ class Call(SQLModel, table=True):
     reference: str = Field(max_length=20, unique=True)
     year: int
     sequence: int
-    contact_id: int = Field(foreign_key="contact.id", index=True)
+    contact_id: int | None = Field(default=None, foreign_key="contact.id", index=True)
     status: str = Field(default=CallStatus.SUBMITTED, max_length=32, index=True)
 
     tenant_name: str = Field(max_length=80)

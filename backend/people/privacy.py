@@ -377,7 +377,10 @@ def anonymise_closed(
 def _dormant_contacts(session: Session, cutoff: datetime) -> list[Contact]:
     """People with no Call left (all anonymised, or none ever: a neighbour who only signed or
     was texted a code, a visitor who never sent a Call) who have been quiet since `cutoff`."""
-    live = select(Call.contact_id).where(col(Call.anonymised_at).is_(None))
+    # (A review the panel started has no contact: a NULL here would make NOT IN match nobody.)
+    live = select(Call.contact_id).where(
+        col(Call.anonymised_at).is_(None), col(Call.contact_id).is_not(None)
+    )
     spoke = select(Message.contact_id).where(col(Message.created_at) >= cutoff)
     chatted = select(ConversationRecord.contact_id).where(
         col(ConversationRecord.updated_at) >= cutoff

@@ -62,6 +62,11 @@ def test_demo_data_is_added_once_and_shows_every_stage_a_newcomer_should_see(
     found = trends(session)
     assert set(found) == set(BUSINESS_AREAS)
     assert all(len(trend.quarters) == 4 for trend in found.values())
+    # One area flagged by a dip, and one the panel already put on the programme itself.
+    flagged = needs_action(session, today, dip_points=settings.performance_dip_points).dipped
+    assert [flag.area for flag in flagged] == ["compliance"]
+    review = session.exec(select(Call).where(Call.route == "panel")).one()
+    assert (review.service_area, review.status) == ("grounds_maintenance", "programmed")
 
     waiting = needs_action(session, today, support_days=settings.support_reply_days)
     assert [row.name for row in waiting.support_requests] == ["Grace Okafor"]

@@ -178,6 +178,7 @@ def test_evidence_of_drafts_abandoned_past_the_retention_period_is_deleted(
     app_client.post(abandoned, files=[("files", ("old.jpg", photo(), "image/jpeg"))])
     with write_session(engine) as writing:
         call = make_call(writing, make_contact(writing, "sms", "+447911222333"))
+        assert call.contact_id is not None  # a tenant's Call (only the panel's own have none)
         kept = keep(folder, call.contact_id, photo(), 10_000_000)
         record_upload(writing, call.contact_id, "sent.jpg", kept, start).call_id = call.id
     later = start + timedelta(days=channel_settings.evidence_draft_days + 1)

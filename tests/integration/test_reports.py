@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from backend.casework import dashboard, reports
+from backend.casework import dashboard, programme, reports
 from backend.casework.decisions import Grounds
 from backend.casework.workflow import Workflow
 from backend.models import (
@@ -158,7 +158,7 @@ def test_the_programme_lists_calls_by_score_with_unscored_ones_last(
     journey.new()  # not accepted: not in the programme
     session.commit()
 
-    found = reports.programme(session)
+    found = programme.programme(session)
     assert [e.call.reference for e in found.entries] == [
         high.reference,
         middle.reference,
@@ -198,7 +198,7 @@ def test_the_panel_scores_business_areas_without_a_call_and_sees_where_they_woul
     assert done.status_code == 303
     rows = {row[0]: row for row in tables(client.get("/officer/programme").text)["areas"][1:]}
     scored = rows[label("service_area", area)]
-    total = reports.programme(session).other_areas[0]
+    total = programme.programme(session).other_areas[0]
     assert total.area == area and total.score is not None and total.place == 2
     assert f"{total.score.total:g}" in scored[3] and scored[4] == "2"  # after the Call at 5s
     assert label("service_area", busy) not in rows  # it has a Call in the programme
@@ -219,7 +219,7 @@ def test_the_panel_scores_business_areas_without_a_call_and_sees_where_they_woul
     refused = client.post(f"/officer/programme/areas/{area}", data={"csrf": csrf, **other_parts})
     assert refused.status_code == 403
     session.rollback()
-    kept = reports.programme(session).other_areas[0]
+    kept = programme.programme(session).other_areas[0]
     assert kept.area == area and kept.score is not None
     assert (
         kept.score.performance,
@@ -227,7 +227,7 @@ def test_the_panel_scores_business_areas_without_a_call_and_sees_where_they_woul
         kept.score.complaints,
         kept.score.business_critical,
     ) == (4, 3, 4, 5)
-    assert not any(o.score for o in reports.programme(session).other_areas if o.area == "other")
+    assert not any(o.score for o in programme.programme(session).other_areas if o.area == "other")
 
 
 def test_a_year_with_fewer_than_two_reviews_is_flagged(
@@ -236,14 +236,14 @@ def test_a_year_with_fewer_than_two_reviews_is_flagged(
     year = this_year()
     journey.programmed(date(year, 12, 1))
     session.commit()
-    first, second = reports.programme(session).years
+    first, second = programme.programme(session).years
     assert (first.year, first.total, first.too_few) == (year, 1, True)
     assert (second.year, second.total, second.too_few) == (year + 1, 0, True)
 
     journey.reported(date(year, 1, 5))  # one done this year as well
     journey.programmed(date(year - 1, 6, 1))  # last year's does not count
     session.commit()
-    first, second = reports.programme(session).years
+    first, second = programme.programme(session).years
     assert (first.scheduled, first.done, first.too_few) == (1, 1, False)
     assert second.too_few
 

@@ -52,6 +52,7 @@ def test_a_petition_call_from_advice_to_completion(
     officer, panel = staff
     renderer = message_renderer(settings)
     call = make_call(session)
+    assert call.contact_id is not None  # a tenant's Call (only the panel's own have none)
     session.add(
         SupportRequest(contact_id=call.contact_id, call_id=call.id, step="concerns", reason="asked")
     )

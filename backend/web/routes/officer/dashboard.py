@@ -50,7 +50,10 @@ def dashboard(
         "dashboard.html",
         counts=counts_by_stage(session),
         today=needs_action(
-            session, services.now().date(), support_days=services.settings.support_reply_days
+            session,
+            services.now().date(),
+            support_days=services.settings.support_reply_days,
+            dip_points=services.settings.performance_dip_points,
         ),
         now_date=services.now().date(),
         codes_capped=codes_capped(session, services.settings, services.now()),

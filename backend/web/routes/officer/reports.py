@@ -14,16 +14,17 @@ from fastapi import APIRouter, HTTPException, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse, StreamingResponse
 from sqlmodel import Session
 
-from backend.casework import reports
+from backend.casework import programme, reports, reviews
 from backend.casework.final_report import final_report
 from backend.casework.lifecycle import IllegalTransition
 from backend.casework.scoring import SCORE_PARTS
 from backend.casework.trends import trends
+from backend.models import Officer
 from backend.people.auth import SignedIn
 from backend.services import Services
 from backend.store.db import write_session
 from backend.web.deps import ServicesDep, SessionDep
-from backend.web.forms import field
+from backend.web.forms import BadForm, day, field, text
 from backend.web.routes import FORM_AGAIN
 from backend.web.routes.officer.access import Anyone, CheckedForm, Panel, officer_workflow, page
 from backend.web.routes.officer.calls import STEP_TITLES
@@ -80,7 +81,8 @@ def upright(values: Sequence[tuple[Hashable, float]], width: int = 360, tall: in
 def programme_page(
     request: Request, who: Anyone, services: ServicesDep, session: SessionDep
 ) -> Response:
-    """The annual programme of scrutiny: accepted Calls in order of score."""
+    """The annual programme of scrutiny: accepted Calls and the panel's own reviews in order of
+    score, the reviews each year, and the business areas with nothing in it."""
     return _programme(request, who, services, session)
 
 
@@ -98,10 +100,13 @@ def _programme(
         who,
         "programme.html",
         status,
-        programme=reports.programme(session, today),
-        reported=reports.final_reports(session),
+        programme=programme.programme(session, today),
+        reported=programme.final_reports(session),
         today=today,
-        reviews_a_year=reports.REVIEWS_A_YEAR,
+        reviews_a_year=programme.REVIEWS_A_YEAR,
+        flags={
+            f.area: f for f in reviews.flagged(session, services.settings.performance_dip_points)
+        },
         score_parts=SCORE_PARTS,
         trends=trends(session),
         error=error,
@@ -127,6 +132,35 @@ def score_area(
     except IllegalTransition as refused:
         return _programme(request, who, services, session, 422, str(refused))
     return RedirectResponse(f"/officer/programme#area-{area}", status_code=303)
+
+
+@router.post("/programme/areas/{area}/review", response_class=HTMLResponse)
+def start_review(
+    request: Request,
+    area: str,
+    who: Panel,
+    form: CheckedForm,
+    services: ServicesDep,
+    session: SessionDep,
+) -> Response:
+    """The panel puts a scored business area on the programme as its own review."""
+    try:
+        with write_session(services.engine) as writing:
+            officer = writing.get(Officer, who.officer.id)
+            if officer is None:
+                raise HTTPException(status_code=403, detail="Your account cannot do this.")
+            review = reviews.start_review(
+                writing,
+                officer,
+                area,
+                day(form, "start"),
+                text(form, "reason", limit=2000),
+                services.now(),
+            )
+            reference = review.reference
+    except (IllegalTransition, BadForm) as refused:
+        return _programme(request, who, services, session, 422, str(refused))
+    return RedirectResponse(f"/officer/calls/{reference}", status_code=303)
 
 
 @router.get("/reports", response_class=HTMLResponse)
