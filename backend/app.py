@@ -29,6 +29,7 @@ from backend.web.routes import health, public, signing, telegram, twilio, upload
 from backend.web.routes.officer import (
     accounts,
     appeals,
+    assurance,
     calls,
     dashboard,
     heads,
@@ -114,6 +115,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         meetings,
         appeals,
         reports,
+        assurance,
         accounts,
         heads,
         performance,

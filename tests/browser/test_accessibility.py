@@ -96,6 +96,7 @@ def test_every_back_office_page_with_calls_at_every_stage(
             "appeals": "/officer/appeals",
             "representatives": "/officer/representatives",
             "reports": "/officer/reports",
+            "report to the Business Assurance Committee": "/officer/reports/assurance",
             "accounts": "/officer/accounts",
             "heads of operations": "/officer/heads",
             "performance information": "/officer/performance",
