@@ -92,6 +92,9 @@ class PendingSignature(SQLModel, table=True):
     phone: str = Field(max_length=20)
     hear_outcome: bool = False
     reported_problem: bool | None = None
+    # "sign" (the signing form) or "withdraw" (taking a signature back on the web): the same
+    # texted code proves the phone either way.
+    purpose: str = Field(default="sign", max_length=8)
     ip_hash: str = Field(default="", max_length=64)
     attempts: int = 0
     expires_at: datetime = Field(sa_type=UTCDateTime)

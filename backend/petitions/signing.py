@@ -17,7 +17,7 @@ from backend.messaging.notify import notify
 from backend.models import Contact, PendingSignature, Petition, RateEvent, Signature
 from backend.models.types import saved_id
 from backend.petitions.petition import can_sign
-from backend.petitions.signatures import SignOutcome, sign
+from backend.petitions.signatures import SignOutcome, sign, withdraw
 from backend.settings import Settings
 from backend.store import rate_limits
 from backend.store.db import insert_or_skip
@@ -29,6 +29,7 @@ CODE_MINUTES = 10
 MAX_TRIES = 5
 # A signature waiting for its code is deleted this long after the code expires: long enough
 # for a signer typing it as it ran out to be told "expired", not "not valid".
+WITHDRAW = "withdraw"  # a pending code that takes a signature back rather than giving one
 GRACE = timedelta(hours=1)
 LIMIT_WINDOW = timedelta(hours=1)
 DAY = timedelta(days=1)
@@ -143,16 +144,7 @@ def request_code(
     if not can_sign(petition, settings):
         form.errors["form"] = "closed"
         return None, ""
-    limits = settings.signing_codes_per_hour
-    # The phone is counted under a hash of it: the counters hold no one's number.
-    phone_key = hashlib.sha256(f"{settings.secret_key.get_secret_value()}|{form.e164}".encode())
-    keys = {"phone": phone_key.hexdigest(), "ip": ip_hash, "petition": petition.code}
-    wanted = [rate_limits.Limit(f"code_{kind}", key, limits[kind]) for kind, key in keys.items()]
-    wanted += [
-        rate_limits.Limit(kind, "all", settings.signing_codes_service[period], window)
-        for period, (kind, window) in SERVICE_LIMITS.items()
-    ]
-    if not rate_limits.allow(session, wanted, LIMIT_WINDOW, now):
+    if not _within_limits(session, petition, form.e164, settings, ip_hash, now):
         form.errors["form"] = "too_many"
         return None, ""
     # Only now, and never in the answer: whether this number signed already or asked not to
@@ -179,6 +171,66 @@ def request_code(
         return pending, ""  # a code nobody was sent: entering one only uses up the tries
     notify(session, renderer, contact, Outbound("petition/code", {"code": code}), now)
     return pending, code
+
+
+def _within_limits(
+    session: Session,
+    petition: Petition,
+    phone: str,
+    settings: Settings,
+    ip_hash: str,
+    now: datetime,
+) -> bool:
+    """Counts one more code for this phone, connection, petition and the whole service; False
+    (and nothing counted) when any is at its limit. Signing and withdrawing share them."""
+    limits = settings.signing_codes_per_hour
+    # The phone is counted under a hash of it: the counters hold no one's number.
+    phone_key = hashlib.sha256(f"{settings.secret_key.get_secret_value()}|{phone}".encode())
+    keys = {"phone": phone_key.hexdigest(), "ip": ip_hash, "petition": petition.code}
+    wanted = [rate_limits.Limit(f"code_{kind}", key, limits[kind]) for kind, key in keys.items()]
+    wanted += [
+        rate_limits.Limit(kind, "all", settings.signing_codes_service[period], window)
+        for period, (kind, window) in SERVICE_LIMITS.items()
+    ]
+    return rate_limits.allow(session, wanted, LIMIT_WINDOW, now)
+
+
+def request_withdrawal(
+    session: Session,
+    petition: Petition,
+    typed: str,
+    settings: Settings,
+    renderer: Renderer,
+    ip_hash: str,
+    now: datetime,
+) -> tuple[PendingSignature | None, str, str]:
+    """Texts a code to take back the signature given from this phone: (pending, code, problem).
+    The answer is the same whether or not the number signed (only a number that did is
+    texted), so the page tells nobody who has signed."""
+    phone = uk_phone(clean(typed)[:30]) or ""
+    if not phone or not is_mobile_in(phone, settings.signing_phone_regions):
+        return None, "", "phone"
+    if not _within_limits(session, petition, phone, settings, ip_hash, now):
+        return None, "", "too_many"
+    token, code = secrets.token_urlsafe(24), f"{secrets.randbelow(1_000_000):06d}"
+    pending = PendingSignature(
+        petition_id=saved_id(petition),
+        token=token,
+        code_hash=_code_hash(settings.secret_key.get_secret_value(), token, code),
+        name="",
+        address="",
+        phone=phone,
+        purpose=WITHDRAW,
+        ip_hash=ip_hash,
+        expires_at=now + timedelta(minutes=CODE_MINUTES),
+        created_at=now,
+    )
+    session.add(pending)
+    contact = _sms_contact(session, phone, now)
+    if contact.opted_out_at is not None or not _signed(session, petition, phone):
+        return pending, "", ""  # nothing to take back: no text, and the same page as anyone
+    notify(session, renderer, contact, Outbound("petition/withdraw_code", {"code": code}), now)
+    return pending, code, ""
 
 
 def _signed(session: Session, petition: Petition, phone: str) -> bool:
@@ -234,6 +286,29 @@ def confirm(
     now: datetime,
 ) -> SignOutcome | str:
     """Checks the code (5 tries, 10 minutes); signs, or says what went wrong."""
+    problem = _check_code(session, pending, code, settings, now)
+    if problem:
+        return problem
+    return sign(
+        session,
+        petition,
+        settings,
+        renderer,
+        name=pending.name,
+        address=pending.address,
+        phone=pending.phone,
+        hear_outcome=pending.hear_outcome,
+        reported_problem=pending.reported_problem,
+        verified_by="sms_code",
+        ip_hash=pending.ip_hash,
+        now=now,
+    )
+
+
+def _check_code(
+    session: Session, pending: PendingSignature, code: str, settings: Settings, now: datetime
+) -> str:
+    """What is wrong with the code typed ("" when it is right: it is then used up)."""
     if pending.used_at is not None:
         return "This code has already been used."
     if pending.expires_at <= now:
@@ -251,17 +326,21 @@ def confirm(
         return f"That code is not right. You have {left} {'try' if left == 1 else 'tries'} left."
     pending.used_at = now
     session.add(pending)
-    return sign(
-        session,
-        petition,
-        settings,
-        renderer,
-        name=pending.name,
-        address=pending.address,
-        phone=pending.phone,
-        hear_outcome=pending.hear_outcome,
-        reported_problem=pending.reported_problem,
-        verified_by="sms_code",
-        ip_hash=pending.ip_hash,
-        now=now,
-    )
+    return ""
+
+
+def confirm_withdrawal(
+    session: Session,
+    petition: Petition,
+    pending: PendingSignature,
+    code: str,
+    settings: Settings,
+    now: datetime,
+) -> str:
+    """Checks the code; a good one takes the signature back. Returns what went wrong ("" when
+    it was taken back)."""
+    problem = _check_code(session, pending, code, settings, now)
+    if problem:
+        return problem
+    withdraw(session, petition, pending.phone, now)
+    return ""

@@ -57,6 +57,7 @@ def test_tenant_and_neighbour_pages_on_a_small_phone(
             ("privacy", f"{base}/privacy"),
             ("chat", f"{base}/chat"),
             ("petition", f"{base}/s/{petition.code}"),
+            ("take a signature back", f"{base}/s/{petition.code}/withdraw"),
             ("upload", upload),
         ):
             page.goto(url)

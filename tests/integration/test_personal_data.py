@@ -227,6 +227,7 @@ ALSO_HELD = {
         "petition_id",
         "hear_outcome",
         "reported_problem",
+        "purpose",  # signing, or taking a signature back
         "attempts",
         "expires_at",
         "created_at",

@@ -486,3 +486,37 @@ def test_signers_may_say_they_reported_the_problem_and_the_panel_sees_how_many_d
     sign_in(client, engine, "panel")  # the back office, over plain http in tests
     page = client.get(f"/officer/calls/{reference}").text
     assert "2 of the signers say they have reported the problem themselves" in page
+
+
+def test_a_signer_takes_their_signature_back_on_the_web_with_a_texted_code(
+    app_client: TestClient, fake_twilio: FakeTwilio, engine: Engine, channel_settings: Settings
+) -> None:
+    code, _ = _petition(engine, channel_settings, target=10)
+    signer = "+447911000301"
+    sign_on_page(app_client, fake_twilio, code, phone=signer, name="Ann Lee")
+    page = app_client.get(f"/s/{code}").text
+    assert f'href="/s/{code}/withdraw"' in page
+    asked = app_client.post(f"/s/{code}/withdraw", data={"phone": "07911 000301"})
+    assert asked.status_code == 200 and "take the signature back" in asked.text
+    drain(app_client)
+    texted = re.search(
+        r"take back your signature from the petition is (\d{6})", fake_twilio.bodies(signer)[-1]
+    )
+    assert texted, fake_twilio.bodies(signer)
+    confirm = re.search(r'action="(/s/[^"]+/confirm/[^"]+)"', asked.text)
+    assert confirm
+    done = app_client.post(confirm.group(1), data={"code": texted.group(1)})
+    assert done.status_code == 200 and "Your signature is taken back" in done.text
+    with Session(engine) as session:
+        assert session.exec(select(Petition)).one().signature_count == 0
+        assert session.exec(select(Signature)).one().withdrawn_at is not None
+
+    # A number that never signed gets the same page, and no text.
+    stranger = "+447911000302"
+    other = app_client.post(f"/s/{code}/withdraw", data={"phone": "07911 000302"})
+    assert other.status_code == 200 and "take the signature back" in other.text
+    drain(app_client)
+    assert fake_twilio.bodies(stranger) == []
+    assert (
+        app_client.post(f"/s/{code}/withdraw", data={"phone": "0151 496 0000"}).status_code == 422
+    )

@@ -129,6 +129,7 @@ WORST: dict[str, list[dict[str, Any]]] = {
     ],
     "petition/closed": [{"reference": "CCS-2026-10042", "count": 1234, "target": 1650}],
     "petition/code": [{"code": "123456"}],
+    "petition/withdraw_code": [{"code": "123456"}],
     "petition/share": [
         {
             "area": "Home Improvement Works",

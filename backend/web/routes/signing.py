@@ -75,7 +75,12 @@ def _ip_hash(request: Request, services: Services) -> str:
 
 @router.get("/s/{code}", response_class=HTMLResponse)
 def petition_page(
-    request: Request, code: str, services: ServicesDep, session: SessionDep, signed: str = ""
+    request: Request,
+    code: str,
+    services: ServicesDep,
+    session: SessionDep,
+    signed: str = "",
+    withdrawn: str = "",
 ) -> Response:
     """The petition: what it is about, how many have signed, and the form (a GET counts nothing)."""
     petition = _petition(session, code)
@@ -87,7 +92,55 @@ def petition_page(
         "petition.html",
         form=signing.SigningForm(),
         signed=signed == "1",
+        withdrawn=withdrawn == "1",
     )
+
+
+@router.get("/s/{code}/withdraw", response_class=HTMLResponse)
+def withdraw_page(
+    request: Request, code: str, services: ServicesDep, session: SessionDep
+) -> Response:
+    """Where a signer asks to take their signature back (a code proves the phone)."""
+    petition = _petition(session, code)
+    return _page(request, services, session, petition, "petition_withdraw.html", phone="", error="")
+
+
+@router.post("/s/{code}/withdraw", response_class=HTMLResponse, responses=FORM_AGAIN)
+def ask_to_withdraw(
+    request: Request,
+    code: str,
+    services: ServicesDep,
+    phone: Annotated[str, Form(max_length=40)] = "",
+) -> Response:
+    """Texts a code to the phone if it signed; the same answer if it did not."""
+    with write_session(services.engine) as writing:
+        petition = _petition(writing, code)
+        pending, sent_code, problem = signing.request_withdrawal(
+            writing,
+            petition,
+            phone,
+            services.settings,
+            services.renderer,
+            _ip_hash(request, services),
+            services.now(),
+        )
+        if pending is None:
+            return _page(
+                request,
+                services,
+                writing,
+                petition,
+                "petition_withdraw.html",
+                422,
+                phone=phone[:30],
+                error=problem,
+            )
+        token = pending.token
+    services.worker.wake()
+    response = RedirectResponse(f"/s/{petition.code}/confirm/{token}", status_code=303)
+    if _show_codes(services) and sent_code:
+        response.set_cookie("fd_demo_code", sent_code, max_age=600, httponly=True, samesite="lax")
+    return response
 
 
 @router.post("/s/{code}", response_class=HTMLResponse, responses=FORM_AGAIN)
@@ -141,7 +194,8 @@ def confirm_page(
 ) -> Response:
     """Where the signer types the code we texted them."""
     petition = _petition(session, code)
-    if signing.pending_of(session, petition, token) is None:
+    pending = signing.pending_of(session, petition, token)
+    if pending is None:
         raise HTTPException(status_code=404, detail="That confirmation link is not valid.")
     demo = request.cookies.get("fd_demo_code", "") if _show_codes(services) else ""
     return _page(
@@ -153,6 +207,7 @@ def confirm_page(
         token=token,
         error="",
         demo_code=demo,
+        withdrawing=pending.purpose == signing.WITHDRAW,
     )
 
 
@@ -171,6 +226,25 @@ def confirm(
         if pending is None:
             raise HTTPException(status_code=404, detail="That confirmation link is not valid.")
         now = services.now()
+        if pending.purpose == signing.WITHDRAW:
+            problem = signing.confirm_withdrawal(
+                writing, petition, pending, entered, services.settings, now
+            )
+            target = petitions.target_of(writing, petition)
+            if not problem:
+                return RedirectResponse(f"/s/{petition.code}?withdrawn=1", status_code=303)
+            return _render(
+                request,
+                services,
+                petition,
+                target,
+                "petition_confirm.html",
+                422,
+                token=token,
+                error=problem,
+                demo_code="",
+                withdrawing=True,
+            )
         outcome = signing.confirm(
             writing, petition, pending, entered, services.settings, services.renderer, now
         )
@@ -190,6 +264,7 @@ def confirm(
             token=token,
             error=outcome,
             demo_code="",
+            withdrawing=False,
         )
     if outcome.result == Signed.SIGNED:
         return RedirectResponse(f"/s/{petition.code}?signed=1", status_code=303)
