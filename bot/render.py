@@ -13,8 +13,9 @@ from urllib.parse import quote
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from bot.sms_text import sms_safe, split_for_sms
+from bot.speech import speakable
 from conversations.channels import Channel
-from conversations.messages import Outbound
+from conversations.messages import Choice, Outbound
 from conversations.understanding import Words
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -72,6 +73,24 @@ def choice_label(kind: str, value: str) -> str:
     return f"{label(kind, value)} ({examples})" if examples else label(kind, value)
 
 
+def spoken_choice(choice: Choice) -> str:
+    """An option as a caller hears it: "For Repairs, like lights, lifts or door entry, press
+    5.", or the option's own "say" words ("To start, say yes, or press 1.")."""
+    entry = _entry(choice.kind, choice.value)
+    if entry.get("say"):
+        return f"{entry['say']}, or press {choice.number}."
+    name = label(choice.kind, choice.value)
+    examples = [e.strip() for e in str(entry.get("examples", "")).split(",") if e.strip()]
+    if examples:  # "lights, lifts or door entry"
+        listed = " or ".join([", ".join(examples[:-1]), examples[-1]] if examples[1:] else examples)
+        name = f"{name}, like {listed}"
+    return f"For {name}, press {choice.number}."
+
+
+# A question, or a problem with an answer, ends on a call with the keys that work anywhere.
+_PROMPTS_WITH_KEYS = ("questions/", "errors/")
+
+
 @cache
 def words() -> Words:
     """The words people use for each option, from the labels file, for the flow to read
@@ -107,28 +126,37 @@ class Renderer:
             autoescape=False,  # noqa: S701 - plain text for SMS and chat; web pages escape it again
             auto_reload=False,  # read once: checking each file's date cost every reply a stat
         )
-        self.env.globals.update(service, label=label)
+        # `spoken` is true when the reply is read out on a call, for the few words that differ.
+        self.env.globals.update(service, label=label, spoken=False)
         self.env.filters["shorten"] = shorten
 
     def render(self, outbound: Outbound, channel: Channel = Channel.WEB) -> Rendered:
         """The text and buttons of one reply as `channel` shows them."""
+        spoken = channel.can.spoken
         template = self.env.get_template(f"{outbound.template}.txt")
-        body = template.render(**outbound.context)
+        body = template.render(**outbound.context, spoken=spoken)
         numbered = [
-            f"{c.number} {choice_label(c.kind, c.value)}"
+            spoken_choice(c) if spoken else f"{c.number} {choice_label(c.kind, c.value)}"
             for c in outbound.choices
             if c.number is not None
         ]
+        if spoken and outbound.template.startswith(_PROMPTS_WITH_KEYS):
+            numbered.append(self.env.get_template("voice/keys.txt").render(spoken=True))
         text = "\n".join(line.strip() for line in body.strip().splitlines())
         if numbered:
             text = f"{text}\n" + "\n".join(numbered)
         text = _BLANK_RUNS.sub("\n\n", text).strip()
         if channel.can.segments:  # a text message: GSM-7 characters keep it cheap
             text = sms_safe(text)
+        if spoken:
+            text = speakable(text)
         buttons = tuple(Button(label(c.kind, c.value), c.reply) for c in outbound.choices)
         share = outbound.context.get("share_url")
         if share and channel.can.buttons:
             buttons += (_share_button(str(share), channel),)
+        dial = outbound.context.get("dial")
+        if dial:  # a call put through to this number (only a call's replies carry one)
+            buttons += (Button(label("words", "dial"), "", f"tel:{dial}"),)
         return Rendered(text, buttons)
 
     def messages(self, outbound: Outbound, channel: Channel) -> list[Rendered]:

@@ -11,6 +11,7 @@ from conversations.effects import (
     RequestSupport,
     SignPetition,
     SubmitCall,
+    TextDetails,
     WithdrawSignature,
 )
 from conversations.flow import Turn, advance
@@ -36,6 +37,7 @@ __all__ = [
     "SignPetition",
     "Step",
     "SubmitCall",
+    "TextDetails",
     "Turn",
     "WithdrawSignature",
     "advance",

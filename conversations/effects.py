@@ -14,6 +14,7 @@ class SubmitCall:
     answers: dict[str, str]
     support_requested: bool = False
     evidence_notes: str = ""
+    offer_text: bool = False  # a caller is asked whether to text them the reference
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,12 @@ class AttachEvidence:
 @dataclass(frozen=True)
 class OfferUpload:
     """Give a tenant on a channel without pictures a personal link to add photos to the draft."""
+
+
+@dataclass(frozen=True)
+class TextDetails:
+    """A caller said yes: text the reference of their newest Call (and its petition's link to
+    share) to the number they called from, and to no other."""
 
 
 @dataclass(frozen=True)
@@ -83,6 +90,7 @@ Effect = (
     | ReportStatus
     | AttachEvidence
     | OfferUpload
+    | TextDetails
     | SignPetition
     | WithdrawSignature
     | LodgeAppeal

@@ -9,6 +9,10 @@ from conversations import signing
 from conversations.validation import clean, word
 
 FOLLOW_UP_FACT = "follow_up"  # the reference of a Call whose follow-up question awaits a reply
+# Facts a phone call's adapter knows from the call itself: "yes" when the caller's number is a
+# mobile we may text; and the number to put them through to, while officers answer the phone.
+MOBILE_FACT = "mobile"
+OFFICER_LINE_FACT = "officer_line"
 # Words, not numbers: "1" already means something at every step of the form.
 FOLLOW_UP_WORDS = frozenset({"BETTER", "SAME", "WORSE"})
 

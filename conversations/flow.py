@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import NamedTuple
 
-from conversations import appeals, signing
+from conversations import appeals, keypad, signing
 from conversations.effects import (
     AnswerFollowUp,
     AttachEvidence,
@@ -16,8 +16,9 @@ from conversations.effects import (
     ReportStatus,
     RequestSupport,
     SubmitCall,
+    TextDetails,
 )
-from conversations.facts import FOLLOW_UP_FACT, FOLLOW_UP_WORDS
+from conversations.facts import FOLLOW_UP_FACT, FOLLOW_UP_WORDS, MOBILE_FACT, OFFICER_LINE_FACT
 from conversations.messages import Choice, Inbound, Outbound
 from conversations.proforma import (
     QUESTIONS,
@@ -61,6 +62,12 @@ _SEND_CHOICE = Choice(0, "send", "review")
 _WELCOME_MENU = (Choice(1, "start", "welcome"), Choice(2, "not_now", "welcome"))
 _RESTART_MENU = (Choice(1, "yes", "restart"), Choice(2, "no", "restart"))
 _SUBMITTED_MENU = (Choice(1, "new", "menu"),)
+# On a phone call: keeping an answer heard, the officers' line, texting the reference, and a
+# link by text at the evidence question (nothing can be sent on a call).
+_HEARD_MENU = (Choice(1, "yes", "heard"), Choice(2, "no", "heard"))
+_OFFICER_MENU = (Choice(1, "put_through", "officer_call"), Choice(2, "call_back", "officer_call"))
+_TEXT_MENU = (Choice(1, "yes", "text_offer"), Choice(2, "no", "text_offer"))
+_LINK_CHOICE = Choice(1, "text_link", "evidence_call")
 # At the review, "change my address" and "no, 3" name the answer to change.
 _CHANGE_WORDS = frozenset({"change", "edit", "alter", "fix", "update", "wrong", "redo", "no"})
 NO_WORDS = Words()  # numbers and the options' own names only; the shell hands in the real words
@@ -74,6 +81,16 @@ class _Message(NamedTuple):
     inbound: Inbound | None
     words: Words
     between: tuple[str, ...] = ()  # the options the tenant was just asked to choose between
+    confirmed: bool = False  # a caller said "yes" to hearing it read back: take it as typed
+
+    @property
+    def spoken(self) -> bool:
+        """Whether it came on a phone call (said aloud or keyed in)."""
+        return self.inbound is not None and self.inbound.channel.can.spoken
+
+    def fact(self, name: str) -> str:
+        """A fact the shell or the channel looked up for this message ("" if none)."""
+        return self.inbound.facts.get(name, "") if self.inbound is not None else ""
 
 
 class Turn(NamedTuple):
@@ -92,9 +109,15 @@ def advance(
     state = state or Conversation()
     arrived_from = state.step
     text = clean(inbound.text)
+    spoken = inbound.channel.can.spoken
+    if spoken:
+        text = keypad.as_words(text, state.step)  # star is BACK, hash DONE, 0 OFFICER
+        state = state.but(texts=inbound.facts.get(MOBILE_FACT) == "yes")
     said = word(text)
     message = _Message(text, said, inbound, words, state.between)
     state = state.but(between=())  # only a reply that asks "which did you mean?" sets it
+    if inbound.opening:
+        return _greet(state)
 
     voice_evidence = state.step == Step.EVIDENCE and bool(inbound.attachments)
     if inbound.unreadable and not text and not voice_evidence:
@@ -130,7 +153,8 @@ def advance(
         turn = _respond(state, message, now)
     offer: tuple[Effect, ...] = ()
     arrived = turn.state.step == Step.EVIDENCE and arrived_from != Step.EVIDENCE
-    if arrived and not inbound.channel.can.pictures:  # they get an upload link instead
+    # They get an upload link instead; a caller is asked first whether to text them one.
+    if arrived and not inbound.channel.can.pictures and not spoken:
         offer = (OfferUpload(),)
     return Turn(turn.state, notes + turn.replies, kept + turn.effects + offer)
 
@@ -153,9 +177,37 @@ def _welcome() -> Outbound:
     return Outbound("welcome", choices=_WELCOME_MENU)
 
 
+def _greet(state: Conversation) -> Turn:
+    """A call answered: welcome someone new, or pick up where they stopped. Whatever was half
+    asked when a call dropped (a read-back, an offer) is asked again from its question."""
+    state = state.but(
+        heard=None,
+        officer_offered=False,
+        text_offered=False,
+        confirming_restart=False,
+        signing_code=None,
+        signing_name=None,
+    )
+    if not state.welcomed:
+        return Turn(state.but(welcomed=True), (_welcome(),))
+    return Turn(state, (Outbound("voice/welcome_back"), _prompt(state)))
+
+
 def _respond(state: Conversation, message: _Message, now: datetime) -> Turn:
     """A message to the pro-forma: a restart being confirmed, a word that works anywhere, or
     an answer to the step the tenant is at."""
+    if state.heard is not None:
+        return _confirm_heard(state.but(heard=None), state.heard, message, now)
+    if state.officer_offered:
+        offered = _offered_officer(state.but(officer_offered=False), message)
+        if offered is not None:
+            return offered
+        state = state.but(officer_offered=False)
+    if state.text_offered:
+        texting = _offered_text(state.but(text_offered=False), message)
+        if texting is not None:
+            return texting
+        state = state.but(text_offered=False)
     if state.confirming_restart and message.said not in _WORDS:
         reading = read(message.text, _RESTART_MENU, message.words, between=message.between)
         if reading.value is not None:
@@ -166,7 +218,7 @@ def _respond(state: Conversation, message: _Message, now: datetime) -> Turn:
     state = state.but(confirming_restart=False, signing_code=None, signing_name=None)
     handler = _WORDS.get(message.said or "")
     if handler is not None:
-        return handler(state)
+        return handler(state, message)
     photo_only = message.inbound is not None and message.inbound.attachments and not message.text
     if photo_only and state.step != Step.EVIDENCE:
         return Turn(state, (_prompt(state),))
@@ -193,7 +245,7 @@ def _consent(state: Conversation, message: _Message, now: datetime) -> Turn:
         return _which(state, _WELCOME_MENU, reading.unsure)
     command = _WORDS.get(reading.command or "")
     if command is not None:
-        return command(state)
+        return command(state, message)
     return Turn(state, (Outbound("welcome_again", choices=_WELCOME_MENU),))
 
 
@@ -203,7 +255,7 @@ def _after_submit(state: Conversation, message: _Message) -> Turn:
         return _move(state, first_unanswered(state.answers))
     command = _WORDS.get(reading.command or "")
     if command is not None:
-        return command(state)
+        return command(state, message)
     return Turn(state, (Outbound("submitted_menu", choices=_SUBMITTED_MENU),))
 
 
@@ -216,11 +268,11 @@ def _which(state: Conversation, menu: Sequence[Choice], values: Sequence[str]) -
 # -- global words -----------------------------------------------------------------------------
 
 
-def _help(state: Conversation) -> Turn:
+def _help(state: Conversation, message: _Message) -> Turn:
     return Turn(state, (Outbound("help"), _prompt(state)))
 
 
-def _back(state: Conversation) -> Turn:
+def _back(state: Conversation, message: _Message) -> Turn:
     if state.step in QUESTIONS or state.step == Step.REVIEW:
         earlier = previous_step(state.step, state.answers)
         if earlier is not None:
@@ -228,7 +280,7 @@ def _back(state: Conversation) -> Turn:
     return Turn(state, (Outbound("at_start"), _prompt(state)))
 
 
-def _restart(state: Conversation) -> Turn:
+def _restart(state: Conversation, message: _Message) -> Turn:
     if not state.answers or state.step == Step.SUBMITTED:
         return Turn(state, (Outbound("nothing_to_restart"), _prompt(state)))
     return Turn(
@@ -245,7 +297,17 @@ def _confirm_restart(state: Conversation, confirmed: bool) -> Turn:
     return Turn(moved.state, (Outbound("restarted"), *moved.replies))
 
 
-def _officer(state: Conversation) -> Turn:
+def _officer(state: Conversation, message: _Message) -> Turn:
+    if message.spoken and message.fact(OFFICER_LINE_FACT):
+        # Officers are answering the phone: a caller may be put through now.
+        return Turn(
+            state.but(officer_offered=True),
+            (Outbound("voice/officer_offer", choices=_OFFICER_MENU),),
+        )
+    return _ask_for_officer(state)
+
+
+def _ask_for_officer(state: Conversation) -> Turn:
     if state.support_requested:
         return Turn(state, (Outbound("officer_already"), _prompt(state)))
     return Turn(
@@ -255,21 +317,65 @@ def _officer(state: Conversation) -> Turn:
     )
 
 
-def _status(state: Conversation) -> Turn:
+def _offered_officer(state: Conversation, message: _Message) -> Turn | None:
+    """The answer to "put you through now, or a call back?"; None if it is neither."""
+    reading = read(message.text, _OFFICER_MENU, message.words, between=message.between)
+    line = message.fact(OFFICER_LINE_FACT)
+    if reading.value == "put_through" and line:
+        # Asked for as well, so an officer calls back if nobody answers or the line drops.
+        asked = () if state.support_requested else (RequestSupport(state.step.value, "asked"),)
+        putting = Outbound("voice/putting_through", {"dial": line})
+        return Turn(state.but(support_requested=True), (putting,), asked)
+    if reading.value is not None:  # a call back (or the line closed while they chose)
+        return _ask_for_officer(state)
+    return None
+
+
+def _offered_text(state: Conversation, message: _Message) -> Turn | None:
+    """The answer to "shall we text you the reference?"; None if it is neither."""
+    reading = read(message.text, _TEXT_MENU, message.words, between=message.between)
+    if reading.value is None:
+        return None
+    menu = Outbound("submitted_menu", choices=_SUBMITTED_MENU)
+    if reading.value == "yes":
+        return Turn(state, (Outbound("voice/texting"), menu), (TextDetails(),))
+    return Turn(state, (Outbound("voice/not_texting"), menu))
+
+
+def _confirm_heard(state: Conversation, heard: str, message: _Message, now: datetime) -> Turn:
+    """A caller's answer was read back: "yes" keeps it (as if typed), "no" asks again, a word
+    that works anywhere does its work, and anything else is another try, read back in turn."""
+    handler = _WORDS.get(message.said or "")
+    if handler is not None:
+        return handler(state, message)
+    reading = read(message.text, _HEARD_MENU, message.words, between=message.between)
+    if reading.value == "yes" or message.said == DONE:  # hash: "that's it", so keep it
+        keep = _Message(heard, word(heard), message.inbound, message.words, confirmed=True)
+        return _answer(state, keep, now)
+    if reading.value == "no":
+        return Turn(state, (Outbound("voice/say_again"),))
+    command = _WORDS.get(reading.command or "")
+    if command is not None:
+        return command(state, message)
+    return _respond(state, message, now)
+
+
+def _status(state: Conversation, message: _Message) -> Turn:
     # The shell answers: it knows the Calls. The report says which question is waiting.
     if state.step in QUESTIONS:
         return Turn(state, (), (ReportStatus(QUESTIONS[state.step].number, TOTAL_QUESTIONS),))
     return Turn(state, (), (ReportStatus(),))
 
 
-def _skip(state: Conversation) -> Turn:
+def _skip(state: Conversation, message: _Message) -> Turn:
     # SKIP is read as an answer, since only the question knows whether it may be skipped.
     if state.step in QUESTIONS:
-        return _question_answer(state, QUESTIONS[state.step], _Message(SKIP, SKIP, None, NO_WORDS))
+        skip = _Message(SKIP, SKIP, message.inbound, NO_WORDS)
+        return _question_answer(state, QUESTIONS[state.step], skip)
     return Turn(state, (Outbound("cannot_skip"), _prompt(state)))
 
 
-_WORDS: dict[str, Callable[[Conversation], Turn]] = {
+_WORDS: dict[str, Callable[[Conversation, _Message], Turn]] = {
     HELP: _help,
     BACK: _back,
     RESTART: _restart,
@@ -285,10 +391,12 @@ _WORDS: dict[str, Callable[[Conversation], Turn]] = {
 def _question_answer(state: Conversation, q: Question, message: _Message) -> Turn:
     text, said = message.text, message.said
     has_answer = q.step.value in state.answers
+    # On a call every free answer is checked: it is read back before it is kept.
     checked = q.kind in (Kind.ADDRESS, Kind.PHONE, Kind.NUMBER) or q.step == Step.NAME
+    checked = checked or message.spoken
     command = _WORDS.get(command_in(text, message.words) or "") if checked else None
     if command is not None:
-        return command(state)  # "go back" is no postcode
+        return command(state, message)  # "go back" is no postcode
     if q.kind != Kind.CHOICE and said not in (SKIP, DONE):
         # Free text is never matched loosely; only a whole reply such as "don't know" at a
         # question that may be skipped, or "that's all" after a long answer, is a word.
@@ -309,6 +417,14 @@ def _question_answer(state: Conversation, q: Question, message: _Message) -> Tur
         if has_answer:  # kept as it was, so its follow-ups stand too
             return _move(state, first_unanswered(state.answers))
         return _misfit(state, q, "need_answer")
+    if q.kind == Kind.EVIDENCE and message.spoken and state.texts:
+        # Nothing can be sent on a call: "1" (or "text me a link", the whole reply) gets an
+        # upload link by text; a description that mentions a text is an answer.
+        link = message.words.phrases(_LINK_CHOICE.kind, _LINK_CHOICE.value)
+        if text == str(_LINK_CHOICE.number) or means(text, link):
+            return Turn(state.but(misfits=0), (Outbound("voice/link_texting"),), (OfferUpload(),))
+    if text and q.kind != Kind.CHOICE and message.spoken and not message.confirmed:
+        return _read_back(state, text)
     if q.kind == Kind.EVIDENCE:
         return _evidence(state, q, text, message.inbound)
     if q.kind == Kind.LONG_TEXT:
@@ -323,6 +439,12 @@ def _question_answer(state: Conversation, q: Question, message: _Message) -> Tur
     if value is None:
         return _misfit(state, q, problem)
     return _accept(state, q, value)
+
+
+def _read_back(state: Conversation, text: str) -> Turn:
+    """What a caller said, said back to them before it is kept."""
+    heard = text[:_LONGEST_READ]
+    return Turn(state.but(heard=heard), (Outbound("voice/heard", {"text": heard}, _HEARD_MENU),))
 
 
 def _choose(state: Conversation, q: Question, message: _Message) -> Turn:
@@ -340,7 +462,7 @@ def _choose(state: Conversation, q: Question, message: _Message) -> Turn:
         return _which(state, menu, reading.unsure)
     command = _WORDS.get(reading.command or "")
     if command is not None:
-        return command(state)
+        return command(state, message)
     return _misfit(state, q, "choice_invalid")
 
 
@@ -458,8 +580,11 @@ def _ask(state: Conversation, step: Step) -> Outbound:
             "current_kind": q.option_kind,
             "optional": q.optional,
             "max_chars": q.max_chars,
+            "texts": state.texts,
         },
-        _question_choices(q),
+        # A caller whose mobile can get texts may ask for an upload link at the evidence
+        # question (texts is only ever true on a call).
+        ((_LINK_CHOICE,) if step == Step.EVIDENCE and state.texts else ()) + _question_choices(q),
     )
 
 
@@ -519,10 +644,13 @@ def _review_answer(state: Conversation, message: _Message) -> Turn:
     )
     if message.said == SEND or reading.value == _SEND_CHOICE.value:
         answers = submitted_answers(state.answers)
+        # A caller hears the reference; one with a mobile is asked whether to text it too.
+        offer_text = message.spoken and state.texts
         submit = SubmitCall(
             answers=answers,
             support_requested=state.support_requested,
             evidence_notes=answers.get(Step.EVIDENCE.value, ""),
+            offer_text=offer_text,
         )
         personal = {k: v for k, v in state.answers.items() if k in PERSONAL_STEPS}
         done = state.but(
@@ -531,6 +659,7 @@ def _review_answer(state: Conversation, message: _Message) -> Turn:
             support_requested=False,
             evidence_count=0,
             calls_submitted=state.calls_submitted + 1,
+            text_offered=offer_text,
         )
         return Turn(done, (), (submit,))
     if reading.value is not None:
@@ -539,7 +668,7 @@ def _review_answer(state: Conversation, message: _Message) -> Turn:
         return _which(state, menu, reading.unsure)
     command = _WORDS.get(reading.command or "")
     if command is not None:
-        return command(state)
+        return command(state, message)
     return Turn(
         state,
         (Outbound("review_invalid", {"count": len(lines)}, (_SEND_CHOICE,)),),

@@ -32,6 +32,9 @@ class Inbound:
     # What the channel sent that is not text we can read: "voice" (a voice note, kept as
     # evidence at the evidence question), "sticker", "location", "contact" or "video".
     unreadable: str = ""
+    # A phone call just answered: nothing said yet. The flow greets a new caller, or picks up
+    # where a caller stopped (a call that dropped, or came back from an officer's line).
+    opening: bool = False
 
 
 @dataclass(frozen=True)

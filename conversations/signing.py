@@ -40,7 +40,9 @@ def command(text: str) -> tuple[bool, str] | None:
 
 def start(state: Conversation, inbound: Inbound, withdrawing: bool, code: str) -> Side:
     """SIGN or UNSIGN arrived."""
-    if not inbound.channel.can.phone_number:
+    # Signing by reply proves the phone because only it gets our texts; a caller's number can
+    # be faked, so on a call a neighbour is sent to the signing page too.
+    if not inbound.channel.can.phone_number or inbound.channel.can.spoken:
         url = inbound.facts.get(PETITION_URL_FACT)
         if url:
             return Side(state, (Outbound("petition/use_link", {"url": url}),))

@@ -31,6 +31,12 @@ class Conversation(BaseModel):
     calls_submitted: int = 0
     signing_code: str | None = None  # texting SIGN <code>: the petition being signed
     signing_name: str | None = None  # the signer's name, once given
+    # On a phone call: an answer heard by speech recognition, read back and waiting for "yes"
+    # (recognition mishears; a tenant must hear what we will keep before it is kept).
+    heard: str | None = None
+    officer_offered: bool = False  # a caller was offered the officers' line or a call back
+    text_offered: bool = False  # a caller was asked whether to text them their reference
+    texts: bool = False  # a caller's number can get our texts (a mobile)
 
     def but(self, **changes: Any) -> Conversation:
         """A copy with `changes` applied (the state itself never changes)."""

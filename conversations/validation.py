@@ -11,7 +11,7 @@ import phonenumbers
 _BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 # Royal Mail's outward and inward code shapes (GIR 0AA is Girobank's historic code).
-_POSTCODE = re.compile(
+POSTCODE = re.compile(
     r"\b(GIR ?0AA|[A-PR-UWYZ](?:[0-9]{1,2}|[A-HK-Y][0-9]{1,2}|[0-9][A-HJKPSTUW]"
     r"|[A-HK-Y][0-9][ABEHMNPRVWXY]) ?[0-9][ABD-HJLNP-UW-Z]{2})\b"
 )
@@ -54,7 +54,7 @@ def as_number(said: str | None) -> int | None:
 
 def find_postcode(text: str) -> str | None:
     """The UK postcode in `text`, formatted as Royal Mail writes it ("L30 4TH"), or None."""
-    match = _POSTCODE.search(text.upper())
+    match = POSTCODE.search(text.upper())
     if match is None:
         return None
     compact = match.group(1).replace(" ", "")

@@ -120,6 +120,7 @@ ADDRESSES: dict[Channel, str] = {
     Channel.TELEGRAM: "77",
     Channel.SMS: "+447911123456",
     Channel.WHATSAPP: "+447911123456",
+    Channel.VOICE: "+447911123456",
 }
 
 
@@ -133,10 +134,11 @@ def say(
     unreadable: str = "",
     facts: Mapping[str, str] | None = None,
     now: datetime = NOW,
+    opening: bool = False,
 ) -> Turn:
     """One tenant message through the pure flow (`conversations.advance`): `text`, with `photos`
     JPEG attachments (or these `attachments`), what the channel could not read, and the `facts`
-    the shell would have looked up, on `channel` at `now`."""
+    the shell would have looked up, on `channel` at `now` (`opening`: a call just answered)."""
     inbound = Inbound(
         channel,
         ADDRESSES[channel],
@@ -145,6 +147,7 @@ def say(
         or tuple(Attachment(f"photo-{n}", "image/jpeg") for n in range(photos)),
         facts=facts or {},
         unreadable=unreadable,
+        opening=opening,
     )
     return advance(state, inbound, now=now, words=words())
 

@@ -15,12 +15,14 @@ def test_every_channel_has_one_row() -> None:
 def test_the_table_says_what_each_channel_does() -> None:
     # Written out by hand from how each provider works, not read back from the code.
     expected = {
-        # channel: pictures, buttons, in response, by us, writing is consent, phone, segments
-        Channel.WEB: (False, True, True, True, True, False, None),
-        Channel.TERMINAL: (False, False, True, True, True, False, None),
-        Channel.TELEGRAM: (True, True, False, False, True, False, None),
-        Channel.SMS: (False, False, True, False, False, True, 3),
-        Channel.WHATSAPP: (True, False, True, False, False, True, None),
+        # channel: pictures, buttons, in response, by us, writing is consent, phone, segments,
+        # spoken
+        Channel.WEB: (False, True, True, True, True, False, None, False),
+        Channel.TERMINAL: (False, False, True, True, True, False, None, False),
+        Channel.TELEGRAM: (True, True, False, False, True, False, None, False),
+        Channel.SMS: (False, False, True, False, False, True, 3, False),
+        Channel.WHATSAPP: (True, False, True, False, False, True, None, False),
+        Channel.VOICE: (False, False, True, False, False, True, None, True),
     }
     for channel, row in expected.items():
         can = channel.can
@@ -32,6 +34,7 @@ def test_the_table_says_what_each_channel_does() -> None:
             can.writing_is_consent,
             can.phone_number,
             can.segments,
+            can.spoken,
         )
         assert actual == row, channel
 
@@ -41,6 +44,14 @@ def test_phone_channels_have_carrier_keywords_so_writing_is_not_consent() -> Non
     # from someone who opted out there is not a way back in.
     for channel in Channel:
         assert channel.can.phone_number != channel.can.writing_is_consent
+
+
+def test_a_caller_is_texted_what_we_send_later_and_everyone_else_gets_it_where_they_are() -> None:
+    # Nobody is on the line when an officer decides: a caller hears of it by text.
+    assert Channel.VOICE.written == Channel.SMS
+    for channel in Channel:
+        if channel != Channel.VOICE:
+            assert channel.written == channel
 
 
 def test_a_long_text_message_goes_as_several_each_within_the_budget() -> None:

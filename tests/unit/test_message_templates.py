@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -40,6 +41,7 @@ def _question(step: str) -> dict[str, Any]:
         "current_kind": q.option_kind,
         "optional": q.optional,
         "max_chars": q.max_chars,
+        "texts": True,
     }
 
 
@@ -115,6 +117,7 @@ WORST: dict[str, list[dict[str, Any]]] = {
             "meeting_date": "Wednesday 30 September 2026",
         },
         {"reference": "CCS-2026-0042", "route": "individual"},
+        {"reference": "CCS-2026-10042", "route": "petition", "offer_text": True},
     ],
     "submitted_menu": [{}],
     "petition/milestone": [
@@ -179,6 +182,24 @@ WORST: dict[str, list[dict[str, Any]]] = {
         {"calls": [], "older": 0, "draft_question": None, "draft_total": None},
     ],
     **{f"questions/{q.step.value}": [_question(q.step.value)] for q in FORM},
+    # Said on a phone call only (never texted): see test_every_message_reads_well_aloud.
+    "voice/keys": [{}],
+    "voice/welcome_back": [{}],
+    "voice/heard": [
+        {"text": LONG},
+        {"text": "Zoë O’Brien & co — 50% <b>#1</b> http://x.test/a?b=c"},
+    ],
+    "voice/say_again": [{}],
+    "voice/officer_offer": [{}],
+    "voice/putting_through": [{"dial": "+441514960000"}],
+    "voice/no_answer": [{}],
+    "voice/after_officer": [{}],
+    "voice/silence": [{}],
+    "voice/goodbye": [{}],
+    "voice/withheld": [{}],
+    "voice/texting": [{}],
+    "voice/not_texting": [{}],
+    "voice/link_texting": [{}],
     **{
         f"outcomes/{name}": [OUTCOME]
         for name in (
@@ -245,7 +266,7 @@ def test_every_message_template_is_checked_here() -> None:
     assert _template_names() == set(WORST)
 
 
-@pytest.mark.parametrize("name", sorted(WORST))
+@pytest.mark.parametrize("name", sorted(n for n in WORST if not n.startswith("voice/")))
 def test_each_message_fits_three_sms_segments_in_gsm7(name: str) -> None:
     choices: tuple[Choice, ...] = ()
     if name == "questions/service_area" or name == "errors/choice_invalid":
@@ -269,3 +290,85 @@ def test_labels_exist_for_every_option_and_field() -> None:
         assert q.step.value in labels["fields"]
         for option in q.options:
             assert option in labels[q.option_kind], f"{q.option_kind}.{option} has no label"
+
+
+# -- read aloud on a phone call ----------------------------------------------------------------
+
+# What a call never says: it texts these later (Channel.written), to the caller's own mobile.
+TEXTED_LATER = (
+    "outcomes/",
+    "petition/",
+    "upload_link",
+    "officer_message",
+    "support_assigned",
+    "evidence_uploaded",
+    "photo_kept",
+    "cannot_read",
+)
+SAID_IN_A_CALL = sorted(
+    name
+    for name in WORST
+    if not name.startswith(TEXTED_LATER) or name in ("petition/use_link", "petition/unknown_code")
+)
+# Words a voice can read: letters, digits, and the punctuation that makes a pause.
+SPEAKABLE = re.compile(r"[\w\s.,?!'-]*")
+WRITTEN_ONLY = re.compile(r"\b(reply|type|typed|tap|click|message me|send us a message)\b", re.I)
+LONGEST_SENTENCE = 25  # words: a listener cannot look back at a long one
+
+
+def _spoken(name: str, context: dict[str, Any]) -> str:
+    choices: tuple[Choice, ...] = ()
+    if name == "questions/service_area" or name == "errors/choice_invalid":
+        choices = tuple(Choice(n, v, "service_area") for n, v in enumerate(FORM[4].options, 1))
+    return renderer.render(Outbound(name, context, choices), Channel.VOICE).text
+
+
+def _plain(value: Any) -> Any:
+    """The context with a tenant's long answer as an everyday one, to measure our own words."""
+    if value == LONG:
+        return "the lift is broken"
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    return value
+
+
+@pytest.mark.parametrize("name", sorted(WORST))
+def test_every_message_reads_well_aloud(name: str) -> None:
+    for context in WORST[name]:
+        text = _spoken(name, context)
+        assert text.strip(), f"{name} said nothing"
+        assert "http" not in text and "www" not in text and "/" not in text, text
+        assert SPEAKABLE.fullmatch(text), f"{name} has symbols: {text!r}"
+        assert not re.search(r"\b(?:DONE|OFFICER|HELP|SKIP|BACK|STATUS|RESTART)\b", text), text
+        assert not re.search(r"CCS|\d{5}", text), f"{name}: read a reference or number out whole"
+
+
+@pytest.mark.parametrize("name", SAID_IN_A_CALL)
+def test_what_a_call_says_is_said_in_short_sentences_for_a_listener(name: str) -> None:
+    for context in WORST[name]:
+        text = _spoken(name, _plain(context))
+        assert not WRITTEN_ONLY.search(text), f"{name} tells a caller to write: {text!r}"
+        for sentence in re.split(r"(?<=[.?!])\s+", text):
+            # A number or postcode read a character at a time is one thing to hear.
+            words = [w for w in sentence.split() if len(w.strip(",.?!")) > 1]
+            assert len(words) <= LONGEST_SENTENCE, f"{name}: {sentence!r}"
+
+
+def test_a_reference_is_read_a_character_at_a_time_and_said_twice() -> None:
+    context = {"reference": "CCS-2026-0042", "route": "petition", "offer_text": True}
+    text = _spoken("submitted", context)
+    assert text.count("C, C, S, 2, 0, 2, 6, 0, 0, 4, 2") == 2
+    assert "text you the reference, and the link to share your petition" in text
+
+
+def test_a_question_on_a_call_names_its_options_and_the_keys_that_work_anywhere() -> None:
+    text = _spoken("questions/service_area", _question("service_area"))
+    assert "For Repairs, like lights, lifts or door entry, press 5." in text
+    assert text.endswith("Press star to go back, or 0 for a person.")
+    welcome = renderer.render(
+        Outbound("welcome", {}, (Choice(1, "start", "welcome"),)), Channel.VOICE
+    ).text
+    assert "To start, say yes, or press 1." in welcome
+    assert "0 1 5 1, 4 9 6, 0 0 0 0" not in welcome  # no number to call: they are calling it
