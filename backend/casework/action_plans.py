@@ -8,6 +8,7 @@ from datetime import date
 
 from sqlmodel import select
 
+from backend import petitions
 from backend.casework import follow_ups
 from backend.casework.areas import area_of
 from backend.casework.heads import head_for
@@ -160,9 +161,14 @@ class Planning(Moves):
         """Marks an action of the plan done today."""
         if action.call_id != call.id:
             raise IllegalTransition("That action belongs to another Call.")
+        if action.done_on is not None:
+            raise IllegalTransition("That action is done already.")
         self._record(call, "action_done", None, action.description[:200])
         action.done_on = self.now.date()
         self.session.add(action)
+        plan = plan_check(self.session, call).actions
+        done = sum(1 for a in plan if a.done_on is not None or a.id == action.id)
+        self.tell(call, "outcomes/action_done", what=action.description, done=done, total=len(plan))
 
     # -- the plan ------------------------------------------------------------------------
 
@@ -174,7 +180,17 @@ class Planning(Moves):
             raise IllegalTransition("Not yet: " + " ".join(missing))
         self._record(call, "agree_action_plan", S.ACTION_PLAN, f"Agreed with {check.head.name}")
         call.plan_agreed_with, call.plan_agreed_on = check.head.name[:80], self.now.date()
-        self.tell(call, "outcomes/action_plan")
+        # The tenant, and signers who asked to hear, are told in plain words what the review
+        # found (the report's summary: a serious failure's plan has none) and what will change.
+        actions = [{"what": a.description, "by": f"{a.due_on:%B %Y}"} for a in check.actions]
+        area = petitions.petition_area(call)
+        if call.report_summary:
+            self.tell(call, "outcomes/review_found", summary=call.report_summary, signer=False)
+            self._tell_signers_that(
+                call, "outcomes/review_found", summary=call.report_summary, area=area
+            )
+        self.tell(call, "outcomes/action_plan", actions=actions, signer=False)
+        self._tell_signers_that(call, "outcomes/action_plan", actions=actions, area=area)
 
     def complete(self, call: Call) -> None:
         """Every action is done: the tenant hears, and is asked later whether it helped."""

@@ -85,6 +85,16 @@ class Moves:
             return
         tell_tenant(self.session, self.renderer, call, Outbound(template, context), self.now)
 
+    def _tell_signers_that(self, call: Call, template: str, **context: Any) -> None:
+        """Signers who opted in hear `template`, told as signers (not as the tenant)."""
+        petitions.tell_signers(
+            self.session,
+            self.renderer,
+            call,
+            Outbound(template, {**context, "signer": True}),
+            self.now,
+        )
+
     def _tell_signers(self, call: Call, stage: str) -> None:
         """Signers who opted in hear the outcome too."""
         context = {

@@ -10,13 +10,14 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
+from backend import petitions
 from backend.casework.decisions import Grounds
 from backend.casework.workflow import Workflow
 from backend.messaging.renderer import message_renderer
 from backend.models import Call, Decision, HeadOfOperations, Officer, PanelMeeting, Recommendation
 from backend.settings import Settings
 from backend.store.db import write_session
-from tests.factories import NOW, make_call, make_contact, make_officer
+from tests.factories import NOW, make_call, make_contact, make_officer, sign_petition
 from tests.integration.conftest import services_of
 
 _tenants = itertools.count(1)
@@ -84,14 +85,29 @@ def reported_call(
     recommendations: tuple[str, ...] = ("Answer every repair call within a day.",),
     presented: datetime = NOW,
     summary: str = "Repairs are booked and not done; nobody tells tenants why.",
+    signer: str | None = None,
 ) -> Call:
     """A Call the panel accepted, scored, scrutinised in 10 steps and reported on `presented`
-    (moved straight through the workflow: the tests are about what comes after)."""
+    (moved straight through the workflow: the tests are about what comes after). With a
+    `signer` (a phone), its petition has a signature from someone who asked to hear."""
     start = presented - timedelta(days=40)
     with write_session(engine) as session:
         session.add(PanelMeeting(held_on=start.date()))
         contact = make_contact(session, address=f"reported-{next(_tenants)}")
         call = make_call(session, contact, service_area=area)
+        if signer is not None:
+            petition = petitions.open_petition(session, call, settings, start)
+            make_contact(session, "sms", signer)  # they were texted a code: an SMS contact
+            sign_petition(
+                session,
+                petition,
+                settings,
+                name="Nell Neighbour",
+                address="3 Elm Road, Bootle L30 4TH",
+                phone=signer,
+                hear_outcome=True,
+                now=start,
+            )
         panel = make_officer(session, "panel", email=f"reporting-{next(_tenants)}@example.org")
 
         def at(when: datetime) -> Workflow:

@@ -17,7 +17,16 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
-from backend.models import Action, Call, CallEvent, CallStatus, HeadOfOperations, Recommendation
+from backend.models import (
+    Action,
+    Call,
+    CallEvent,
+    CallStatus,
+    Contact,
+    HeadOfOperations,
+    Message,
+    Recommendation,
+)
 from backend.settings import Settings
 from backend.store.db import write_session
 from tests.factories import NOW, make_officer, sign_in
@@ -307,3 +316,82 @@ def test_overdue_actions_are_flagged_on_the_call_and_the_dashboard(
         ).one()
     assert _move(client, panel, call, "action_done", action_id=str(overdue.id)) == OK
     assert "1 action overdue" not in client.get(f"/officer/calls/{call.reference}").text
+
+
+def _told(engine: Engine, address: str) -> list[str]:
+    """What was queued for the contact with this address, oldest first."""
+    with Session(engine) as session:
+        return [
+            m.body
+            for m in session.exec(
+                select(Message)
+                .join(Contact, col(Contact.id) == col(Message.contact_id))
+                .where(Contact.address == address, Message.direction == "out")
+                .order_by(col(Message.id))
+            )
+        ]
+
+
+def test_the_tenant_and_signers_who_asked_hear_what_the_review_found_and_what_will_change(
+    client: TestClient, engine: Engine, settings: Settings
+) -> None:
+    # "You said, we did": in plain words, the report's summary and the agreed actions; and
+    # later, as the actions are done.
+    signer = "+447911000222"
+    call = reported_call(
+        engine,
+        settings,
+        summary="Repair jobs were booked and then dropped. Nobody told tenants why.",
+        signer=signer,
+    )
+    with Session(engine) as session:
+        tenant = session.get(Contact, call.contact_id)
+        assert tenant is not None
+    _at(client, NOW)
+    csrf = _delegated(client, engine, call)
+    (only,) = recommendations(engine, call)
+    answer = {"recommendation_id": only, "response": "accepted", "reason": "Yes."}
+    assert _move(client, csrf, call, "respond", **answer) == OK
+    for description, due in (
+        ("Text tenants when a job moves", "2027-01-15"),
+        ("Fix the lift", DAY),
+    ):
+        action = {"description": description, "owner": "Repairs Manager", "due_on": due}
+        assert _move(client, csrf, call, "add_action", recommendation_id=only, **action) == OK
+    before = len(_told(engine, tenant.address))
+    assert _move(client, csrf, call, "agree_action_plan") == OK
+
+    found, plan = _told(engine, tenant.address)[before:]
+    summary = "Repair jobs were booked and then dropped. Nobody told tenants why."
+    assert found == f"About your Call {call.reference}: the panel's review found: {summary}"
+    agreed = (
+        "what will change. These actions are agreed: 1. Fix the lift, by November 2026. "
+        "2. Text tenants when a job moves, by January 2027. The panel checks each one"
+    )
+    assert plan == (
+        f"About your Call {call.reference}: here is {agreed}, and we will tell you as they are "
+        "done."
+    )
+    assert _told(engine, signer)[-2:] == [
+        f"You signed the petition about Repairs. The panel's review found: {summary}",
+        f"You signed the petition about Repairs. Here is {agreed}.",
+    ]
+
+    with Session(engine) as session:
+        lift, texts = session.exec(
+            select(Action).where(Action.call_id == call.id).order_by(col(Action.due_on))
+        ).all()
+    assert _move(client, csrf, call, "action_done", action_id=str(lift.id)) == OK
+    assert _told(engine, tenant.address)[-1] == (
+        f"About your Call {call.reference}: an action is done: Fix the lift. "
+        "1 of the 2 actions are done now."
+    )
+    assert _move(client, csrf, call, "action_done", action_id=str(lift.id)) == 409  # once
+    assert _move(client, csrf, call, "action_done", action_id=str(texts.id)) == OK
+    assert "That was the last of the 2." in _told(engine, tenant.address)[-1]
+    assert _move(client, csrf, call, "complete") == OK
+    assert "every action in the plan is done" in _told(engine, tenant.address)[-1]
+    assert (
+        "Every action the panel agreed to improve the service is now done"
+        in (_told(engine, signer)[-1])
+    )

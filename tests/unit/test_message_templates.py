@@ -213,7 +213,6 @@ WORST: dict[str, list[dict[str, Any]]] = {
             "appeal_rights",
             "programmed",
             "reported",
-            "action_plan",
             "completed",
             "appeal_received",
             "appeal_late",
@@ -226,6 +225,29 @@ WORST: dict[str, list[dict[str, Any]]] = {
         )
     },
     "outcomes/appeal_already": [{**OUTCOME, "decided": True}, {**OUTCOME, "decided": False}],
+    # After the plan is agreed, to the tenant and to signers (the area may be the tenant's own
+    # words for "something else", up to 100 characters).
+    "outcomes/review_found": [
+        {**OUTCOME, "summary": LONG, "signer": False},
+        {"summary": LONG, "signer": True, "area": "x" * 100},
+    ],
+    "outcomes/action_plan": [
+        {
+            **OUTCOME,
+            "actions": [{"what": LONG, "by": "September 2026"}] * 12,
+            "signer": signer,
+            "area": "x" * 100,
+        }
+        for signer in (False, True)
+    ]
+    + [{**OUTCOME, "actions": [{"what": "Fix it", "by": "May 2027"}], "signer": False}]
+    + [
+        {"actions": [{"what": LONG, "by": "September 2026"}] * 3, "signer": True, "area": "x" * 100}
+    ],
+    "outcomes/action_done": [
+        {**OUTCOME, "what": LONG, "done": 11, "total": 12},
+        {**OUTCOME, "what": LONG, "done": 12, "total": 12},
+    ],
     "outcomes/monitoring_review": [
         {**OUTCOME, "outcome": outcome, "accepted": accepted}
         for outcome, accepted in (
