@@ -25,7 +25,16 @@ from backend.services import Services
 from backend.settings import Settings, get_settings
 from backend.web.deps import pages
 from backend.web.middleware import AccessLog, LimitBody
-from backend.web.routes import health, public, signing, telegram, twilio, uploads, webchat
+from backend.web.routes import (
+    health,
+    public,
+    signing,
+    telegram,
+    twilio,
+    twilio_voice,
+    uploads,
+    webchat,
+)
 from backend.web.routes.officer import (
     accounts,
     appeals,
@@ -53,7 +62,7 @@ STATIC = Path(__file__).resolve().parent / "static"
 def _say_which_channels_are_on(settings: Settings) -> None:
     for channel, on in (
         ("Telegram", settings.telegram_enabled),
-        ("SMS/WhatsApp (Twilio)", settings.twilio_enabled),
+        ("SMS/WhatsApp and the phone line (Twilio)", settings.twilio_enabled),
     ):
         if on:
             log.info("%s channel on", channel)
@@ -105,7 +114,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         redoc_url="/redoc" if docs else None,
         openapi_url="/openapi.json" if docs else None,
     )
-    for module in (health, public, webchat, uploads, signing, telegram, twilio):
+    for module in (health, public, webchat, uploads, signing, telegram, twilio, twilio_voice):
         app.include_router(module.router)
     for module in (
         sessions,

@@ -8,6 +8,8 @@ from typing import Literal
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from bot.office_hours import OfficeHours
+
 DEV_SECRET = "dev-only-not-secret"  # noqa: S105 - the placeholder that production refuses
 DEFAULT_SCORE_WEIGHTS = {
     "performance": 2.0,
@@ -50,6 +52,13 @@ class Settings(BaseSettings):
     # Origins besides TWILIO_API_BASE_URL's that Twilio media may be fetched from (the account's
     # credentials go with the request, so never to any other host).
     twilio_media_origins: list[str] = []
+    # The phone line (Twilio Programmable Voice, on TWILIO_FROM_NUMBER): the voice that reads
+    # every prompt (British English); the number a caller asking for a person is put through to
+    # (none: LANDLORD_PHONE) and when officers answer it, in UK time (empty: never, so callers
+    # are always called back instead).
+    twilio_voice: str = "Polly.Amy"
+    voice_officer_number: str | None = None
+    voice_officer_hours: str = "Mon-Fri 09:00-17:00"
 
     telegram_polling: bool = False  # fetch updates by long polling (no public URL needed)
     outbox_worker: bool = True  # deliver the outbox inside `serve` (off: run `frontdoor worker`)
@@ -103,6 +112,11 @@ class Settings(BaseSettings):
     # customer satisfaction fell by at least this many percentage points on the quarter
     # before (or whose escalated complaints rose).
     performance_dip_points: float = 10.0
+
+    @model_validator(mode="after")
+    def _office_hours_read(self) -> Settings:
+        OfficeHours.parse(self.voice_officer_hours)  # a typo is refused at start-up, not mid-call
+        return self
 
     @model_validator(mode="after")
     def _refuse_placeholders(self) -> Settings:

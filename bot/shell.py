@@ -82,7 +82,8 @@ def receive(
                 if not scope.record_inbound(inbound):
                     log.info("replayed %s message: answered once only", inbound.channel)
                     return scope.earlier_replies(inbound) if in_response else []
-                known = replace(inbound, facts=scope.facts(inbound))
+                # Storage's facts beside those the channel knew (a caller's number is a mobile).
+                known = replace(inbound, facts={**inbound.facts, **scope.facts(inbound)})
                 turn = advance(scope.load(inbound), known, now=now, words=words())
                 outbound = [*turn.replies, *scope.carry_out(inbound, turn.effects)]
                 replies = [part for o in outbound for part in renderer.messages(o, inbound.channel)]

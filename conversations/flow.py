@@ -33,7 +33,7 @@ from conversations.proforma import (
     submitted_answers,
 )
 from conversations.state import PERSONAL_STEPS, Conversation
-from conversations.understanding import Words, command_in, means, read
+from conversations.understanding import Words, command_in, means, read, request_in
 from conversations.validation import (
     clean,
     find_postcode,
@@ -66,7 +66,7 @@ _SUBMITTED_MENU = (Choice(1, "new", "menu"),)
 # link by text at the evidence question (nothing can be sent on a call).
 _HEARD_MENU = (Choice(1, "yes", "heard"), Choice(2, "no", "heard"))
 _OFFICER_MENU = (Choice(1, "put_through", "officer_call"), Choice(2, "call_back", "officer_call"))
-_TEXT_MENU = (Choice(1, "yes", "text_offer"), Choice(2, "no", "text_offer"))
+TEXT_OFFER = (Choice(1, "yes", "text_offer"), Choice(2, "no", "text_offer"))
 _LINK_CHOICE = Choice(1, "text_link", "evidence_call")
 # At the review, "change my address" and "no, 3" name the answer to change.
 _CHANGE_WORDS = frozenset({"change", "edit", "alter", "fix", "update", "wrong", "redo", "no"})
@@ -333,7 +333,7 @@ def _offered_officer(state: Conversation, message: _Message) -> Turn | None:
 
 def _offered_text(state: Conversation, message: _Message) -> Turn | None:
     """The answer to "shall we text you the reference?"; None if it is neither."""
-    reading = read(message.text, _TEXT_MENU, message.words, between=message.between)
+    reading = read(message.text, TEXT_OFFER, message.words, between=message.between)
     if reading.value is None:
         return None
     menu = Outbound("submitted_menu", choices=_SUBMITTED_MENU)
@@ -391,10 +391,11 @@ _WORDS: dict[str, Callable[[Conversation, _Message], Turn]] = {
 def _question_answer(state: Conversation, q: Question, message: _Message) -> Turn:
     text, said = message.text, message.said
     has_answer = q.step.value in state.answers
-    # On a call every free answer is checked: it is read back before it is kept.
     checked = q.kind in (Kind.ADDRESS, Kind.PHONE, Kind.NUMBER) or q.step == Step.NAME
-    checked = checked or message.spoken
     command = _WORDS.get(command_in(text, message.words) or "") if checked else None
+    if command is None and message.spoken:
+        # Said aloud, a whole reply asking for one is a command: "can I speak to someone?"
+        command = _WORDS.get(request_in(text, message.words) or "")
     if command is not None:
         return command(state, message)  # "go back" is no postcode
     if q.kind != Kind.CHOICE and said not in (SKIP, DONE):
@@ -424,6 +425,9 @@ def _question_answer(state: Conversation, q: Question, message: _Message) -> Tur
         if text == str(_LINK_CHOICE.number) or means(text, link):
             return Turn(state.but(misfits=0), (Outbound("voice/link_texting"),), (OfferUpload(),))
     if text and q.kind != Kind.CHOICE and message.spoken and not message.confirmed:
+        if q.kind not in (Kind.LONG_TEXT, Kind.EVIDENCE):
+            # Recognition ends whatever was said with a full stop; a name or a reference has none.
+            text = text.removesuffix(".").strip() or text
         return _read_back(state, text)
     if q.kind == Kind.EVIDENCE:
         return _evidence(state, q, text, message.inbound)
@@ -675,4 +679,13 @@ def _review_answer(state: Conversation, message: _Message) -> Turn:
     )
 
 
-__all__ = ["DONE", "FLOW_WORDS", "GLOBAL_WORDS", "NO_WORDS", "SEND", "Turn", "advance"]
+__all__ = [
+    "DONE",
+    "FLOW_WORDS",
+    "GLOBAL_WORDS",
+    "NO_WORDS",
+    "SEND",
+    "TEXT_OFFER",
+    "Turn",
+    "advance",
+]

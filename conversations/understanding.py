@@ -295,6 +295,20 @@ def command_in(text: str, words: Words) -> str | None:
     return found[0] if len(found) == 1 else None
 
 
+# How a request said aloud starts, before what it asks for: "can I", "could you", "let me".
+_ASKING = frozenset({"can", "could", "may", "let", "me", "to", "so"})
+
+
+def request_in(text: str, words: Words) -> str | None:
+    """The command a whole spoken reply asks for ("can I speak to someone?", "let me go
+    back"), if it asks for one; a reply with more in it ("the help desk") is an answer."""
+    said = meaningful(words_of(text))
+    while said and said[0] in _ASKING:
+        said = said[1:]
+    found = [command for command, phrases in words.commands.items() if said in phrases]
+    return found[0] if len(found) == 1 else None
+
+
 def means(text: str, phrases: Iterable[Phrase]) -> bool:
     """Whether the whole of `text` is one of `phrases`, exactly (for free-text questions,
     where a word inside a sentence is part of the answer, never a choice)."""

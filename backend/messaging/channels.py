@@ -11,7 +11,7 @@ from twilio.http.async_http_client import AsyncTwilioHttpClient
 from twilio.rest import Client
 
 from backend.settings import Settings
-from bot import telegram, twilio_sms
+from bot import telegram, twilio_sms, twilio_voice
 from bot.delivery import Sender
 from conversations import Channel
 
@@ -76,5 +76,8 @@ def build_channels(settings: Settings) -> Channels:
         )
         channels.senders[Channel.SMS] = sender
         channels.senders[Channel.WHATSAPP] = sender
+        # A caller hears replies in the call; what we send later goes by text to their mobile.
+        regions = settings.signing_phone_regions
+        channels.senders[Channel.VOICE] = twilio_voice.TextsToCallers(sender, regions)
         channels.http = httpx.AsyncClient(follow_redirects=True, timeout=20)
     return channels

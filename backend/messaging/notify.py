@@ -18,9 +18,10 @@ def notify(
     """Queues `message` for `contact` (held back, never sent, if they opted out); returns the
     queued messages' ids.
 
-    A long text message goes as several (see Renderer.messages), as a reply in a turn does.
+    A long text message goes as several (see Renderer.messages), as a reply in a turn does; a
+    caller gets it as a text (Channel.written), since nobody is on the line to hear it.
     """
-    parts = renderer.messages(message, Channel(contact.channel))
+    parts = renderer.messages(message, Channel(contact.channel).written)
     return outbox.queue(session, contact, parts, now)
 
 

@@ -12,6 +12,7 @@ from backend.casework import follow_ups
 from backend.casework.reports import IN_PROGRAMME
 from backend.casework.scoring import score_of
 from backend.casework.workflow import after_signature
+from backend.messaging.notify import notify
 from backend.messaging.renderer import message_renderer
 from backend.messaging.uploads import UploadLinks
 from backend.models import (
@@ -19,6 +20,7 @@ from backend.models import (
     CallStatus,
     Contact,
     Evidence,
+    Petition,
     Score,
     SupportRequest,
     SupportStatus,
@@ -38,8 +40,11 @@ from conversations import (
     RequestSupport,
     SignPetition,
     SubmitCall,
+    TextDetails,
     WithdrawSignature,
 )
+from conversations.channels import Channel
+from conversations.flow import TEXT_OFFER
 from conversations.validation import find_postcode, household_count
 
 STATUS_CALLS = 2  # the newest few, so the reply (with scores) fits an SMS budget
@@ -54,14 +59,18 @@ def carry_out(
 ) -> list[Outbound]:
     """Applies each effect in the caller's transaction; returns the replies they produce."""
     replies: list[Outbound] = []
+    spoken = Channel(contact.channel).can.spoken
     for effect in effects:
         if isinstance(effect, SubmitCall):
             call = submit_call(session, contact, effect, now)
-            replies.append(submitted_reply(call))
+            replies.append(submitted_reply(call, offer_text=effect.offer_text))
             if call.route == "petition":
                 petition = petitions.open_petition(session, call, settings, now)
-                if settings.petition_share_before_target:
+                # A link is never read out on a call: it is texted if the caller says yes.
+                if settings.petition_share_before_target and not spoken:
                     replies.append(petitions.link_message(settings, petition, call))
+        elif isinstance(effect, TextDetails):
+            text_details(session, contact, now, settings)
         elif isinstance(effect, RequestSupport):
             request_support(session, contact, effect, now)
         elif isinstance(effect, ReportStatus):
@@ -81,8 +90,30 @@ def carry_out(
         elif isinstance(effect, OfferUpload):
             links = UploadLinks.from_settings(settings)
             url = links.for_contact(saved_id(contact), now)
-            replies.append(Outbound("upload_link", {"url": url, "days": links.days}))
+            link = Outbound("upload_link", {"url": url, "days": links.days, "called": spoken})
+            if spoken:  # nothing can be sent on a call: the link goes to their mobile by text
+                notify(session, message_renderer(settings), contact, link, now)
+            else:
+                replies.append(link)
     return replies
+
+
+def text_details(session: Session, contact: Contact, now: datetime, settings: Settings) -> None:
+    """Texts a caller the reference of their newest Call, and its petition's link to share if
+    it may be shared yet, to the number they called from (the outbox sends nowhere else)."""
+    call = session.exec(
+        select(Call).where(Call.contact_id == contact.id).order_by(col(Call.id).desc())
+    ).first()
+    if call is None:
+        return
+    renderer = message_renderer(settings)
+    reference = Outbound(
+        "submitted", {"reference": call.reference, "route": call.route, "called": True}
+    )
+    notify(session, renderer, contact, reference, now)
+    petition = session.exec(select(Petition).where(Petition.call_id == call.id)).first()
+    if petition is not None and settings.petition_share_before_target:
+        notify(session, renderer, contact, petitions.link_message(settings, petition, call), now)
 
 
 def petition_by_reply(
@@ -171,10 +202,12 @@ def submit_call(session: Session, contact: Contact, submit: SubmitCall, now: dat
     return call
 
 
-def submitted_reply(call: Call) -> Outbound:
+def submitted_reply(call: Call, *, offer_text: bool = False) -> Outbound:
     """Gives the reference and says what has to happen first: the tenant hears a meeting date
-    only once the Call is on that meeting's agenda."""
-    return Outbound("submitted", {"reference": call.reference, "route": call.route})
+    only once the Call is on that meeting's agenda. A caller with a mobile is asked whether to
+    text them the reference too."""
+    context = {"reference": call.reference, "route": call.route, "offer_text": offer_text}
+    return Outbound("submitted", context, TEXT_OFFER if offer_text else ())
 
 
 def _adopt_drafts(session: Session, contact: Contact, call: Call) -> None:

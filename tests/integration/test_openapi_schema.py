@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 import schemathesis
@@ -48,6 +49,9 @@ PROGRAM_PATHS = [
     "/webhooks/telegram",
     "/webhooks/twilio/sms",
     "/webhooks/twilio/status",
+    "/webhooks/twilio/voice",
+    "/webhooks/twilio/voice/answer",
+    "/webhooks/twilio/voice/officer",
 ]
 # What programs read (the chat's JSON, probes, providers' webhooks): held to the whole schema.
 FOR_PROGRAMS = PUBLIC_ROUTES.include(path=PROGRAM_PATHS)
@@ -106,7 +110,10 @@ def as_the_provider_sends_it(case: Case[Any], auth_token: str) -> None:
         texts = {key: value for key, value in form.items() if isinstance(value, str)}
         # Twilio signs text fields only; anything else goes unsigned and is refused (403).
         if isinstance(case.body, dict) and len(texts) == len(form):
-            case.headers[SIGNATURE_HEADER] = twilio_signature(case.path, texts, auth_token)
+            # The query (a call's turn) is part of the URL Twilio signs.
+            query = urlencode(case.query) if isinstance(case.query, dict) else ""
+            path = f"{case.path}?{query}" if query else case.path
+            case.headers[SIGNATURE_HEADER] = twilio_signature(path, texts, auth_token)
 
 
 @FOR_PROGRAMS.parametrize()

@@ -118,6 +118,7 @@ WORST: dict[str, list[dict[str, Any]]] = {
         },
         {"reference": "CCS-2026-0042", "route": "individual"},
         {"reference": "CCS-2026-10042", "route": "petition", "offer_text": True},
+        {"reference": "CCS-2026-10042", "route": "petition", "called": True},
     ],
     "submitted_menu": [{}],
     "petition/milestone": [
@@ -162,7 +163,10 @@ WORST: dict[str, list[dict[str, Any]]] = {
     ],
     "petition/use_link": [{"url": "https://frontdoor.pinecourt.example.org/s/ABCDEF"}],
     "officer_message": [{"text": "Your Call CCS-2026-0042 is on the agenda for 7 December."}],
-    "upload_link": [{"url": "https://frontdoor.pinecourt.example.org/u/" + "x" * 40, "days": 7}],
+    "upload_link": [
+        {"url": "https://frontdoor.pinecourt.example.org/u/" + "x" * 40, "days": 7, "called": c}
+        for c in (False, True)
+    ],
     "status": [
         {
             "calls": [

@@ -172,3 +172,13 @@ def test_every_free_answer_said_and_confirmed_is_kept_as_the_same_answer_typed()
         assert heard.heard == TYPED[q.step], q.step
         spoken = call(heard, "yes").state
         assert spoken.answers == typed.answers and spoken.step == typed.step, q.step
+
+
+def test_a_request_said_aloud_is_a_command_but_an_answer_with_its_words_is_an_answer() -> None:
+    asked = call(conversation_at(Step.NAME), "Can I speak to someone?")
+    assert asked.effects == (RequestSupport(step="name", reason="asked"),)
+    assert call(conversation_at(Step.ADDRESS), "Let me go back.").state.step == Step.NAME
+    other = call(conversation_at(Step.SERVICE_AREA_OTHER), "The help desk")
+    assert templates(other) == ["voice/heard"]
+    typed = say(conversation_at(Step.CONCERNS), "Can I speak to someone?")
+    assert typed.state.answers[Step.CONCERNS] == "Can I speak to someone?"  # text: an answer

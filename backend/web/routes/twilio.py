@@ -15,7 +15,7 @@ from backend.models import MessageStatus
 from backend.services import Services
 from backend.store.db import write_session
 from backend.web.deps import ServicesDep
-from backend.web.turn_threads import in_turn_thread
+from backend.web.turn_threads import run_turn
 from bot import twilio_sms
 from conversations import Channel
 
@@ -25,26 +25,26 @@ TWIML = "application/xml"
 SIGNATURE_HEADER = "X-Twilio-Signature"
 
 
-_STRING = {"type": "string"}
-_TEXT = {"text/plain": {"schema": _STRING}}
+STRING = {"type": "string"}
+TEXT = {"text/plain": {"schema": STRING}}
 _PHONE = {
     "type": "string",
     "pattern": r"^(whatsapp:)?\+[1-9][0-9]{6,14}$",
     "examples": ["+447911123456", "whatsapp:+447911123456", "+14155238886"],
 }
-_SID = {"type": "string", "pattern": "^[A-Z]{2}[0-9a-f]{32}$"}
+SID = {"type": "string", "pattern": "^[A-Z]{2}[0-9a-f]{32}$"}
 # The fields of Twilio's forms we read, as Twilio sends them (it sends more; all are allowed).
 _MESSAGE_FORM = {
     "From": _PHONE,
     "To": _PHONE,
-    "Body": _STRING,
-    "MessageSid": _SID,
+    "Body": STRING,
+    "MessageSid": SID,
     "NumMedia": {"type": "string", "pattern": "^[0-9]{1,2}$"},
     "MediaUrl0": {"type": "string", "format": "uri"},
-    "MediaContentType0": _STRING,
+    "MediaContentType0": STRING,
 }
 _STATUS_FORM = {
-    "MessageSid": _SID,
+    "MessageSid": SID,
     "MessageStatus": {
         "enum": [
             "accepted",
@@ -66,17 +66,17 @@ _STATUS_FORM = {
 }
 
 
-def _signed_form_of(fields: dict[str, object], required: list[str]) -> dict[str, object]:
+def signed_form_of(fields: dict[str, object], required: list[str]) -> dict[str, object]:
     """The OpenAPI for one of Twilio's signed forms."""
     form = {
         "type": "object",
         "required": required,
         "properties": fields,
-        "additionalProperties": _STRING,
+        "additionalProperties": STRING,
     }
     return {
         "parameters": [
-            {"name": SIGNATURE_HEADER, "in": "header", "required": True, "schema": _STRING}
+            {"name": SIGNATURE_HEADER, "in": "header", "required": True, "schema": STRING}
         ],
         "requestBody": {
             "required": True,
@@ -85,7 +85,7 @@ def _signed_form_of(fields: dict[str, object], required: list[str]) -> dict[str,
     }
 
 
-async def _signed_form(request: Request, services: Services) -> dict[str, str] | Response:
+async def signed_form(request: Request, services: Services) -> dict[str, str] | Response:
     """Twilio's form if Twilio signed it for the URL it was given; else the refusal."""
     token = services.settings.twilio_auth_token
     if not services.settings.twilio_enabled or token is None:
@@ -109,23 +109,23 @@ async def _signed_form(request: Request, services: Services) -> dict[str, str] |
     "/webhooks/twilio/sms",
     response_class=Response,
     responses={
-        200: {"description": "the replies, as TwiML", "content": {TWIML: {"schema": _STRING}}},
-        400: {"description": "not a form, or not a message", "content": _TEXT},
+        200: {"description": "the replies, as TwiML", "content": {TWIML: {"schema": STRING}}},
+        400: {"description": "not a form, or not a message", "content": TEXT},
         403: {"description": "bad signature"},
-        404: {"description": "SMS is not set up here", "content": _TEXT},
+        404: {"description": "SMS is not set up here", "content": TEXT},
     },
-    openapi_extra=_signed_form_of(_MESSAGE_FORM, ["From", "MessageSid"]),
+    openapi_extra=signed_form_of(_MESSAGE_FORM, ["From", "MessageSid"]),
 )
 async def twilio_sms_webhook(request: Request, services: ServicesDep) -> Response:
     """An SMS or WhatsApp message; the replies go back as TwiML."""
-    form = await _signed_form(request, services)
+    form = await signed_form(request, services)
     if isinstance(form, Response):
         return form
     try:
         message = twilio_sms.parse(form)
     except ValueError:
         return PlainTextResponse("not a message Twilio would send", status_code=400)
-    replies = await in_turn_thread(
+    replies = await run_turn(
         services.engine, twilio_sms.take, message, services.store, services.receive, services.now()
     )
     return Response(twilio_sms.twiml(replies), media_type=TWIML)
@@ -145,7 +145,9 @@ def _delivery_report(services: Services, form: dict[str, str]) -> None:
         return  # queued, sending, sent: nothing new to record
     error = form.get("ErrorCode") or None
     with write_session(services.engine) as session:
-        record_status(session, channel, sid, outcome, f"Twilio error {error}" if error else None)
+        reason = f"Twilio error {error}" if error else None
+        if not record_status(session, channel, sid, outcome, reason) and channel == Channel.SMS:
+            record_status(session, Channel.VOICE, sid, outcome, reason)  # a text to a caller
         if error == str(twilio_sms.OPTED_OUT_ERROR):
             try:
                 channel, number = twilio_sms.party(to)
@@ -159,15 +161,15 @@ def _delivery_report(services: Services, form: dict[str, str]) -> None:
     "/webhooks/twilio/status",
     status_code=204,
     responses={
-        400: {"description": "not a form", "content": _TEXT},
+        400: {"description": "not a form", "content": TEXT},
         403: {"description": "bad signature"},
-        404: {"description": "SMS is not set up here", "content": _TEXT},
+        404: {"description": "SMS is not set up here", "content": TEXT},
     },
-    openapi_extra=_signed_form_of(_STATUS_FORM, ["MessageSid"]),
+    openapi_extra=signed_form_of(_STATUS_FORM, ["MessageSid"]),
 )
 async def twilio_status_webhook(request: Request, services: ServicesDep) -> Response:
     """Twilio reports that a message was delivered, or failed."""
-    form = await _signed_form(request, services)
+    form = await signed_form(request, services)
     if isinstance(form, Response):
         return form
     await run_in_threadpool(_delivery_report, services, form)
