@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
@@ -23,6 +24,7 @@ from backend.models import (
     Representative,
 )
 from backend.settings import Settings
+from tests.factories import sign_in
 
 
 def test_demo_data_is_added_once_and_shows_every_stage_a_newcomer_should_see(
@@ -73,3 +75,28 @@ def test_demo_data_is_added_once_and_shows_every_stage_a_newcomer_should_see(
     assert waiting.support_requests[0].overdue(today)
     assert [c.tenant_name for c in waiting.monitoring_due] == ["Tom Reyes"]
     assert [call.tenant_name for _, call in waiting.overdue_actions] == ["Rita Shah"]
+
+
+def test_the_board_and_emt_read_every_page_after_the_report_and_can_change_nothing(
+    client: TestClient, engine: Engine, settings: Settings, session: Session
+) -> None:
+    # The viewer role: "Board and Executive Management Team: reading and reports only".
+    demo.seed(engine, settings)
+    calls = {c.tenant_name or c.reference: c.reference for c in session.exec(select(Call))}
+    review = next(reference for reference in calls.values() if reference.startswith("REV-"))
+    sign_in(client, engine, "viewer")
+    for path in (
+        "/officer/",
+        "/officer/heads",
+        "/officer/performance",
+        "/officer/programme",
+        "/officer/reports/assurance",
+        f"/officer/calls/{calls['Nadia Flores']}",
+        f"/officer/calls/{calls['Nadia Flores']}/report",
+        f"/officer/calls/{review}",
+    ):
+        page = client.get(path)
+        assert page.status_code == 200, path
+        assert 'method="post" action="/officer/calls/' not in page.text, path
+        assert 'action="/officer/heads"' not in page.text, path
+        assert 'action="/officer/performance"' not in page.text, path
