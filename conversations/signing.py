@@ -44,8 +44,10 @@ def start(state: Conversation, inbound: Inbound, withdrawing: bool, code: str) -
     # be faked, so on a call a neighbour is sent to the signing page too.
     if not inbound.channel.can.phone_number or inbound.channel.can.spoken:
         url = inbound.facts.get(PETITION_URL_FACT)
-        if url:
-            return Side(state, (Outbound("petition/use_link", {"url": url}),))
+        if url:  # UNSIGN too: the page takes a signature back, with a texted code
+            link = f"{url}/withdraw" if withdrawing else url
+            reply = Outbound("petition/use_link", {"url": link, "withdrawing": withdrawing})
+            return Side(state, (reply,))
         return Side(state, (Outbound("petition/unknown_code", {"code": code}),))
     if withdrawing:
         return Side(state.but(signing_code=None, signing_name=None), (), (WithdrawSignature(code),))

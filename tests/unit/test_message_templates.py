@@ -161,7 +161,10 @@ WORST: dict[str, list[dict[str, Any]]] = {
         {"area": "Home Improvement Works", "stage": "decided", "decision": "serious_failure"},
         {"area": "Home Improvement Works", "stage": "completed", "decision": "accepted"},
     ],
-    "petition/use_link": [{"url": "https://frontdoor.pinecourt.example.org/s/ABCDEF"}],
+    "petition/use_link": [
+        {"url": "https://frontdoor.pinecourt.example.org/s/ABCDEF", "withdrawing": taking}
+        for taking in (False, True)
+    ],
     "officer_message": [{"text": "Your Call CCS-2026-0042 is on the agenda for 7 December."}],
     "upload_link": [
         {"url": "https://frontdoor.pinecourt.example.org/u/" + "x" * 40, "days": 7, "called": c}

@@ -9,7 +9,7 @@ from conversations.appeals import command as appeal_command
 from conversations.proforma import Step
 from conversations.signing import PETITION_FACT, PETITION_URL_FACT
 from conversations.signing import command as sign_command
-from tests.factories import conversation_at, say
+from tests.factories import conversation_at, sample_renderer, say
 
 OPEN = {
     PETITION_FACT: "Ask the tenant panel to look into Repairs",
@@ -59,6 +59,15 @@ def test_signing_is_by_phone_only_elsewhere_the_page_is_offered() -> None:
     turn = say(conversation_at(Step.NAME), "SIGN K7QMX3", channel=Channel.TELEGRAM, facts=OPEN)
     assert turn.replies[0].template == "petition/use_link"
     assert turn.replies[0].context["url"] == "https://x/s/K7QMX3"
+
+
+def test_unsign_in_any_chat_leads_to_the_page_that_takes_a_signature_back() -> None:
+    for channel in (Channel.TELEGRAM, Channel.WEB, Channel.TERMINAL):
+        turn = say(conversation_at(Step.NAME), "unsign K7QMX3", channel=channel, facts=OPEN)
+        assert turn.replies[0].template == "petition/use_link" and not turn.effects
+        assert turn.replies[0].context["url"] == "https://x/s/K7QMX3/withdraw"
+        text = sample_renderer().render(turn.replies[0], channel).text
+        assert "To take back your signature" in text and "/withdraw" in text
 
 
 def test_unsign_withdraws() -> None:
