@@ -29,6 +29,7 @@ from tests.integration.conftest import (
 MONDAY_MORNING = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)  # officers answer the phone
 SUNDAY = datetime(2026, 11, 22, 10, 0, tzinfo=UTC)  # they do not
 LANDLINE = "+441514960123"
+STATUS_PATH = "/webhooks/twilio/status"
 OFFICERS = "+441514960000"  # LANDLORD_PHONE, 0151 496 0000, as Twilio dials it
 
 
@@ -60,7 +61,7 @@ def kept(call: FakeCall, heard: Heard, answer: str) -> Heard:
 
 
 def count(session: Session, table: type[Message] | type[Contact]) -> int:
-    session.expire_all()
+    session.commit()  # a fresh look at what the app wrote
     return session.exec(select(func.count()).select_from(table)).one()
 
 
@@ -151,6 +152,15 @@ def test_a_whole_pro_forma_by_phone_keys_and_speech_with_a_dropped_call(
     assert any("/s/" in text and "Forward this text" in text for text in texts)
     assert {m.to for m in fake_twilio.messages} == {TENANT_PHONE}  # never any other number
     assert {m.from_ for m in fake_twilio.messages} == {OUR_NUMBER}
+    # Twilio's delivery report for a text to a caller finds it among the call's messages.
+    report = {"MessageSid": fake_twilio.messages[-1].sid, "MessageStatus": "delivered"}
+    report["To"] = TENANT_PHONE
+    assert signed_post(app_client, STATUS_PATH, report, fake_twilio.auth_token).status_code == 204
+    session.commit()  # a fresh look: the worker and the webhook wrote since
+    texted = session.exec(
+        select(Message).where(Message.provider_message_id == fake_twilio.messages[-1].sid)
+    ).one()
+    assert (texted.channel, texted.status) == ("voice", "delivered")
 
     call_row = session.exec(select(Call)).one()
     contact = session.get(Contact, call_row.contact_id)

@@ -3,10 +3,15 @@ are kept, the officers' line, the reference by text, and evidence that cannot co
 
 from __future__ import annotations
 
+import re
 from functools import partial
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from conversations import (
     Channel,
+    Conversation,
     OfferUpload,
     RequestSupport,
     Step,
@@ -15,13 +20,14 @@ from conversations import (
 )
 from conversations.facts import MOBILE_FACT, OFFICER_LINE_FACT
 from conversations.flow import Turn
-from conversations.proforma import QUESTIONS
+from conversations.proforma import QUESTIONS, Kind
 from conversations.signing import PETITION_FACT, PETITION_URL_FACT
-from tests.factories import TYPED, conversation_at, say
+from tests.factories import TYPED, conversation_at, sample_renderer, say
 
 MOBILE = {MOBILE_FACT: "yes"}
 LINE_OPEN = {**MOBILE, OFFICER_LINE_FACT: "+441514960000"}
 call = partial(say, channel=Channel.VOICE, facts=MOBILE)
+RENDERER = sample_renderer()
 
 
 def templates(turn: Turn) -> list[str]:
@@ -182,3 +188,93 @@ def test_a_request_said_aloud_is_a_command_but_an_answer_with_its_words_is_an_an
     assert templates(other) == ["voice/heard"]
     typed = say(conversation_at(Step.CONCERNS), "Can I speak to someone?")
     assert typed.state.answers[Step.CONCERNS] == "Can I speak to someone?"  # text: an answer
+
+
+keys = st.sampled_from(["*", "#", "0", "1", "2", "5", "12", "07911123456#", "**", "#1", "9"])
+said = st.sampled_from(
+    [
+        "Yes.",
+        "No.",
+        "Help.",
+        "Go back.",
+        "Can I speak to someone?",
+        "Skip.",
+        "Done.",
+        "Text me a link.",
+        "Put me through.",
+        "I don't know what you mean.",
+        "The lift is broken again & it's 50% worse http://x.test",
+        "",
+    ]
+)
+SPEAKABLE = re.compile(r"[\w\s.,?!'-]*")
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(
+        st.tuples(st.one_of(keys, said, st.sampled_from(list(TYPED.values()))), st.booleans()),
+        min_size=1,
+        max_size=50,
+    ),
+    st.sampled_from([MOBILE, LINE_OPEN, {}]),
+)
+def test_any_keys_and_words_on_any_calls_keep_a_valid_state_and_speakable_replies(
+    turns: list[tuple[str, bool]], facts: dict[str, str]
+) -> None:
+    state = None
+    for text, dropped in turns:
+        if dropped:  # the line dropped: the next call opens where it stopped
+            state = call(state, opening=True, facts=facts).state
+        turn = call(state, text, facts=facts)
+        state = turn.state
+        assert Conversation.from_json(state.to_json()) == state
+        if state.step in QUESTIONS:
+            assert QUESTIONS[state.step].applies(state.answers)
+        if state.heard is not None:  # only a free answer is read back
+            assert state.step in QUESTIONS and QUESTIONS[state.step].kind != Kind.CHOICE
+        for reply in turn.replies:
+            spoken = RENDERER.render(reply, Channel.VOICE).text
+            assert spoken and SPEAKABLE.fullmatch(spoken), spoken
+
+
+def _good_answer(state: Conversation) -> str:
+    if state.heard is not None:
+        return "1"
+    if state.step in (Step.WELCOME, Step.SUBMITTED):
+        return "1"
+    if state.step == Step.REVIEW:
+        return "0"
+    q = QUESTIONS[state.step]
+    if q.kind in (Kind.LONG_TEXT, Kind.EVIDENCE) and state.step in state.answers:
+        return "#"
+    return TYPED[state.step]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.data())
+def test_a_caller_who_mostly_answers_sends_the_call_whatever_else_they_say(
+    data: st.DataObject,
+) -> None:
+    state = call(None, opening=True).state
+    submitted: list[SubmitCall] = []
+    junk_left, drops_left = 30, 5
+    for _ in range(300):
+        if drops_left and data.draw(st.integers(0, 20)) == 0:
+            drops_left -= 1
+            state = call(state, opening=True).state  # a dropped call, and a new one
+        if junk_left and data.draw(st.booleans()):
+            junk_left -= 1
+            text = data.draw(st.one_of(keys, said))
+        else:
+            text = _good_answer(state)
+        turn = call(state, text)
+        if turn.state.confirming_restart:
+            turn = call(turn.state, "2")
+        submitted += [e for e in turn.effects if isinstance(e, SubmitCall)]
+        state = turn.state
+        if submitted:
+            break
+    assert submitted, f"never reached submit; stuck at {state.step}"
+    for step in ("name", "address", "service_area", "concerns", "failures", "route"):
+        assert submitted[0].answers[step]
