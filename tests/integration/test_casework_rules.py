@@ -27,6 +27,7 @@ from backend.models import (
     ConversationRecord,
     Decision,
     Message,
+    Officer,
     PanelMeeting,
     SupportRequest,
 )
@@ -136,8 +137,11 @@ def test_help_asked_while_filling_in_the_form_has_a_page_and_the_panel_identifie
     dashboard = client.get("/officer/").text
     assert f'href="/officer/support/{asked.id}"' in dashboard
 
+    with Session(engine) as session:  # a real account: ids differ between databases
+        me = session.exec(select(Officer).where(Officer.role == "officer")).first()
+        assert me is not None
     refused = client.post(
-        f"/officer/support/{asked.id}/assign", data={"csrf": csrf, "officer_id": "1"}
+        f"/officer/support/{asked.id}/assign", data={"csrf": csrf, "officer_id": str(me.id)}
     )
     assert refused.status_code == 409 and "The panel identifies the officer" in refused.text
 
