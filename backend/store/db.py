@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,14 @@ from sqlmodel import Session, SQLModel
 _WRITE = "frontdoor_write"  # execution option: this transaction will write
 _writer_locks: dict[str, threading.Lock] = {}
 _writer_locks_guard = threading.Lock()
+BUSY_TIMEOUT_MS = 30_000  # how long a SQLite writer waits for another process's transaction
+SQLITE_BUSY = 5
+# Set by without_waiting(): the next write_connection on SQLite must not wait for the lock.
+_first_write_waits: ContextVar[bool] = ContextVar("frontdoor_first_write_waits", default=True)
+
+
+class WriterBusy(Exception):  # noqa: N818 - a condition the caller handles, not an error
+    """Another writer holds SQLite's write lock, and the caller asked not to wait for it."""
 
 
 def make_engine(url: str) -> Engine:
@@ -48,7 +57,7 @@ def make_engine(url: str) -> Engine:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
@@ -67,6 +76,10 @@ def make_engine(url: str) -> Engine:
 def _writer_lock(engine: Engine) -> threading.Lock | nullcontext[None]:
     if engine.dialect.name != "sqlite":
         return nullcontext()
+    return _sqlite_writer_lock(engine)
+
+
+def _sqlite_writer_lock(engine: Engine) -> threading.Lock:
     with _writer_locks_guard:
         return _writer_locks.setdefault(str(engine.url), threading.Lock())
 
@@ -99,25 +112,67 @@ def write_connection(engine: Engine) -> Iterator[Connection]:
     transaction bookkeeping cost a turn more than SQLite's work in it); a Session made with
     session_in(), or a statement run through SQLAlchemy, joins it.
     """
-    with _writer_lock(engine), engine.connect() as connection:
-        if engine.dialect.name != "sqlite":
+    if engine.dialect.name != "sqlite":
+        with engine.connect() as connection:
             connection.execution_options(**{_WRITE: True})
             with connection.begin():
                 yield connection
-            return
-        _on_driver(connection, lambda driver: driver.execute("BEGIN IMMEDIATE"))
-        try:
-            yield connection
-        except BaseException:
+        return
+    lock = _sqlite_writer_lock(engine)
+    waits = _first_write_waits.get()
+    if not waits:
+        _first_write_waits.set(True)  # only the first write in a without_waiting() block
+    if not lock.acquire(blocking=waits):
+        raise WriterBusy("another writer in this process")
+    try:
+        with engine.connect() as connection:
+            _begin_immediate(connection, waits)
+            try:
+                yield connection
+            except BaseException:
+                if connection.in_transaction():
+                    connection.rollback()
+                else:
+                    _on_driver(connection, lambda driver: driver.rollback())
+                raise
             if connection.in_transaction():
-                connection.rollback()
+                connection.commit()
             else:
-                _on_driver(connection, lambda driver: driver.rollback())
-            raise
-        if connection.in_transaction():
-            connection.commit()
-        else:
-            _on_driver(connection, lambda driver: driver.commit())
+                _on_driver(connection, lambda driver: driver.commit())
+    finally:
+        lock.release()
+
+
+@contextmanager
+def without_waiting() -> Iterator[None]:
+    """The first write_connection on SQLite in this block raises WriterBusy, before it does
+    anything, when another writer holds the write lock (in this process or another) rather
+    than waiting for it; later ones wait as usual."""
+    token = _first_write_waits.set(False)
+    try:
+        yield
+    finally:
+        _first_write_waits.reset(token)
+
+
+def _begin_immediate(connection: Connection, waits: bool) -> None:
+    if waits:
+        _on_driver(connection, lambda driver: driver.execute("BEGIN IMMEDIATE"))
+        return
+    driver = connection.connection.driver_connection
+    if driver is None:
+        raise RuntimeError("the connection has no driver connection")
+    driver.execute("PRAGMA busy_timeout=0")
+    try:
+        driver.execute("BEGIN IMMEDIATE")
+    except connection.dialect.loaded_dbapi.Error as error:
+        if getattr(error, "sqlite_errorcode", None) == SQLITE_BUSY:
+            raise WriterBusy("another process is writing") from error
+        raise DBAPIError.instance(
+            None, None, error, connection.dialect.loaded_dbapi.Error, dialect=connection.dialect
+        ) from error
+    finally:
+        driver.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
 
 
 def _on_driver(connection: Connection, call: Callable[[Any], object]) -> None:

@@ -284,8 +284,8 @@ class SqlStore:
             contacts.opt_out(scope.session, inbound.channel, inbound.address, now)
 
     def opt_in(self, channel: Channel, address: str, now: datetime) -> bool:
-        with write_session(self.engine) as session:
-            return contacts.opt_in(session, channel, address)
+        with self.turn(now) as scope:  # a write like a turn's (routes may run it on the loop)
+            return contacts.opt_in(scope.session, channel, address)
 
     def hand_over(self, channel: Channel, address: str, now: datetime) -> list[Rendered]:
         """Messages queued for someone on a channel we deliver ourselves (the terminal: an

@@ -15,7 +15,7 @@ from backend.messaging.uploads import UploadLinks
 from backend.models import Contact
 from backend.services import Services
 from backend.web.deps import ServicesDep, SessionDep, pages
-from backend.web.turn_threads import in_turn_thread
+from backend.web.turn_threads import run_turn
 from bot import webchat
 from conversations import Channel
 
@@ -136,6 +136,6 @@ async def chat_message(
     # check of its answer, each in a thread of its own.
     visitor = _visitor(services, visitor)
     inbound = webchat.inbound(visitor, message.text, message.message_id)
-    replies = await in_turn_thread(services.engine, services.receive, inbound)
+    replies = await run_turn(services.engine, services.receive, inbound)
     _remember(response, services, visitor)
     return ChatReplies.model_validate({"replies": webchat.as_json(replies)})
