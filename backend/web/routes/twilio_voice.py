@@ -13,7 +13,7 @@ from fastapi.responses import PlainTextResponse
 from backend.services import Services
 from backend.web.deps import ServicesDep
 from backend.web.routes.twilio import SID, STRING, TEXT, signed_form, signed_form_of
-from backend.web.turn_threads import in_turn_thread
+from backend.web.turn_threads import run_turn
 from bot import twilio_voice
 from bot.office_hours import OfficeHours
 from bot.twilio_sms import e164
@@ -74,7 +74,8 @@ def _officer_line(services: Services) -> str | None:
 
 def _take_turn(services: Services, call: CallTurn, before: tuple[str, ...] = ()) -> str:
     """One turn of the call through the flow (Services.receive), as TwiML; a turn Twilio asks
-    for again is answered as it was the first time."""
+    for again is answered as it was the first time. Nothing before the turn's first write is
+    done for good (run_turn may start it again in a thread)."""
     facts = twilio_voice.facts(
         call.address,
         regions=services.settings.signing_phone_regions,
@@ -111,7 +112,7 @@ async def _answer(
             done = [_said(services, "voice/after_officer")]
             return Response(twilio_voice.goodbye(done, _voice(services)), media_type=TWIML)
         before = (_said(services, "voice/no_answer"),)  # asked for a call back already
-    xml = await in_turn_thread(services.engine, _take_turn, services, call, before)
+    xml = await run_turn(services.engine, _take_turn, services, call, before)
     return Response(xml, media_type=TWIML)
 
 
