@@ -14,8 +14,9 @@ thread (in_turn_thread()), which halved the Telegram benchmark's rate when they 
 
 Starlette's thread pool (anyio) wakes a thread of its own for every call and puts it back to
 sleep after: under load that was a dozen context switches and about a tenth of a millisecond of
-CPU time a message. A pool with one queue keeps its threads busy instead: one thread on SQLite,
-and on a server database as many threads as the connection pool has connections.
+CPU time a message. A pool with one queue keeps its threads busy instead, as many as the
+connection pool has connections. (One thread would do for SQLite's one writer at a time, but
+then the outbox's writes took every other turn of the lock, and Telegram's rate halved.)
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ from backend.store.db import WriterBusy, without_waiting
 P = ParamSpec("P")
 T = TypeVar("T")
 
-SERVER_DATABASE_THREADS = 40  # the connection pool's size (store/db.py make_engine)
+TURN_THREADS = 40  # the connection pool's size (store/db.py make_engine)
 
 # One pool per engine, gone with it (its idle threads end when the pool is collected).
 _pools: weakref.WeakKeyDictionary[Engine, ThreadPoolExecutor] = weakref.WeakKeyDictionary()
@@ -51,8 +52,7 @@ def _pool(engine: Engine) -> ThreadPoolExecutor:
     with _pools_guard:
         pool = _pools.get(engine)
         if pool is None:
-            threads = 1 if engine.dialect.name == "sqlite" else SERVER_DATABASE_THREADS
-            pool = _pools[engine] = ThreadPoolExecutor(threads, thread_name_prefix="turn")
+            pool = _pools[engine] = ThreadPoolExecutor(TURN_THREADS, thread_name_prefix="turn")
         return pool
 
 
