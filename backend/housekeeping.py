@@ -12,6 +12,7 @@ from sqlalchemy import Engine
 
 from backend import petitions
 from backend.casework import follow_ups
+from backend.messaging.notify import Notifier
 from backend.messaging.renderer import message_renderer
 from backend.people import privacy
 from backend.petitions.signing import forget_unconfirmed
@@ -23,14 +24,14 @@ from backend.store.db import write_session
 def run(engine: Engine, settings: Settings, now: datetime) -> int:
     """Does every chore in one transaction; returns how many petitions closed (their tenants
     have messages waiting)."""
-    renderer = message_renderer(settings)
     with write_session(engine) as session:
-        closed = petitions.close_expired(session, settings, renderer, now.date(), now)
+        tell = Notifier(session, message_renderer(settings), now)
+        closed = petitions.close_expired(session, tell)
         rate_limits.forget_before(session, now - timedelta(days=2))
         petitions.anonymise_signatures(session, now, settings.signature_retention_days)
         forget_unconfirmed(session, now)
         privacy.delete_abandoned_drafts(
             session, now, settings.evidence_draft_days, settings.evidence_dir
         )
-        follow_ups.send_due(session, renderer, now)
+        follow_ups.send_due(session, tell)
     return len(closed)

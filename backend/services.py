@@ -9,9 +9,11 @@ from datetime import UTC, datetime
 from functools import partial
 
 from sqlalchemy import Engine
+from sqlmodel import Session
 
 from backend import housekeeping
 from backend.messaging.channels import Channels, build_channels
+from backend.messaging.notify import Notifier
 from backend.messaging.outbox_worker import OutboxWorker
 from backend.messaging.renderer import message_renderer
 from backend.settings import Settings
@@ -55,6 +57,10 @@ class Services:
     def now(self) -> datetime:
         """The time, for every request and the worker alike."""
         return self.clock()
+
+    def notifier(self, session: Session) -> Notifier:
+        """The way to tell people things within `session`'s transaction, at this moment."""
+        return Notifier(session, self.renderer, self.now())
 
     def receive(self, inbound: Inbound) -> list[Rendered]:
         """One tenant message through the flow: every channel's route comes here."""

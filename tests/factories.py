@@ -14,6 +14,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from backend import petitions
+from backend.messaging.notify import Notifier
 from backend.messaging.renderer import message_renderer
 from backend.models import Call, Contact, Officer, OfficerRole, Petition
 from backend.people.officers import create_officer
@@ -257,14 +258,13 @@ def sign_petition(
         session,
         petition,
         settings,
-        message_renderer(settings),
+        Notifier(session, message_renderer(settings), now),
         name=name,
         address=address,
         phone=phone,
         hear_outcome=hear_outcome,
         verified_by=verified_by,
         ip_hash=ip_hash,
-        now=now,
     )
 
 

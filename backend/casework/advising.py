@@ -78,7 +78,7 @@ class Advising(Moves):
             petition is not None
             and self.settings is not None
             and petitions.check_milestones(
-                self.session, petition, self.settings, self.renderer, needed, self.now
+                self.session, petition, self.settings, self.notifier, needed
             )
         ):
             self.target_met(call)

@@ -6,12 +6,11 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, col, select
 
-from backend.messaging.notify import notify
+from backend.messaging.notify import Notifier
 from backend.models import Call, Contact, FollowUp, Signature
 from backend.models.types import saved_id
 from backend.petitions.petition import petition_of
 from backend.store.db import insert_or_skip
-from bot.render import Renderer
 from conversations import Outbound
 
 MONTHS = (3, 6)
@@ -54,8 +53,9 @@ def schedule(session: Session, call: Call, now: datetime) -> int:
     return planned
 
 
-def send_due(session: Session, renderer: Renderer, now: datetime) -> int:
+def send_due(session: Session, tell: Notifier) -> int:
     """Asks every question that has come due (run by the worker's housekeeping)."""
+    now = tell.now
     due = session.exec(
         select(FollowUp, Call, Contact)
         .join(Call, col(Call.id) == col(FollowUp.call_id))
@@ -63,14 +63,11 @@ def send_due(session: Session, renderer: Renderer, now: datetime) -> int:
         .where(col(FollowUp.sent_at).is_(None), FollowUp.due_on <= now.date())
     ).all()
     for follow_up, call, contact in due:
-        notify(
-            session,
-            renderer,
+        tell.notify(
             contact,
             Outbound(
                 "outcomes/follow_up", {"reference": call.reference, "months": follow_up.months}
             ),
-            now,
         )
         follow_up.sent_at = now
         session.add(follow_up)

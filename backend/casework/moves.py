@@ -16,7 +16,7 @@ from backend.casework.lifecycle import (
     check,
     words,
 )
-from backend.messaging.notify import tell_tenant
+from backend.messaging.notify import Notifier
 from backend.models import (
     Call,
     CallNote,
@@ -26,26 +26,20 @@ from backend.models import (
 from backend.models.types import saved_id
 from backend.settings import DEFAULT_SCORE_WEIGHTS, Settings
 from backend.store.timeline import add_event
-from bot.render import Renderer
 from conversations import Outbound
 
 
 class Moves:
-    """The moves, bound to a session, the time, the officer making them, and a way to tell."""
+    """The moves, bound to a transaction and its time (through the way to tell people), and
+    to the officer making them."""
 
     def __init__(
-        self,
-        session: Session,
-        renderer: Renderer,
-        officer: Officer | None,
-        now: datetime,
-        *,
-        settings: Settings | None = None,
+        self, tell: Notifier, officer: Officer | None, *, settings: Settings | None = None
     ) -> None:
-        self.session = session
-        self.renderer = renderer
+        self.notifier = tell
+        self.session: Session = tell.session
+        self.now: datetime = tell.now
         self.officer = officer  # None: the service itself (a petition reaching its target)
-        self.now = now
         self.settings = settings
         self.weights = settings.score_weights if settings else DEFAULT_SCORE_WEIGHTS
 
@@ -83,16 +77,12 @@ class Moves:
         a review the panel started itself has no tenant to tell."""
         if call.contact_id is None:
             return
-        tell_tenant(self.session, self.renderer, call, Outbound(template, context), self.now)
+        self.notifier.tell_tenant(call, Outbound(template, context))
 
     def _tell_signers_that(self, call: Call, template: str, **context: Any) -> None:
         """Signers who opted in hear `template`, told as signers (not as the tenant)."""
         petitions.tell_signers(
-            self.session,
-            self.renderer,
-            call,
-            Outbound(template, {**context, "signer": True}),
-            self.now,
+            self.session, self.notifier, call, Outbound(template, {**context, "signer": True})
         )
 
     def _tell_signers(self, call: Call, stage: str) -> None:
@@ -103,7 +93,7 @@ class Moves:
             "decision": call.decision or "",
         }
         petitions.tell_signers(
-            self.session, self.renderer, call, Outbound("petition/outcome", context), self.now
+            self.session, self.notifier, call, Outbound("petition/outcome", context)
         )
 
     # -- on any open Call ----------------------------------------------------------------

@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 from sqlmodel import Session, col, select
 
 from backend.casework.lifecycle import PANEL, STAFF, IllegalTransition
-from backend.messaging.notify import notify
+from backend.messaging.notify import Notifier
 from backend.models import (
     Call,
     Contact,
@@ -27,7 +27,6 @@ from backend.models import (
     SupportStatus,
 )
 from backend.store.timeline import add_event
-from bot.render import Renderer
 from conversations import Conversation, Outbound
 
 WAITING = (SupportStatus.OPEN, SupportStatus.ASSIGNED)
@@ -150,11 +149,11 @@ def support_file(session: Session, request_id: int, working_days: int) -> Suppor
 class SupportDesk:
     """The moves on a support request, by one signed-in officer at one time."""
 
-    def __init__(self, session: Session, renderer: Renderer, by: Officer, now: datetime) -> None:
-        self.session = session
-        self.renderer = renderer
+    def __init__(self, tell: Notifier, by: Officer) -> None:
+        self.notifier = tell
+        self.session: Session = tell.session
         self.by = by
-        self.now = now
+        self.now: datetime = tell.now
 
     def _waiting(self, request: SupportRequest) -> None:
         if request.status not in WAITING:
@@ -168,7 +167,7 @@ class SupportDesk:
     def _tell(self, request: SupportRequest, message: Outbound) -> None:
         contact = self.session.get(Contact, request.contact_id)
         if contact is not None:
-            notify(self.session, self.renderer, contact, message, self.now)
+            self.notifier.notify(contact, message)
 
     def assign(self, request: SupportRequest, officer: Officer) -> None:
         """The panel identifies the officer who will help; the tenant hears their first name."""

@@ -3,12 +3,11 @@ in lifecycle.py).
 
 Every move checks the table, refuses an illegal one with IllegalTransition (naming the
 state the Call is in), records a CallEvent (the timeline), and tells the tenant on the channel
-they used. The time comes in as `now`; nothing here reads the clock.
+they used. The time comes with the Notifier (the transaction's time); nothing here reads the
+clock.
 """
 
 from __future__ import annotations
-
-from datetime import datetime
 
 from sqlmodel import Session
 
@@ -17,28 +16,27 @@ from backend.casework.action_plans import Planning
 from backend.casework.advising import Advising
 from backend.casework.decisions import Deciding
 from backend.casework.scrutiny import Scrutinising
+from backend.messaging.notify import Notifier
 from backend.models import (
     Call,
     Petition,
 )
 from backend.settings import Settings
-from bot.render import Renderer
 
 
 class Workflow(Advising, Deciding, Scrutinising, Planning):
-    """The moves, bound to a session, the time, the officer making them, and a way to tell."""
+    """Every move on a Call, bound to a transaction (through its Notifier) and an officer."""
 
 
 def after_signature(
     session: Session,
     petition: Petition,
     outcome: petitions.SignOutcome,
-    renderer: Renderer,
+    tell: Notifier,
     settings: Settings,
-    now: datetime,
 ) -> None:
     """A signature that reached the petition's target moves its Call on (the service's move)."""
     if outcome.target_met:
         call = session.get(Call, petition.call_id)
         if call is not None:
-            Workflow(session, renderer, None, now, settings=settings).target_met(call)
+            Workflow(tell, None, settings=settings).target_met(call)

@@ -19,6 +19,7 @@ from backend import appeals, petitions
 from backend.casework.decisions import Grounds
 from backend.casework.workflow import Workflow
 from backend.demo import after_report, figures
+from backend.messaging.notify import Notifier
 from backend.messaging.renderer import message_renderer
 from backend.models import (
     CallStatus,
@@ -123,14 +124,13 @@ def seed(engine: Engine, settings: Settings, today: date | None = None) -> bool:
                             session,
                             petition,
                             settings,
-                            message_renderer(settings),
+                            Notifier(session, message_renderer(settings), now),
                             name=signer,
                             address=f"{k + 2} Elm Road, Bootle L30 4TH",
                             phone=f"+4479110000{k:02d}",
                             hear_outcome=False,
                             verified_by="sms_code",
                             ip_hash="",
-                            now=now,
                         )
         _later_stages(session, settings, manager, datetime.now(UTC))
     return True
@@ -201,7 +201,7 @@ def _later_stages(session: Session, settings: Settings, manager: Officer, now: d
         call = intake.submit_call(session, contact, SubmitCall(answers=answers), submitted)
 
         def at(moment: datetime) -> Workflow:
-            return Workflow(session, renderer, panel, moment, settings=settings)
+            return Workflow(Notifier(session, renderer, moment), panel, settings=settings)
 
         at(decided - timedelta(days=7)).accept_pro_forma(call, "Serious enough on its own.")
         # Each decision with what it needs, and nothing another decision needs.

@@ -12,6 +12,7 @@ from sqlmodel import Session, col, select
 from backend.casework import heads
 from backend.casework.decisions import Grounds
 from backend.casework.workflow import Workflow
+from backend.messaging.notify import Notifier
 from backend.messaging.renderer import message_renderer
 from backend.models import (
     Contact,
@@ -87,7 +88,8 @@ def reported_call(
     renderer = message_renderer(settings)
 
     def at(days_ago: int, who: Officer = panel) -> Workflow:
-        return Workflow(session, renderer, who, now - timedelta(days=days_ago), settings=settings)
+        moment = now - timedelta(days=days_ago)
+        return Workflow(Notifier(session, renderer, moment), who, settings=settings)
 
     contact = Contact(channel="web", address="demo-reported")
     session.add(contact)

@@ -1,7 +1,8 @@
-"""Messages we start: queued in the outbox for the tenant, on the channel they used."""
+"""Messages we start: queued in the outbox for the person, on the channel they used."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlmodel import Session
@@ -12,28 +13,37 @@ from bot.render import Renderer
 from conversations import Channel, Outbound
 
 
-def notify(
-    session: Session, renderer: Renderer, contact: Contact, message: Outbound, now: datetime
-) -> list[int]:
-    """Queues `message` for `contact` (held back, never sent, if they opted out); returns the
-    queued messages' ids.
+@dataclass(frozen=True)
+class Notifier:
+    """The one way domain code tells people things: bound to a transaction (its session and
+    its time) and to the renderer with the landlord's details, so casework, petitions and
+    follow-ups say what to tell whom, never how it is worded, split or sent.
 
-    A long text message goes as several (see Renderer.messages), as a reply in a turn does; a
-    caller gets it as a text (Channel.written), since nobody is on the line to hear it.
+    Routes get one from `Services.notifier(session)`; housekeeping and the CLI from
+    `message_renderer(settings)`.
     """
-    parts = renderer.messages(message, Channel(contact.channel).written)
-    return outbox.queue(session, contact, parts, now)
 
+    session: Session
+    renderer: Renderer
+    now: datetime
 
-def tell_tenant(
-    session: Session, renderer: Renderer, call: Call, message: Outbound, now: datetime
-) -> list[int]:
-    """Tells the tenant who made the Call, on the channel they used; the message may name the
-    Call by `reference`. The one way any part of the service tells a tenant about their Call."""
-    contact = session.get(Contact, call.contact_id)
-    if contact is None:
-        return []
-    context = {"reference": call.reference, **message.context}
-    return notify(
-        session, renderer, contact, Outbound(message.template, context, message.choices), now
-    )
+    def notify(self, contact: Contact, message: Outbound) -> list[int]:
+        """Queues `message` for `contact` (held back, never sent, if they opted out); returns
+        the queued messages' ids.
+
+        A long text message goes as several (see Renderer.messages), as a reply in a turn
+        does; a caller gets it as a text (Channel.written), since nobody is on the line to hear
+        it.
+        """
+        parts = self.renderer.messages(message, Channel(contact.channel).written)
+        return outbox.queue(self.session, contact, parts, self.now)
+
+    def tell_tenant(self, call: Call, message: Outbound) -> list[int]:
+        """Tells the tenant who made the Call, on the channel they used; the message may name
+        the Call by `reference`. The one way any part of the service tells a tenant about
+        their Call."""
+        contact = self.session.get(Contact, call.contact_id) if call.contact_id else None
+        if contact is None:
+            return []
+        context = {"reference": call.reference, **message.context}
+        return self.notify(contact, Outbound(message.template, context, message.choices))

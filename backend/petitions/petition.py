@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
-from backend.messaging.notify import notify, tell_tenant
+from backend.messaging.notify import Notifier
 from backend.models import (
     SIGNABLE,
     Call,
@@ -23,7 +23,7 @@ from backend.models import (
 from backend.models.types import saved_id
 from backend.settings import Settings
 from backend.store.timeline import add_event
-from bot.render import Renderer, label
+from bot.render import label
 from conversations import Outbound
 
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read aloud and typed on phones
@@ -160,10 +160,11 @@ def set_target(session: Session, petition: Petition) -> None:
         session.add(petition)
 
 
-def close_expired(
-    session: Session, settings: Settings, renderer: Renderer, today: date, now: datetime
-) -> list[Petition]:
-    """Closes petitions past their closing date and tells their tenants."""
+def close_expired(session: Session, tell: Notifier) -> list[Petition]:
+    """Closes petitions past their closing date (as of `tell`'s time) and tells their
+    tenants."""
+    now = tell.now
+    today = now.date()
     expired = session.exec(
         select(Petition).where(
             col(Petition.status).in_([s.value for s in SIGNABLE]), Petition.closes_on < today
@@ -178,7 +179,7 @@ def close_expired(
             note = f"Closed with {petition.signature_count} signatures"
             add_event(session, call, "petition_closed", now, note=note)
             context = {"count": petition.signature_count, "target": call.signatories_needed}
-            tell_tenant(session, renderer, call, Outbound("petition/closed", context), now)
+            tell.tell_tenant(call, Outbound("petition/closed", context))
     return list(expired)
 
 
@@ -193,9 +194,7 @@ def extend(session: Session, petition: Petition, closes_on: date, now: datetime)
     session.add(petition)
 
 
-def tell_signers(
-    session: Session, renderer: Renderer, call: Call, message: Outbound, now: datetime
-) -> int:
+def tell_signers(session: Session, tell: Notifier, call: Call, message: Outbound) -> int:
     """Texts signers who asked to hear how it ends ("you said, we did"); returns how many."""
     petition = petition_of(session, call)
     if petition is None:
@@ -214,7 +213,7 @@ def tell_signers(
             select(Contact).where(Contact.channel == "sms", Contact.address == signature.phone)
         ).first()
         if contact is not None:  # they asked for a code, so they have an SMS contact
-            notify(session, renderer, contact, message, now)
+            tell.notify(contact, message)
             told += 1
     return told
 

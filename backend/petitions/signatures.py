@@ -19,12 +19,11 @@ from typing import Any
 from sqlalchemy import Select, String, bindparam, cast, update
 from sqlmodel import Session, col, func, select
 
-from backend.messaging.notify import tell_tenant
+from backend.messaging.notify import Notifier
 from backend.models import Call, Petition, PetitionStatus, Signature
 from backend.petitions.petition import can_sign, share_url, target_of
 from backend.settings import Settings
 from backend.store.db import insert_or_skip, table_of
-from bot.render import Renderer
 from conversations import Outbound
 from conversations.validation import find_postcode
 
@@ -104,7 +103,7 @@ def sign(
     session: Session,
     petition: Petition,
     settings: Settings,
-    renderer: Renderer,
+    tell: Notifier,
     *,
     name: str,
     address: str,
@@ -112,10 +111,10 @@ def sign(
     hear_outcome: bool,
     verified_by: str,
     ip_hash: str,
-    now: datetime,
     reported_problem: bool | None = None,
 ) -> SignOutcome:
     """Adds a verified signature, counts it, tells the tenant at each milestone."""
+    now = tell.now
     target = target_of(session, petition)
     if not can_sign(petition, settings):
         return SignOutcome(Signed.CLOSED, petition.signature_count, target)
@@ -145,7 +144,7 @@ def sign(
     if inserted is None and not _rejoin(session, petition, phone, identity, now):
         return SignOutcome(Signed.ALREADY, count_of(session, petition), target)
     count = _bump(session, petition, +1)
-    met = _after_count(session, petition, settings, renderer, count, target, now)
+    met = _after_count(session, petition, settings, tell, count, target)
     return SignOutcome(Signed.SIGNED, count, target, target_met=met)
 
 
@@ -222,24 +221,22 @@ def check_milestones(
     session: Session,
     petition: Petition,
     settings: Settings,
-    renderer: Renderer,
+    tell: Notifier,
     target: int | None,
-    now: datetime,
 ) -> bool:
     """After the count or the target changed: tell any milestone reached, once. True when this
     reached the target (casework then moves the Call on)."""
     count = count_of(session, petition)
-    return _after_count(session, petition, settings, renderer, count, target, now)
+    return _after_count(session, petition, settings, tell, count, target)
 
 
 def _after_count(
     session: Session,
     petition: Petition,
     settings: Settings,
-    renderer: Renderer,
+    tell: Notifier,
     count: int,
     target: int | None,
-    now: datetime,
 ) -> bool:
     """Tells the tenant about each milestone crossed (once); True when the target was reached
     by this transaction (only one ever sees it)."""
@@ -262,9 +259,7 @@ def _after_count(
         return False
     if reached == 100:
         _target_met(session, petition)
-    tell_tenant(
-        session,
-        renderer,
+    tell.tell_tenant(
         call,
         Outbound(
             "petition/milestone",
@@ -275,7 +270,6 @@ def _after_count(
                 "url": share_url(settings, petition),
             },
         ),
-        now,
     )
     return reached == 100
 

@@ -13,7 +13,7 @@ import phonenumbers
 from sqlalchemy import delete
 from sqlmodel import Session, col, func, select
 
-from backend.messaging.notify import notify
+from backend.messaging.notify import Notifier
 from backend.models import Contact, PendingSignature, Petition, RateEvent, Signature
 from backend.models.types import saved_id
 from backend.petitions.petition import can_sign
@@ -21,7 +21,6 @@ from backend.petitions.signatures import SignOutcome, sign, withdraw
 from backend.settings import Settings
 from backend.store import rate_limits
 from backend.store.db import insert_or_skip
-from bot.render import Renderer
 from conversations import Channel, Outbound
 from conversations.validation import clean, find_postcode, has_letter, uk_phone
 
@@ -134,11 +133,11 @@ def request_code(
     petition: Petition,
     form: SigningForm,
     settings: Settings,
-    renderer: Renderer,
+    tell: Notifier,
     ip_hash: str,
-    now: datetime,
 ) -> tuple[PendingSignature | None, str]:
     """Texts a code to the signer's phone; returns the pending signature and the code."""
+    now = tell.now
     if not form.check(settings.signing_phone_regions):
         return None, ""
     if not can_sign(petition, settings):
@@ -169,7 +168,7 @@ def request_code(
     session.add(pending)
     if not texted:
         return pending, ""  # a code nobody was sent: entering one only uses up the tries
-    notify(session, renderer, contact, Outbound("petition/code", {"code": code}), now)
+    tell.notify(contact, Outbound("petition/code", {"code": code}))
     return pending, code
 
 
@@ -200,13 +199,13 @@ def request_withdrawal(
     petition: Petition,
     typed: str,
     settings: Settings,
-    renderer: Renderer,
+    tell: Notifier,
     ip_hash: str,
-    now: datetime,
 ) -> tuple[PendingSignature | None, str, str]:
     """Texts a code to take back the signature given from this phone: (pending, code, problem).
     The answer is the same whether or not the number signed (only a number that did is
     texted), so the page tells nobody who has signed."""
+    now = tell.now
     phone = uk_phone(clean(typed)[:30]) or ""
     if not phone or not is_mobile_in(phone, settings.signing_phone_regions):
         return None, "", "phone"
@@ -229,7 +228,7 @@ def request_withdrawal(
     contact = _sms_contact(session, phone, now)
     if contact.opted_out_at is not None or not _signed(session, petition, phone):
         return pending, "", ""  # nothing to take back: no text, and the same page as anyone
-    notify(session, renderer, contact, Outbound("petition/withdraw_code", {"code": code}), now)
+    tell.notify(contact, Outbound("petition/withdraw_code", {"code": code}))
     return pending, code, ""
 
 
@@ -282,18 +281,17 @@ def confirm(
     pending: PendingSignature,
     code: str,
     settings: Settings,
-    renderer: Renderer,
-    now: datetime,
+    tell: Notifier,
 ) -> SignOutcome | str:
     """Checks the code (5 tries, 10 minutes); signs, or says what went wrong."""
-    problem = _check_code(session, pending, code, settings, now)
+    problem = _check_code(session, pending, code, settings, tell.now)
     if problem:
         return problem
     return sign(
         session,
         petition,
         settings,
-        renderer,
+        tell,
         name=pending.name,
         address=pending.address,
         phone=pending.phone,
@@ -301,7 +299,6 @@ def confirm(
         reported_problem=pending.reported_problem,
         verified_by="sms_code",
         ip_hash=pending.ip_hash,
-        now=now,
     )
 
 

@@ -12,7 +12,7 @@ from backend.casework import follow_ups
 from backend.casework.reports import IN_PROGRAMME
 from backend.casework.scoring import score_of
 from backend.casework.workflow import after_signature
-from backend.messaging.notify import notify
+from backend.messaging.notify import Notifier
 from backend.messaging.renderer import message_renderer
 from backend.messaging.uploads import UploadLinks
 from backend.models import (
@@ -60,6 +60,7 @@ def carry_out(
     """Applies each effect in the caller's transaction; returns the replies they produce."""
     replies: list[Outbound] = []
     spoken = Channel(contact.channel).can.spoken
+    tell = Notifier(session, message_renderer(settings), now)
     for effect in effects:
         if isinstance(effect, SubmitCall):
             call = submit_call(session, contact, effect, now)
@@ -70,7 +71,7 @@ def carry_out(
                 if settings.petition_share_before_target and not spoken:
                     replies.append(petitions.link_message(settings, petition, call))
         elif isinstance(effect, TextDetails):
-            text_details(session, contact, now, settings)
+            text_details(tell, contact, settings)
         elif isinstance(effect, RequestSupport):
             request_support(session, contact, effect, now)
         elif isinstance(effect, ReportStatus):
@@ -86,44 +87,41 @@ def carry_out(
                 appeals.lodge_by_message(session, contact, effect.reference, effect.reasons, now)
             )
         elif isinstance(effect, SignPetition | WithdrawSignature):
-            replies.append(petition_by_reply(session, contact, effect, now, settings))
+            replies.append(petition_by_reply(tell, contact, effect, settings))
         elif isinstance(effect, OfferUpload):
             links = UploadLinks.from_settings(settings)
             url = links.for_contact(saved_id(contact), now)
             link = Outbound("upload_link", {"url": url, "days": links.days, "called": spoken})
             if spoken:  # nothing can be sent on a call: the link goes to their mobile by text
-                notify(session, message_renderer(settings), contact, link, now)
+                tell.notify(contact, link)
             else:
                 replies.append(link)
     return replies
 
 
-def text_details(session: Session, contact: Contact, now: datetime, settings: Settings) -> None:
+def text_details(tell: Notifier, contact: Contact, settings: Settings) -> None:
     """Texts a caller the reference of their newest Call, and its petition's link to share if
     it may be shared yet, to the number they called from (the outbox sends nowhere else)."""
+    session = tell.session
     call = session.exec(
         select(Call).where(Call.contact_id == contact.id).order_by(col(Call.id).desc())
     ).first()
     if call is None:
         return
-    renderer = message_renderer(settings)
     reference = Outbound(
         "submitted", {"reference": call.reference, "route": call.route, "called": True}
     )
-    notify(session, renderer, contact, reference, now)
+    tell.notify(contact, reference)
     petition = session.exec(select(Petition).where(Petition.call_id == call.id)).first()
     if petition is not None and settings.petition_share_before_target:
-        notify(session, renderer, contact, petitions.link_message(settings, petition, call), now)
+        tell.notify(contact, petitions.link_message(settings, petition, call))
 
 
 def petition_by_reply(
-    session: Session,
-    contact: Contact,
-    effect: SignPetition | WithdrawSignature,
-    now: datetime,
-    settings: Settings,
+    tell: Notifier, contact: Contact, effect: SignPetition | WithdrawSignature, settings: Settings
 ) -> Outbound:
     """SIGN or UNSIGN by text: the phone that texted is the one that signs (or withdraws)."""
+    session, now = tell.session, tell.now
     petition = petitions.by_code(session, effect.code)
     if petition is None:
         return Outbound("petition/unknown_code", {"code": effect.code})
@@ -136,16 +134,15 @@ def petition_by_reply(
         session,
         petition,
         settings,
-        message_renderer(settings),
+        tell,
         name=effect.name,
         address=effect.address,
         phone=contact.address,
         hear_outcome=False,
         verified_by="reply",
         ip_hash="",
-        now=now,
     )
-    after_signature(session, petition, outcome, message_renderer(settings), settings, now)
+    after_signature(session, petition, outcome, tell, settings)
     if outcome.result == petitions.Signed.ALREADY:
         return Outbound("petition/already")
     if outcome.result == petitions.Signed.CLOSED:

@@ -13,6 +13,7 @@ from sqlmodel import Session, col, select
 from backend import petitions
 from backend.casework.decisions import Grounds
 from backend.casework.workflow import Workflow
+from backend.messaging.notify import Notifier
 from backend.messaging.renderer import message_renderer
 from backend.models import Call, Decision, HeadOfOperations, Officer, PanelMeeting, Recommendation
 from backend.settings import Settings
@@ -111,7 +112,9 @@ def reported_call(
         panel = make_officer(session, "panel", email=f"reporting-{next(_tenants)}@example.org")
 
         def at(when: datetime) -> Workflow:
-            return Workflow(session, message_renderer(settings), panel, when, settings=settings)
+            return Workflow(
+                Notifier(session, message_renderer(settings), when), panel, settings=settings
+            )
 
         at(start).accept_pro_forma(call, "Serious enough on its own.")
         at(start).decide(

@@ -15,6 +15,7 @@ from backend import appeals
 from backend.casework.decisions import Grounds
 from backend.casework.lifecycle import IllegalTransition
 from backend.casework.workflow import Workflow
+from backend.messaging.notify import Notifier
 from backend.models import (
     Appeal,
     AppealPanelMember,
@@ -77,7 +78,9 @@ def decided_call(
         monitoring_what="the communal lights",
         review_on=(NOW + timedelta(days=90)).date(),
     )
-    Workflow(session, message_renderer(settings), panel, NOW).decide(call, decision, grounds)
+    Workflow(Notifier(session, message_renderer(settings), NOW), panel).decide(
+        call, decision, grounds
+    )
     session.flush()
     return call
 
@@ -91,7 +94,7 @@ def people(session: Session) -> dict[str, Officer]:
 
 
 def flow_for(session: Session, settings: Settings, officer: Officer, at: datetime) -> Workflow:
-    return Workflow(session, message_renderer(settings), officer, at)
+    return Workflow(Notifier(session, message_renderer(settings), at), officer)
 
 
 def add_people(session: Session, count: int, **kwargs: str) -> list[Representative]:

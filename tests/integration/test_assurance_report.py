@@ -19,6 +19,7 @@ from backend.casework import heads
 from backend.casework.assurance import Half, recent_halves
 from backend.casework.decisions import Grounds
 from backend.casework.workflow import Workflow
+from backend.messaging.notify import Notifier
 from backend.messaging.renderer import message_renderer
 from backend.models import Call, Decision, PanelMeeting, Recommendation
 from backend.settings import Settings
@@ -51,7 +52,9 @@ def _after_report(
         if heads.head_for(session, "repairs") is None:
             head = heads.add_head(session, manager, name="Hana Head", now=when)
             heads.assign_area(session, manager, "repairs", head.id, when)
-        flow = Workflow(session, message_renderer(settings), manager, when, settings=settings)
+        flow = Workflow(
+            Notifier(session, message_renderer(settings), when), manager, settings=settings
+        )
         found = session.get(Call, call.id)
         assert found is not None
         flow.record_consideration(found, "board", when.date())
@@ -97,7 +100,9 @@ def test_every_recommendation_of_the_half_year_with_its_response_actions_and_the
         session.add(PanelMeeting(held_on=autumn.date()))
         serious = make_call(session, make_contact(session, address="serious-1"), name="Zed Quill")
         panel = make_officer(session, "panel", email="serious-panel@example.org")
-        flow = Workflow(session, message_renderer(settings), panel, autumn, settings=settings)
+        flow = Workflow(
+            Notifier(session, message_renderer(settings), autumn), panel, settings=settings
+        )
         flow.accept_pro_forma(serious, "No heating.")
         flow.decide(
             serious,

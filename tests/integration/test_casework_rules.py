@@ -17,6 +17,7 @@ from sqlmodel import Session, col, select
 from backend import petitions
 from backend.casework.decisions import Grounds
 from backend.casework.workflow import Workflow, after_signature
+from backend.messaging.notify import Notifier
 from backend.messaging.renderer import message_renderer
 from backend.models import (
     Action,
@@ -260,10 +261,8 @@ def test_signatures_reaching_the_target_put_the_call_on_the_next_agenda(
         call = make_call(session)
         petition = petitions.open_petition(session, call, settings, NOW)
         Workflow(
-            session,
-            message_renderer(settings),
+            Notifier(session, message_renderer(settings), NOW),
             make_officer(session, "panel"),
-            NOW,
             settings=settings,
         ).set_signatories(call, 2)
         for n in range(2):
@@ -275,7 +274,13 @@ def test_signatures_reaching_the_target_put_the_call_on_the_next_agenda(
                 address=f"{n + 2} Elm Road, Bootle L30 4TH",
                 phone=f"+44791100000{n}",
             )
-            after_signature(session, petition, outcome, message_renderer(settings), settings, NOW)
+            after_signature(
+                session,
+                petition,
+                outcome,
+                Notifier(session, message_renderer(settings), NOW),
+                settings,
+            )
         assert call.status == CallStatus.ON_AGENDA
 
 
@@ -733,7 +738,9 @@ def test_a_tenant_not_sure_which_service_has_an_officer_choose_the_business_area
         petition = petitions.open_petition(session, call, settings, NOW)
         assert petition.title == "Ask the tenant panel to look into one of our services"
         officer = make_officer(session, "officer")
-        flow = Workflow(session, message_renderer(settings), officer, NOW, settings=settings)
+        flow = Workflow(
+            Notifier(session, message_renderer(settings), NOW), officer, settings=settings
+        )
         flow.record_area(call, None, "grounds_maintenance")
         assert call.business_area == "grounds_maintenance"
         assert petitions.petition_area(call) == "Grounds Maintenance"
@@ -746,7 +753,9 @@ def test_status_says_in_the_programme_only_once_the_call_is_scheduled_there(
     with write_session(engine) as session:
         session.add(PanelMeeting(held_on=NOW.date()))
         call = make_call(session)
-        flow = Workflow(session, renderer, make_officer(session, "panel"), NOW, settings=settings)
+        flow = Workflow(
+            Notifier(session, renderer, NOW), make_officer(session, "panel"), settings=settings
+        )
         flow.accept_pro_forma(call, "Serious")
         flow.decide(call, Decision.ACCEPTED, Grounds("Yes", "persistent", "stage_1"))
         flow.score(

@@ -9,6 +9,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from backend.casework.workflow import Workflow
+from backend.messaging.notify import Notifier
 from backend.messaging.renderer import message_renderer
 from backend.models import Action, CallStatus, FollowUp
 from backend.settings import Settings
@@ -40,7 +41,9 @@ def test_the_tenant_is_asked_later_whether_it_helped_and_the_answer_shows_on_the
         )
         writing.flush()
         Workflow(
-            writing, message_renderer(channel_settings), panel, NOW, settings=channel_settings
+            Notifier(writing, message_renderer(channel_settings), NOW),
+            panel,
+            settings=channel_settings,
         ).complete(call)
         reference = call.reference
     assert len(session.exec(select(FollowUp)).all()) == 2

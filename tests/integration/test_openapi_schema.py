@@ -24,6 +24,7 @@ from sqlalchemy import Engine
 
 from backend import petitions
 from backend.app import create_app
+from backend.messaging.notify import Notifier
 from backend.messaging.renderer import message_renderer
 from backend.messaging.uploads import upload_token
 from backend.petitions import signing
@@ -90,7 +91,12 @@ def live_links(channel_settings: Settings, engine: Engine) -> dict[str, str]:
             "Sam Signer", "1 Pine Court, L30 4TH", "+447911000001", True, False, ""
         )
         pending, _ = signing.request_code(
-            writing, petition, form, channel_settings, message_renderer(channel_settings), "", now
+            writing,
+            petition,
+            form,
+            channel_settings,
+            Notifier(writing, message_renderer(channel_settings), now),
+            "",
         )
         assert pending is not None, form.errors
         secret = channel_settings.secret_key.get_secret_value()

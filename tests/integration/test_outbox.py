@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from backend.messaging.notify import notify
+from backend.messaging.notify import Notifier
 from backend.messaging.outbox import SqlOutbox
 from backend.models import Contact, Message, MessageStatus
 from backend.services import message_renderer
@@ -39,7 +39,7 @@ def _queue(engine: Engine, settings: Settings, per_contact: int, contacts: int) 
             session.add(contact)
             session.flush()
             for m in range(per_contact):
-                notify(session, renderer, contact, _said(f"{n}-{m}"), NOW)
+                Notifier(session, renderer, NOW).notify(contact, _said(f"{n}-{m}"))
 
 
 def test_a_worker_that_dies_after_claiming_leaves_the_message_for_another(
@@ -131,6 +131,6 @@ def test_an_unknown_provider_error_is_retried_then_failed_and_the_worker_carries
         contact = Contact(channel="telegram", address="1001", created_at=NOW)
         writing.add(contact)
         writing.flush()
-        notify(writing, message_renderer(channel_settings), contact, _said("later"), NOW)
+        Notifier(writing, message_renderer(channel_settings), NOW).notify(contact, _said("later"))
     drain(app_client)
     assert fake_telegram.texts() == ["later"]

@@ -24,6 +24,7 @@ from sqlmodel import Session, SQLModel, select
 from backend import housekeeping, petitions
 from backend.messaging.evidence import record_upload
 from backend.messaging.evidence_files import keep
+from backend.messaging.notify import Notifier
 from backend.messaging.renderer import message_renderer
 from backend.models import (
     Appeal,
@@ -359,19 +360,17 @@ def plant(engine: Engine, settings: Settings) -> Planted:
         stored = keep(folder, contact.id or 0, b"%PDF-1.4\n" + _pdf_body(), 10_000_000)
         evidence = record_upload(writing, contact.id or 0, mark(markers), stored, NOW)
         evidence.call_id = call.id
-        renderer = message_renderer(settings)
         signed = petitions.sign(
             writing,
             petition,
             settings,
-            renderer,
+            Notifier(writing, message_renderer(settings), NOW),
             name=mark(markers),
             address=f"{mark(markers)} L30 4TH",
             phone=phone,
             hear_outcome=True,
             verified_by="reply",
             ip_hash="",
-            now=NOW,
         )
         assert signed.result.value == "signed"
         writing.add(
@@ -508,14 +507,13 @@ def test_the_retention_jobs_reach_people_who_only_signed(
                 writing,
                 petition,
                 settings,
-                message_renderer(settings),
+                Notifier(writing, message_renderer(settings), NOW),
                 name="Nell Ighbour",
                 address="2 Elm Road L30 4TH",
                 phone=signer,
                 hear_outcome=False,
                 verified_by="reply",
                 ip_hash="",
-                now=NOW,
             )
             call.status, call.closed_at = CallStatus.CLOSED, NOW
             petition.status, petition.closed_at = "closed", NOW

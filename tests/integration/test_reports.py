@@ -17,6 +17,7 @@ from sqlmodel import Session
 from backend.casework import dashboard, programme, reports
 from backend.casework.decisions import Grounds
 from backend.casework.workflow import Workflow
+from backend.messaging.notify import Notifier
 from backend.models import (
     Call,
     CallStatus,
@@ -51,7 +52,9 @@ class Journey:
         """The workflow `days` after the factories' NOW."""
         renderer = message_renderer(self.settings)
         return Workflow(
-            self.session, renderer, self.panel, NOW + timedelta(days=days), settings=self.settings
+            Notifier(self.session, renderer, NOW + timedelta(days=days)),
+            self.panel,
+            settings=self.settings,
         )
 
     def new(self, **answers: str) -> Call:

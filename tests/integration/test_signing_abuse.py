@@ -16,6 +16,7 @@ from sqlmodel import Session, select
 
 from backend import petitions
 from backend.app import create_app
+from backend.messaging.notify import Notifier
 from backend.models import CallStatus, PendingSignature
 from backend.settings import Settings
 from backend.store.db import write_session
@@ -190,14 +191,13 @@ def test_the_form_answers_the_same_whatever_the_numbers_history(
             writing,
             petition,
             channel_settings,
-            services_of(app_client).renderer,
+            Notifier(writing, services_of(app_client).renderer, NOW),
             name="Al Ready",
             address="9 Oak Road L30 4TH",
             phone=signed,
             hear_outcome=False,
             verified_by="reply",
             ip_hash="",
-            now=NOW,
         )
         make_contact(writing, "sms", opted_out).opted_out_at = NOW
     answers = [_confirm_page(app_client, code, phone) for phone in (signed, opted_out, fresh)]

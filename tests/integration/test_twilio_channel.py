@@ -12,7 +12,6 @@ from fastapi.testclient import TestClient
 from PIL import Image
 from sqlmodel import Session, col, select
 
-from backend.messaging.notify import notify
 from backend.models import Call, Contact, Evidence, Message
 from backend.settings import Settings
 from backend.store.db import write_session
@@ -49,13 +48,7 @@ def notify_tenant(client: TestClient, *texts: str) -> None:
     with write_session(services.engine) as writing:
         contact = writing.exec(select(Contact)).one()
         for text in texts:
-            notify(
-                writing,
-                services.renderer,
-                contact,
-                Outbound("officer_message", {"text": text}),
-                services.now(),
-            )
+            services.notifier(writing).notify(contact, Outbound("officer_message", {"text": text}))
 
 
 def _later(client: TestClient, minutes: int) -> None:

@@ -11,6 +11,7 @@ from backend.casework import heads
 from backend.casework.decisions import Grounds
 from backend.casework.lifecycle import IllegalTransition
 from backend.casework.workflow import Workflow
+from backend.messaging.notify import Notifier
 from backend.models import (
     Call,
     CallEvent,
@@ -56,8 +57,8 @@ def test_a_petition_call_from_advice_to_completion(
     session.add(
         SupportRequest(contact_id=call.contact_id, call_id=call.id, step="concerns", reason="asked")
     )
-    as_officer = Workflow(session, renderer, officer, NOW)
-    as_panel = Workflow(session, renderer, panel, NOW, settings=settings)
+    as_officer = Workflow(Notifier(session, renderer, NOW), officer)
+    as_panel = Workflow(Notifier(session, renderer, NOW), panel, settings=settings)
 
     as_officer.record_area(call, None, "repairs")  # "something else": an officer says what
     # "The Customer Empowerment Panel will identify an officer to help you."
@@ -91,7 +92,7 @@ def test_a_petition_call_from_advice_to_completion(
     evidence = Grounds("Strong evidence of a persistent failure.", "persistent", "none")
     with pytest.raises(IllegalTransition, match="at or after that meeting"):
         as_panel.decide(call, Decision.ACCEPTED, evidence)
-    as_panel = Workflow(session, renderer, panel, meeting_day, settings=settings)
+    as_panel = Workflow(Notifier(session, renderer, meeting_day), panel, settings=settings)
     as_panel.decide(call, Decision.ACCEPTED, evidence)
     assert call.status == CallStatus.ACCEPTED and call.decided_at == meeting_day
     assert "accepted it" in told(session, call)[-1]
@@ -124,7 +125,7 @@ def test_a_petition_call_from_advice_to_completion(
     with pytest.raises(IllegalTransition, match="The Board has not considered the report yet"):
         as_panel.agree_action_plan(call)
     manager = make_officer(session, "manager", email="dee@example.org", name="Dee Manager")
-    as_manager = Workflow(session, renderer, manager, meeting_day, settings=settings)
+    as_manager = Workflow(Notifier(session, renderer, meeting_day), manager, settings=settings)
     head = heads.add_head(session, manager, name="Hal Head", now=meeting_day)
     heads.assign_area(session, manager, "repairs", head.id, meeting_day)
     as_manager.record_consideration(call, "board", meeting_day.date())
@@ -176,7 +177,7 @@ def test_the_decision_tells_the_tenant_the_reasons_and_the_appeal_date(
     call = make_call(session, make_contact(session, "sms", "+447911123456"))
     session.add(PanelMeeting(held_on=NOW.date(), location=""))
     session.flush()
-    flow = Workflow(session, message_renderer(settings), panel, NOW)
+    flow = Workflow(Notifier(session, message_renderer(settings), NOW), panel)
     flow.accept_pro_forma(call, "Serious")
     with pytest.raises(IllegalTransition, match="avenue"):
         flow.decide(
@@ -206,7 +207,7 @@ def test_an_illegal_move_changes_nothing(
     before = (call.status, call.updated_at)
     events = len(session.exec(select(CallEvent)).all())
     with pytest.raises(IllegalTransition, match="is submitted"):
-        Workflow(session, message_renderer(settings), panel, NOW).start_scrutiny(call)
+        Workflow(Notifier(session, message_renderer(settings), NOW), panel).start_scrutiny(call)
     assert (call.status, call.updated_at) == before
     assert len(session.exec(select(CallEvent)).all()) == events
     assert told(session, call) == []
@@ -217,7 +218,7 @@ def test_a_past_meeting_cannot_take_a_call(
 ) -> None:
     officer, _ = staff
     call = make_call(session)
-    flow = Workflow(session, message_renderer(settings), officer, NOW)
+    flow = Workflow(Notifier(session, message_renderer(settings), NOW), officer)
     past = PanelMeeting(held_on=NOW.date() - timedelta(days=1))
     session.add(past)
     session.flush()

@@ -120,9 +120,8 @@ def ask_to_withdraw(
             petition,
             phone,
             services.settings,
-            services.renderer,
+            services.notifier(writing),
             _ip_hash(request, services),
-            services.now(),
         )
         if pending is None:
             return _page(
@@ -169,9 +168,8 @@ def ask_for_code(
             petition,
             form,
             services.settings,
-            services.renderer,
+            services.notifier(writing),
             _ip_hash(request, services),
-            services.now(),
         )
         token = pending.token if pending else ""
         if not token:
@@ -245,11 +243,10 @@ def confirm(
                 demo_code="",
                 withdrawing=True,
             )
-        outcome = signing.confirm(
-            writing, petition, pending, entered, services.settings, services.renderer, now
-        )
+        tell = services.notifier(writing)
+        outcome = signing.confirm(writing, petition, pending, entered, services.settings, tell)
         if not isinstance(outcome, str):
-            after_signature(writing, petition, outcome, services.renderer, services.settings, now)
+            after_signature(writing, petition, outcome, tell, services.settings)
         # Only a page shown again needs the target; a signature has it already.
         target = petitions.target_of(writing, petition) if isinstance(outcome, str) else None
     services.worker.wake()

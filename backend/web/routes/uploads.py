@@ -11,7 +11,7 @@ from sqlmodel import Session, col, func, select
 
 from backend.messaging.evidence import Room, record_upload
 from backend.messaging.evidence_files import EvidenceRefused, keep
-from backend.messaging.notify import notify
+from backend.messaging.notify import Notifier
 from backend.messaging.uploads import read_upload_token
 from backend.models import Contact, Evidence
 from backend.store.db import write_session
@@ -119,7 +119,7 @@ def upload_files(
                 contact = session.get(Contact, contact_id)
                 if contact is not None:  # the chat says what arrived, as a photo there would
                     arrived = Outbound("evidence_uploaded", {"count": len(kept)})
-                    notify(session, services.renderer, contact, arrived, now)
+                    Notifier(session, services.renderer, now).notify(contact, arrived)
     except Exception:
         for _, (path, _, _) in ready:  # not recorded, so nobody could ever find and erase it
             (folder / path).unlink(missing_ok=True)

@@ -52,7 +52,7 @@ def officer_workflow(session: Session, services: Services, who: SignedIn) -> Wor
     officer = session.get(Officer, who.officer.id)
     if officer is None or not officer.active:
         raise HTTPException(status_code=403, detail="Your account cannot do this.")
-    return Workflow(session, services.renderer, officer, services.now(), settings=services.settings)
+    return Workflow(services.notifier(session), officer, settings=services.settings)
 
 
 Anyone = Annotated[SignedIn, Depends(role(ALL_ROLES))]

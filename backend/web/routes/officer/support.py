@@ -85,7 +85,7 @@ def support_action(
             me = writing.get(Officer, who.officer.id)
             if asked is None or me is None:
                 raise HTTPException(status_code=404, detail="No such support request.")
-            desk = SupportDesk(writing, services.renderer, me, services.now())
+            desk = SupportDesk(services.notifier(writing), me)
             if action == "assign":
                 helper = writing.get(Officer, whole_number(form, "officer_id"))
                 if helper is None:
