@@ -13,7 +13,6 @@ from sqlalchemy import Engine
 from backend import petitions
 from backend.casework import follow_ups
 from backend.messaging.notify import Notifier
-from backend.messaging.renderer import message_renderer
 from backend.people import privacy
 from backend.petitions.signing import forget_unconfirmed
 from backend.settings import Settings
@@ -25,7 +24,7 @@ def run(engine: Engine, settings: Settings, now: datetime) -> int:
     """Does every chore in one transaction; returns how many petitions closed (their tenants
     have messages waiting)."""
     with write_session(engine) as session:
-        tell = Notifier(session, message_renderer(settings), now)
+        tell = Notifier.of(session, settings, now)
         closed = petitions.close_expired(session, tell)
         rate_limits.forget_before(session, now - timedelta(days=2))
         petitions.anonymise_signatures(session, now, settings.signature_retention_days)

@@ -15,7 +15,6 @@ from sqlmodel import Session
 
 from backend import petitions
 from backend.messaging.notify import Notifier
-from backend.messaging.renderer import message_renderer
 from backend.models import Call, Contact, Officer, OfficerRole, Petition
 from backend.people.officers import create_officer
 from backend.petitions import SignOutcome
@@ -258,7 +257,7 @@ def sign_petition(
         session,
         petition,
         settings,
-        Notifier(session, message_renderer(settings), now),
+        Notifier.of(session, settings, now),
         name=name,
         address=address,
         phone=phone,

@@ -20,7 +20,6 @@ from backend.casework.decisions import Grounds
 from backend.casework.workflow import Workflow
 from backend.demo import after_report, figures
 from backend.messaging.notify import Notifier
-from backend.messaging.renderer import message_renderer
 from backend.models import (
     CallStatus,
     Contact,
@@ -124,7 +123,7 @@ def seed(engine: Engine, settings: Settings, today: date | None = None) -> bool:
                             session,
                             petition,
                             settings,
-                            Notifier(session, message_renderer(settings), now),
+                            Notifier.of(session, settings, now),
                             name=signer,
                             address=f"{k + 2} Elm Road, Bootle L30 4TH",
                             phone=f"+4479110000{k:02d}",
@@ -158,7 +157,6 @@ _REPRESENTATIVES = [
 
 def _later_stages(session: Session, settings: Settings, manager: Officer, now: datetime) -> None:
     """The Calls that went on past advice, each moved by the panel at its own dates."""
-    renderer = message_renderer(settings)
     after_report.add_heads(session, manager, now)
     figures.load_figures(session, now)
     panel = create_officer(
@@ -201,7 +199,7 @@ def _later_stages(session: Session, settings: Settings, manager: Officer, now: d
         call = intake.submit_call(session, contact, SubmitCall(answers=answers), submitted)
 
         def at(moment: datetime) -> Workflow:
-            return Workflow(Notifier(session, renderer, moment), panel, settings=settings)
+            return Workflow(Notifier.of(session, settings, moment), panel, settings=settings)
 
         at(decided - timedelta(days=7)).accept_pro_forma(call, "Serious enough on its own.")
         # Each decision with what it needs, and nothing another decision needs.

@@ -13,7 +13,6 @@ from backend.casework import heads
 from backend.casework.decisions import Grounds
 from backend.casework.workflow import Workflow
 from backend.messaging.notify import Notifier
-from backend.messaging.renderer import message_renderer
 from backend.models import (
     Contact,
     Decision,
@@ -85,11 +84,10 @@ def reported_call(
     session: Session, settings: Settings, panel: Officer, manager: Officer, now: datetime
 ) -> None:
     """A Call about empty homes, reported 40 days ago and now an agreed action plan."""
-    renderer = message_renderer(settings)
 
     def at(days_ago: int, who: Officer = panel) -> Workflow:
         moment = now - timedelta(days=days_ago)
-        return Workflow(Notifier(session, renderer, moment), who, settings=settings)
+        return Workflow(Notifier.of(session, settings, moment), who, settings=settings)
 
     contact = Contact(channel="web", address="demo-reported")
     session.add(contact)

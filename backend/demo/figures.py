@@ -12,7 +12,6 @@ from sqlmodel import Session
 from backend.casework import performance, reviews
 from backend.casework.workflow import Workflow
 from backend.messaging.notify import Notifier
-from backend.messaging.renderer import message_renderer
 from backend.models import Officer
 from backend.settings import Settings
 
@@ -59,7 +58,7 @@ def load_figures(session: Session, now: datetime) -> None:
 
 def panel_review(session: Session, settings: Settings, panel: Officer, now: datetime) -> None:
     """The panel scored grounds maintenance from its figures and put it on the programme."""
-    flow = Workflow(Notifier(session, message_renderer(settings), now), panel, settings=settings)
+    flow = Workflow(Notifier.of(session, settings, now), panel, settings=settings)
     parts = {"performance": 2, "satisfaction": 2, "complaints": 1, "business_critical": 2}
     flow.score_area("grounds_maintenance", parts)
     reviews.start_review(

@@ -8,7 +8,9 @@ from datetime import datetime
 from sqlmodel import Session
 
 from backend.messaging import outbox
+from backend.messaging.renderer import message_renderer
 from backend.models import Call, Contact
+from backend.settings import Settings
 from bot.render import Renderer
 from conversations import Channel, Outbound
 
@@ -19,13 +21,18 @@ class Notifier:
     its time) and to the renderer with the landlord's details, so casework, petitions and
     follow-ups say what to tell whom, never how it is worded, split or sent.
 
-    Routes get one from `Services.notifier(session)`; housekeeping and the CLI from
-    `message_renderer(settings)`.
+    Routes get one from `Services.notifier(session)`; the worker's chores, a turn's effects
+    and the demo from `Notifier.of(session, settings, now)`.
     """
 
     session: Session
     renderer: Renderer
     now: datetime
+
+    @classmethod
+    def of(cls, session: Session, settings: Settings, now: datetime) -> Notifier:
+        """Tells people within `session` at `now`, in this installation's words."""
+        return cls(session, message_renderer(settings), now)
 
     def notify(self, contact: Contact, message: Outbound) -> list[int]:
         """Queues `message` for `contact` (held back, never sent, if they opted out); returns

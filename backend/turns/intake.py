@@ -13,7 +13,6 @@ from backend.casework.reports import IN_PROGRAMME
 from backend.casework.scoring import score_of
 from backend.casework.workflow import after_signature
 from backend.messaging.notify import Notifier
-from backend.messaging.renderer import message_renderer
 from backend.messaging.uploads import UploadLinks
 from backend.models import (
     Call,
@@ -60,7 +59,7 @@ def carry_out(
     """Applies each effect in the caller's transaction; returns the replies they produce."""
     replies: list[Outbound] = []
     spoken = Channel(contact.channel).can.spoken
-    tell = Notifier(session, message_renderer(settings), now)
+    tell = Notifier.of(session, settings, now)
     for effect in effects:
         if isinstance(effect, SubmitCall):
             call = submit_call(session, contact, effect, now)

@@ -14,7 +14,6 @@ from backend import petitions
 from backend.casework.decisions import Grounds
 from backend.casework.workflow import Workflow
 from backend.messaging.notify import Notifier
-from backend.messaging.renderer import message_renderer
 from backend.models import Call, Decision, HeadOfOperations, Officer, PanelMeeting, Recommendation
 from backend.settings import Settings
 from backend.store.db import write_session
@@ -112,9 +111,7 @@ def reported_call(
         panel = make_officer(session, "panel", email=f"reporting-{next(_tenants)}@example.org")
 
         def at(when: datetime) -> Workflow:
-            return Workflow(
-                Notifier(session, message_renderer(settings), when), panel, settings=settings
-            )
+            return Workflow(Notifier.of(session, settings, when), panel, settings=settings)
 
         at(start).accept_pro_forma(call, "Serious enough on its own.")
         at(start).decide(

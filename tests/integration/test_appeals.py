@@ -78,9 +78,7 @@ def decided_call(
         monitoring_what="the communal lights",
         review_on=(NOW + timedelta(days=90)).date(),
     )
-    Workflow(Notifier(session, message_renderer(settings), NOW), panel).decide(
-        call, decision, grounds
-    )
+    Workflow(Notifier.of(session, settings, NOW), panel).decide(call, decision, grounds)
     session.flush()
     return call
 
@@ -94,7 +92,7 @@ def people(session: Session) -> dict[str, Officer]:
 
 
 def flow_for(session: Session, settings: Settings, officer: Officer, at: datetime) -> Workflow:
-    return Workflow(Notifier(session, message_renderer(settings), at), officer)
+    return Workflow(Notifier.of(session, settings, at), officer)
 
 
 def add_people(session: Session, count: int, **kwargs: str) -> list[Representative]:

@@ -20,7 +20,6 @@ from backend.casework.assurance import Half, recent_halves
 from backend.casework.decisions import Grounds
 from backend.casework.workflow import Workflow
 from backend.messaging.notify import Notifier
-from backend.messaging.renderer import message_renderer
 from backend.models import Call, Decision, PanelMeeting, Recommendation
 from backend.settings import Settings
 from backend.store.db import write_session
@@ -52,9 +51,7 @@ def _after_report(
         if heads.head_for(session, "repairs") is None:
             head = heads.add_head(session, manager, name="Hana Head", now=when)
             heads.assign_area(session, manager, "repairs", head.id, when)
-        flow = Workflow(
-            Notifier(session, message_renderer(settings), when), manager, settings=settings
-        )
+        flow = Workflow(Notifier.of(session, settings, when), manager, settings=settings)
         found = session.get(Call, call.id)
         assert found is not None
         flow.record_consideration(found, "board", when.date())
@@ -100,9 +97,7 @@ def test_every_recommendation_of_the_half_year_with_its_response_actions_and_the
         session.add(PanelMeeting(held_on=autumn.date()))
         serious = make_call(session, make_contact(session, address="serious-1"), name="Zed Quill")
         panel = make_officer(session, "panel", email="serious-panel@example.org")
-        flow = Workflow(
-            Notifier(session, message_renderer(settings), autumn), panel, settings=settings
-        )
+        flow = Workflow(Notifier.of(session, settings, autumn), panel, settings=settings)
         flow.accept_pro_forma(serious, "No heating.")
         flow.decide(
             serious,

@@ -261,7 +261,7 @@ def test_signatures_reaching_the_target_put_the_call_on_the_next_agenda(
         call = make_call(session)
         petition = petitions.open_petition(session, call, settings, NOW)
         Workflow(
-            Notifier(session, message_renderer(settings), NOW),
+            Notifier.of(session, settings, NOW),
             make_officer(session, "panel"),
             settings=settings,
         ).set_signatories(call, 2)
@@ -278,7 +278,7 @@ def test_signatures_reaching_the_target_put_the_call_on_the_next_agenda(
                 session,
                 petition,
                 outcome,
-                Notifier(session, message_renderer(settings), NOW),
+                Notifier.of(session, settings, NOW),
                 settings,
             )
         assert call.status == CallStatus.ON_AGENDA
@@ -738,9 +738,7 @@ def test_a_tenant_not_sure_which_service_has_an_officer_choose_the_business_area
         petition = petitions.open_petition(session, call, settings, NOW)
         assert petition.title == "Ask the tenant panel to look into one of our services"
         officer = make_officer(session, "officer")
-        flow = Workflow(
-            Notifier(session, message_renderer(settings), NOW), officer, settings=settings
-        )
+        flow = Workflow(Notifier.of(session, settings, NOW), officer, settings=settings)
         flow.record_area(call, None, "grounds_maintenance")
         assert call.business_area == "grounds_maintenance"
         assert petitions.petition_area(call) == "Grounds Maintenance"

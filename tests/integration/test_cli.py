@@ -13,7 +13,6 @@ from pathlib import Path
 from sqlmodel import Session, select
 
 from backend.messaging.notify import Notifier
-from backend.messaging.renderer import message_renderer
 from backend.models import Call, Contact, Officer
 from backend.settings import Settings
 from backend.store.db import make_engine
@@ -104,7 +103,7 @@ def test_frontdoor_chat_shows_what_an_officer_sent_while_it_was_closed(tmp_path:
         contact = session.get(Contact, call.contact_id)
         assert contact is not None
         settings = Settings(database_url=f"sqlite:///{tmp_path / 'cli.db'}", _env_file=None)
-        Notifier(session, message_renderer(settings), datetime.now(UTC)).notify(
+        Notifier.of(session, settings, datetime.now(UTC)).notify(
             contact, Outbound("officer_message", {"text": "The panel meets on 7 December."})
         )
         session.commit()

@@ -10,7 +10,6 @@ from sqlmodel import Session, col, select
 
 from backend.casework.workflow import Workflow
 from backend.messaging.notify import Notifier
-from backend.messaging.renderer import message_renderer
 from backend.models import Action, CallStatus, FollowUp
 from backend.settings import Settings
 from backend.store.db import write_session
@@ -41,7 +40,7 @@ def test_the_tenant_is_asked_later_whether_it_helped_and_the_answer_shows_on_the
         )
         writing.flush()
         Workflow(
-            Notifier(writing, message_renderer(channel_settings), NOW),
+            Notifier.of(writing, channel_settings, NOW),
             panel,
             settings=channel_settings,
         ).complete(call)

@@ -25,7 +25,6 @@ from sqlalchemy import Engine
 from backend import petitions
 from backend.app import create_app
 from backend.messaging.notify import Notifier
-from backend.messaging.renderer import message_renderer
 from backend.messaging.uploads import upload_token
 from backend.petitions import signing
 from backend.settings import Settings
@@ -95,7 +94,7 @@ def live_links(channel_settings: Settings, engine: Engine) -> dict[str, str]:
             petition,
             form,
             channel_settings,
-            Notifier(writing, message_renderer(channel_settings), now),
+            Notifier.of(writing, channel_settings, now),
             "",
         )
         assert pending is not None, form.errors

@@ -131,6 +131,6 @@ def test_an_unknown_provider_error_is_retried_then_failed_and_the_worker_carries
         contact = Contact(channel="telegram", address="1001", created_at=NOW)
         writing.add(contact)
         writing.flush()
-        Notifier(writing, message_renderer(channel_settings), NOW).notify(contact, _said("later"))
+        Notifier.of(writing, channel_settings, NOW).notify(contact, _said("later"))
     drain(app_client)
     assert fake_telegram.texts() == ["later"]

@@ -25,7 +25,6 @@ from backend import housekeeping, petitions
 from backend.messaging.evidence import record_upload
 from backend.messaging.evidence_files import keep
 from backend.messaging.notify import Notifier
-from backend.messaging.renderer import message_renderer
 from backend.models import (
     Appeal,
     CallEvent,
@@ -364,7 +363,7 @@ def plant(engine: Engine, settings: Settings) -> Planted:
             writing,
             petition,
             settings,
-            Notifier(writing, message_renderer(settings), NOW),
+            Notifier.of(writing, settings, NOW),
             name=mark(markers),
             address=f"{mark(markers)} L30 4TH",
             phone=phone,
@@ -507,7 +506,7 @@ def test_the_retention_jobs_reach_people_who_only_signed(
                 writing,
                 petition,
                 settings,
-                Notifier(writing, message_renderer(settings), NOW),
+                Notifier.of(writing, settings, NOW),
                 name="Nell Ighbour",
                 address="2 Elm Road L30 4TH",
                 phone=signer,

@@ -177,7 +177,7 @@ def test_the_decision_tells_the_tenant_the_reasons_and_the_appeal_date(
     call = make_call(session, make_contact(session, "sms", "+447911123456"))
     session.add(PanelMeeting(held_on=NOW.date(), location=""))
     session.flush()
-    flow = Workflow(Notifier(session, message_renderer(settings), NOW), panel)
+    flow = Workflow(Notifier.of(session, settings, NOW), panel)
     flow.accept_pro_forma(call, "Serious")
     with pytest.raises(IllegalTransition, match="avenue"):
         flow.decide(
@@ -207,7 +207,7 @@ def test_an_illegal_move_changes_nothing(
     before = (call.status, call.updated_at)
     events = len(session.exec(select(CallEvent)).all())
     with pytest.raises(IllegalTransition, match="is submitted"):
-        Workflow(Notifier(session, message_renderer(settings), NOW), panel).start_scrutiny(call)
+        Workflow(Notifier.of(session, settings, NOW), panel).start_scrutiny(call)
     assert (call.status, call.updated_at) == before
     assert len(session.exec(select(CallEvent)).all()) == events
     assert told(session, call) == []
@@ -218,7 +218,7 @@ def test_a_past_meeting_cannot_take_a_call(
 ) -> None:
     officer, _ = staff
     call = make_call(session)
-    flow = Workflow(Notifier(session, message_renderer(settings), NOW), officer)
+    flow = Workflow(Notifier.of(session, settings, NOW), officer)
     past = PanelMeeting(held_on=NOW.date() - timedelta(days=1))
     session.add(past)
     session.flush()
