@@ -52,13 +52,7 @@ from backend.store.db import write_session
 from backend.web.deps import ServicesDep, SessionDep
 from backend.web.forms import BadForm, day, field, text, whole_number
 from backend.web.routes import FORM_AGAIN
-from backend.web.routes.officer.access import (
-    Anyone,
-    CheckedForm,
-    Working,
-    officer_workflow,
-    page,
-)
+from backend.web.routes.officer.access import Anyone, CheckedForm, Working, officer_workflow, page
 from conversations.proforma import SERVICE_AREAS
 
 router = APIRouter(prefix="/officer", tags=["back office"], responses=FORM_AGAIN)
