@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
@@ -23,7 +22,7 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 from backend import logs
 from backend.services import Services
 from backend.settings import Settings, get_settings
-from backend.web.deps import pages
+from backend.web.deps import pages, utf8_safe
 from backend.web.middleware import AccessLog, LimitBody
 from backend.web.routes import (
     health,
@@ -150,20 +149,12 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     return app
 
 
-def _encodable(value: object) -> bool:
-    try:
-        json.dumps(value, ensure_ascii=False, default=str).encode()
-    except (UnicodeEncodeError, ValueError, TypeError):
-        return False
-    return True
-
-
 async def _unreadable(request: Request, error: Exception) -> Response:
     """A body holding text no UTF-8 can hold (a lone surrogate) is a 400. FastAPI's usual 422
     echoes the input back, which then fails to encode: a 500, with the tenant's words in the
     error. Neither the text nor the error is logged."""
     assert isinstance(error, RequestValidationError)  # noqa: S101 - registered for it
-    if all(_encodable(problem.get("input")) for problem in error.errors()):
+    if all(utf8_safe(problem.get("input")) for problem in error.errors()):
         return await request_validation_exception_handler(request, error)
     log.info("%s %s: refused text that is not valid Unicode", request.method, request.url.path)
     return JSONResponse({"detail": "The message could not be read."}, status_code=400)

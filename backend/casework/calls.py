@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from sqlmodel import Session, col, select
@@ -104,6 +104,67 @@ def call_file(session: Session, reference: str) -> CallFile | None:
         follow_ups=follow_ups.answers_for(session, call),
         plan=plan,
     )
+
+
+# Timeline lines whose note is written by us or is the panel's own record (a count, a date, a
+# decision's reasons, a step, a recommendation, a response): the rest may carry the tenant's
+# words or an officer's about them (a reply to the tenant, a support request's outcome, the
+# reasons for an appeal, a closing note), and viewers see those lines without their note.
+OFFICER_FACING_NOTES = frozenset(
+    {
+        "assign_officer",
+        "set_signatories",
+        "record_area",
+        "schedule",
+        "decide",
+        "review_monitoring",
+        "appeal_outcome",
+        "score",
+        "programme",
+        "start_scrutiny",
+        "record_step",
+        "report",
+        "add_recommendation",
+        "record_consideration",
+        "delegate",
+        "respond",
+        "add_action",
+        "action_done",
+        "agree_action_plan",
+        "complete",
+        "petition_closed",
+        "evidence_added",
+        "start_review",
+    }
+)
+
+
+@dataclass(frozen=True)
+class TimelineLine:
+    """One line of a Call's timeline as a viewer reads it."""
+
+    event: CallEvent
+    author: Officer | None
+    note: str
+
+
+def for_viewers(file: CallFile) -> tuple[CallFile, list[TimelineLine]]:
+    """The Call's file without what identifies the tenant or repeats their words (their contact,
+    messages, evidence, officers' notes about them), and its timeline with only the notes in
+    OFFICER_FACING_NOTES: what the Board's and EMT's reports need (issue 12, point 15)."""
+    kept = replace(file, contact=None, notes=[], evidence=[], transcript=[], events=[])
+    timeline = [
+        TimelineLine(event, author, event.note if event.action in OFFICER_FACING_NOTES else "")
+        for event, author in file.events
+    ]
+    return kept, timeline
+
+
+def postcode_sector(postcode: str) -> str:
+    """The sector of a full postcode ("L30 4TH" -> "L30 4"): thousands of homes, so it places
+    a Call in a neighbourhood without finding a home; "" when there is no full postcode."""
+    outward, _, inward = postcode.strip().upper().partition(" ")
+    return f"{outward} {inward[0]}" if outward and len(inward) == 3 else ""
 
 
 def officers(session: Session) -> list[Officer]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from typing import Annotated
@@ -35,6 +36,16 @@ def linkify(text: str) -> Markup:
 
 pages.env.filters["linkify"] = linkify
 pages.env.globals["label"] = label
+
+
+def utf8_safe(value: object) -> bool:
+    """Whether every text in `value` (a string, or JSON-like data) can be written as UTF-8: a
+    lone surrogate ("\\ud800" in JSON) cannot, and would fail wherever it is written."""
+    try:
+        json.dumps(value, ensure_ascii=False, default=str).encode()
+    except (UnicodeEncodeError, ValueError, TypeError):
+        return False
+    return True
 
 
 async def get_services(request: Request) -> Services:

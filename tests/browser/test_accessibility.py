@@ -18,7 +18,9 @@ from backend import demo
 from backend.messaging.uploads import UploadLinks
 from backend.models import Appeal, Call, CallStatus, Contact, PanelMeeting, Petition, SupportRequest
 from backend.settings import Settings
+from backend.store.db import write_session
 from tests.browser.conftest import screenshot, serve_app
+from tests.factories import PASSWORD, make_officer
 
 BLOCKING = ("serious", "critical")
 
@@ -130,4 +132,39 @@ def test_every_back_office_page_with_calls_at_every_stage(
         screenshot(page, "officer-call-after-a-move")
         context.close()
     assert session.exec(select(Appeal)).first() is None  # nothing above lodged an appeal
+    assert {name: found for name, found in problems.items() if found} == {}
+
+
+def test_the_back_office_as_the_board_and_emt_see_it(
+    browser: Any, seeded: Settings, engine: Engine, session: Session
+) -> None:
+    """A viewer's pages: each Call without personal details, the appeals, the final report."""
+    with write_session(engine) as writing:
+        make_officer(writing, "viewer", email="board-member@example.org")
+    references = {c.status: c.reference for c in session.exec(select(Call))}
+    by_tenant = {c.tenant_name: c.reference for c in session.exec(select(Call))}
+    with serve_app(seeded, engine) as base:
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        page = context.new_page()
+        page.goto(f"{base}/officer/login")
+        page.fill("#email", "board-member@example.org")
+        page.fill("#password", PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+        page.wait_for_url(f"{base}/officer/")
+        pages = {f"a Call, {status}": f"/officer/calls/{ref}" for status, ref in references.items()}
+        pages["a Call after its report"] = f"/officer/calls/{by_tenant['Nadia Flores']}"
+        pages["its final report"] = f"/officer/calls/{by_tenant['Nadia Flores']}/report"
+        pages["appeals"] = "/officer/appeals"
+        pages["an appeal page"] = f"/officer/calls/{references[CallStatus.NOT_EXHAUSTED]}/appeal"
+        pages["meetings"] = "/officer/meetings"
+        problems: dict[str, list[str]] = {}
+        for name, path in pages.items():
+            response = page.goto(base + path)
+            assert response is not None and response.status == 200, (name, response)
+            assert "Nadia Flores" not in page.content()
+            page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+            problems[name] = _problems(page)
+        page.goto(f"{base}/officer/calls/{by_tenant['Nadia Flores']}")
+        screenshot(page, "officer-call-as-a-viewer")
+        context.close()
     assert {name: found for name, found in problems.items() if found} == {}

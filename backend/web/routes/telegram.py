@@ -13,7 +13,7 @@ from telegram import Update
 from telegram.error import TelegramError
 
 from backend.services import Services
-from backend.web.deps import ServicesDep
+from backend.web.deps import ServicesDep, utf8_safe
 from backend.web.turn_threads import in_turn_thread
 from bot import telegram
 
@@ -91,8 +91,17 @@ _UPDATE_SCHEMA = TelegramUpdate.model_json_schema()
 _TEXT = {"text/plain": {"schema": {"type": "string"}}}
 
 
+NOT_UNICODE = "not taken: it holds text that is not valid Unicode"
+
+
 async def take_update(services: Services, update: Update) -> str | None:
-    """Runs one Update through the flow and wakes the worker; returns a callback query id."""
+    """Runs one Update through the flow and wakes the worker; returns a callback query id.
+
+    An Update holding text no UTF-8 can hold (a lone surrogate) is not taken at all, by
+    webhook or by polling: no Telegram app sends one, and nothing of it is kept or logged."""
+    if not utf8_safe(update.to_dict()):
+        log.info("Telegram update %s %s", update.update_id, NOT_UNICODE)
+        return None
     inbound = telegram.inbound(update)
     if inbound is not None:
         replies = await in_turn_thread(services.engine, services.receive, inbound)
@@ -112,11 +121,25 @@ async def answer_button(services: Services, query_id: str) -> None:
         log.info("callback query not answered: %s", type(error).__name__)
 
 
+def _not_unicode(body: bytes) -> str | None:
+    """The number of an update (or "?") whose JSON holds text that is not valid Unicode (a
+    lone surrogate, which Pydantic refuses to read); None for any other unreadable body."""
+    try:
+        payload = json.loads(body)
+    except ValueError:
+        return None
+    if utf8_safe(payload):
+        return None
+    number = payload.get("update_id") if isinstance(payload, dict) else None
+    return str(number) if isinstance(number, int) else "?"
+
+
 @router.post(
     "/webhooks/telegram",
     status_code=200,
     response_class=Response,
     responses={
+        200: {"description": "taken, or not taken for good (text that is not Unicode)"},
         400: {"description": "not an Update", "content": _TEXT},
         403: {"description": "wrong secret"},
         404: {"description": "Telegram is not set up here", "content": _TEXT},
@@ -155,6 +178,12 @@ async def telegram_webhook(
     except (ValueError, TypeError, KeyError, AttributeError, OverflowError):  # ValidationError too
         update = None
     if update is None:
+        update_id = _not_unicode(body)
+        if update_id is not None:
+            # 200, so that Telegram lets it go: it sends anything else again, for a day, and
+            # this would be refused each time. Only the update's number is logged.
+            log.info("Telegram update %s %s", update_id, NOT_UNICODE)
+            return PlainTextResponse(NOT_UNICODE, status_code=200)
         return PlainTextResponse("not a Telegram Update", status_code=400)
     query_id = await take_update(services, update)
     if query_id:

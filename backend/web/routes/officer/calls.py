@@ -13,7 +13,14 @@ from starlette.datastructures import FormData
 
 from backend import petitions
 from backend.casework.areas import area_of
-from backend.casework.calls import call_file, find_call, meetings_ahead, officers
+from backend.casework.calls import (
+    call_file,
+    find_call,
+    for_viewers,
+    meetings_ahead,
+    officers,
+    postcode_sector,
+)
 from backend.casework.decisions import Grounds
 from backend.casework.lifecycle import (
     MOVES,
@@ -35,6 +42,7 @@ from backend.models import (
     FailureFound,
     MonitoringOutcome,
     Officer,
+    OfficerRole,
     PanelMeeting,
     Recommendation,
     RecommendationResponse,
@@ -147,9 +155,39 @@ def _show(
     )
 
 
+def _show_to_viewer(request: Request, who: SignedIn, session: Session, reference: str) -> Response:
+    """The Call as the Board and EMT read it: where it is in the process and what the panel
+    did, with nothing that identifies the tenant or repeats their words."""
+    found = call_file(session, reference)
+    if found is None:
+        raise HTTPException(status_code=404, detail="No Call has that reference.")
+    today = request.app.state.services.now().date()
+    petition = petitions.petition_of(session, found.call)
+    file, timeline = for_viewers(found)
+    return page(
+        request,
+        who,
+        "call_summary.html",
+        file=file,
+        timeline=timeline,
+        sector=postcode_sector(file.call.postcode),
+        petition=petition,
+        today=today,
+        can=can,
+        appeal_by=appeal_deadline(file.call),
+        step_titles=STEP_TITLES,
+        expected=expected(found, petition, today),
+        moves_now=moves_now(file.call.status),
+        area=area_of(file.call),
+    )
+
+
 @router.get("/calls/{reference}", response_class=HTMLResponse)
 def call_page(request: Request, reference: str, who: Anyone, session: SessionDep) -> Response:
-    """Every answer, evidence, transcript, notes, and the timeline of changes."""
+    """Every answer, evidence, transcript, notes, and the timeline of changes; to a viewer
+    (the Board, EMT), the Call without personal details."""
+    if who.officer.role == OfficerRole.VIEWER:
+        return _show_to_viewer(request, who, session, reference)
     return _show(request, who, session, reference)
 
 
@@ -315,9 +353,9 @@ def call_action(
 
 @router.get("/evidence/{evidence_id}")
 def evidence_file(
-    evidence_id: int, who: Anyone, services: ServicesDep, session: SessionDep
+    evidence_id: int, who: Working, services: ServicesDep, session: SessionDep
 ) -> Response:
-    """A photo or document, for officers only."""
+    """A photo or document, for officers only (never the Board's and EMT's viewers)."""
     evidence = session.get(Evidence, evidence_id)
     if evidence is None or not evidence.stored_path:
         raise HTTPException(status_code=404, detail="No such file.")

@@ -56,8 +56,9 @@ def add_meeting(
 
 
 @router.get("/meetings/{meeting_id}/agenda", response_class=HTMLResponse)
-def agenda(request: Request, meeting_id: int, who: Anyone, session: SessionDep) -> Response:
-    """A printable agenda: each Call's summary and the checks the panel makes."""
+def agenda(request: Request, meeting_id: int, who: Working, session: SessionDep) -> Response:
+    """A printable agenda: each Call's summary and the checks the panel makes (the tenants' own
+    words: not for the Board's and EMT's viewers)."""
     meeting = session.get(PanelMeeting, meeting_id)
     if meeting is None:
         raise HTTPException(status_code=404, detail="No such meeting.")

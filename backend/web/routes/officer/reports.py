@@ -14,6 +14,7 @@ from fastapi import APIRouter, HTTPException, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse, StreamingResponse
 from sqlmodel import Session
 
+from backend import petitions
 from backend.casework import programme, reports, reviews
 from backend.casework.final_report import final_report
 from backend.casework.lifecycle import IllegalTransition
@@ -220,11 +221,13 @@ def final_report_page(
     found = final_report(session, reference)
     if found is None:
         raise HTTPException(status_code=404, detail="No Call has that reference.")
+    petition = petitions.petition_of(session, found.call)
     return page(
         request,
         who,
         "final_report.html",
         report=found,
+        public_summary=petition.summary if petition else "",  # viewers read it, not the tenant
         step_titles=STEP_TITLES,
         weights=services.settings.score_weights,
         today=services.now().date(),

@@ -1,11 +1,13 @@
 """Every view of a back-office page that shows a tenant's details is audited, whatever the
-role of whoever looks: the Board's and EMT's viewer accounts included."""
+role of whoever looks. The Board's and EMT's viewer accounts are shown none (their Call page
+leaves them out; evidence, agendas and signatures refuse them), so theirs are not."""
 
 from __future__ import annotations
 
 from fastapi import Request
 from sqlmodel import Session
 
+from backend.models import OfficerRole
 from backend.people.audit import audit
 from backend.people.auth import signed_in
 from backend.store.db import write_session
@@ -40,7 +42,9 @@ def audit_personal_views(request: Request, services: ServicesDep) -> None:
     now = services.now()
     with Session(services.engine) as reading:
         who = signed_in(reading, request.cookies.get(SESSION_COOKIE), now)
-    if who is None:
+    if who is None or who.officer.role == OfficerRole.VIEWER:
+        # A viewer (the Board, EMT) is shown these pages without personal details, or refused
+        # them: nothing personal is seen, so nothing is audited.
         return
     name, value = next(iter(request.path_params.items()))
     with write_session(services.engine) as writing:
