@@ -15,7 +15,7 @@ from sqlmodel import Session, select
 from backend import petitions
 from backend.casework.decisions import Grounds
 from backend.casework.workflow import Workflow
-from backend.messaging.renderer import message_renderer
+from backend.messaging.notify import Notifier
 from backend.models import (
     Appeal,
     AuditEntry,
@@ -144,7 +144,7 @@ def _a_call_full_of_personal_data(session: Session, settings: Settings) -> dict[
     contact = make_contact(session, "sms", "+447911424242")
     call = make_call(session, contact, **TENANT, **ANSWERS)
     manager = make_officer(session, "manager", email="walk-manager@example.org")
-    flow = Workflow(session, message_renderer(settings), manager, NOW, settings=settings)
+    flow = Workflow(Notifier.of(session, settings, NOW), manager, settings=settings)
     flow.set_signatories(call, 5, "Tenants on the estate say repairs are not done.")
     petition = petitions.petition_of(session, call)
     assert petition is not None

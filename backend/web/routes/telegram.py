@@ -139,8 +139,8 @@ def _not_unicode(body: bytes) -> str | None:
     status_code=200,
     response_class=Response,
     responses={
-        200: {"description": "taken, or not taken for good (text that is not Unicode)"},
-        400: {"description": "not an Update", "content": _TEXT},
+        200: {"description": "taken"},
+        400: {"description": "not an Update, or text that is not valid Unicode", "content": _TEXT},
         403: {"description": "wrong secret"},
         404: {"description": "Telegram is not set up here", "content": _TEXT},
     },
@@ -180,10 +180,10 @@ async def telegram_webhook(
     if update is None:
         update_id = _not_unicode(body)
         if update_id is not None:
-            # 200, so that Telegram lets it go: it sends anything else again, for a day, and
-            # this would be refused each time. Only the update's number is logged.
+            # A malformed payload is 4xx (the contract). Telegram's own encoder never writes a
+            # lone surrogate, so no retries follow; only the update's number is logged.
             log.info("Telegram update %s %s", update_id, NOT_UNICODE)
-            return PlainTextResponse(NOT_UNICODE, status_code=200)
+            return PlainTextResponse(NOT_UNICODE, status_code=400)
         return PlainTextResponse("not a Telegram Update", status_code=400)
     query_id = await take_update(services, update)
     if query_id:
