@@ -19,10 +19,17 @@ def notify(
     queued messages' ids.
 
     A long text message goes as several (see Renderer.messages), as a reply in a turn does; a
-    caller gets it as a text (Channel.written), since nobody is on the line to hear it.
+    caller gets it as a text (Channel.written), since nobody is on the line to hear it. It is
+    written in the contact's language (language_of).
     """
-    parts = renderer.messages(message, Channel(contact.channel).written)
+    parts = renderer.messages(message, Channel(contact.channel).written, language_of(contact))
     return outbox.queue(session, contact, parts, now)
+
+
+def language_of(contact: Contact) -> str:
+    """The language every message we start is written in, for anyone: the one the contact
+    chose in the conversation, or signed the petition in ("": the installation's first)."""
+    return contact.language
 
 
 def tell_tenant(

@@ -1,4 +1,5 @@
-"""Every text the bot sends: plain GSM-7, within three SMS segments, with worst-case content."""
+"""Every text the bot sends, in every language we offer: plain GSM-7 as texted, within three
+SMS segments, with worst-case content."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from typing import Any
 import pytest
 
 from bot.render import TEMPLATES, Renderer
-from bot.sms_text import is_gsm7, segments
+from bot.sms_text import is_gsm7, segments, sms_safe
 from conversations import Channel, Choice, Outbound
 from conversations.channels import SMS_SEGMENTS
 from conversations.flow import REVIEW_SPLIT
@@ -27,7 +28,9 @@ renderer = Renderer(
         "Dunnings Bridge Road, Bootle, Merseyside L30 4TH"
     ),
     support_days=10,
+    offered=("en", "pl", "ro"),
 )
+LANGUAGES = renderer.offered
 AREAS = Choice(1, "community_safety", "service_area")
 
 
@@ -81,6 +84,9 @@ OUTCOME = {
 
 WORST: dict[str, list[dict[str, Any]]] = {
     "welcome": [{}],
+    "language_offer": [{"word": "ENGLISH"}],
+    "language_menu": [{}],
+    "language_set": [{}],
     "welcome_again": [{}],
     "not_now": [{}],
     "help": [{}],
@@ -295,16 +301,37 @@ def test_every_message_template_is_checked_here() -> None:
     assert _template_names() == set(WORST)
 
 
-@pytest.mark.parametrize("name", sorted(n for n in WORST if not n.startswith("voice/")))
-def test_each_message_fits_three_sms_segments_in_gsm7(name: str) -> None:
-    choices: tuple[Choice, ...] = ()
+def _choices(name: str) -> tuple[Choice, ...]:
     if name == "questions/service_area" or name == "errors/choice_invalid":
-        choices = tuple(Choice(n, v, "service_area") for n, v in enumerate(FORM[4].options, 1))
+        return tuple(Choice(n, v, "service_area") for n, v in enumerate(FORM[4].options, 1))
+    if name == "language_menu":
+        return tuple(Choice(n, code, "language") for n, code in enumerate(LANGUAGES, 1))
+    return ()
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("name", sorted(n for n in WORST if not n.startswith("voice/")))
+def test_each_message_fits_three_sms_segments_in_every_language(name: str, language: str) -> None:
     for context in WORST[name]:
-        text = renderer.render(Outbound(name, context, choices), Channel.WEB).text
-        assert text.strip(), f"{name} rendered empty"
-        assert is_gsm7(text), f"{name} has characters outside GSM-7: {text!r}"
-        assert segments(text) <= SMS_SEGMENTS, f"{name} is {segments(text)} segments: {text!r}"
+        outbound = Outbound(name, context, _choices(name))
+        written = renderer.render(outbound, Channel.WEB, language).text
+        texted = renderer.render(outbound, Channel.SMS, language).text
+        assert written.strip(), f"{name} rendered empty"
+        assert language != "en" or is_gsm7(written), f"{name} is outside GSM-7: {written!r}"
+        # Texted in GSM-7 (diacritics dropped, see sms_safe), and shortened to fit, never cut:
+        # the text message says everything the chat does, letter for letter.
+        assert is_gsm7(texted), f"{name} ({language}) is outside GSM-7: {texted!r}"
+        assert len(texted) == len(written), f"{name} ({language}) lost characters: {texted!r}"
+        assert segments(texted) <= SMS_SEGMENTS, (
+            f"{name} ({language}) is {segments(texted)} segments: {texted!r}"
+        )
+
+
+def test_polish_and_romanian_letters_are_texted_plain_never_dropped() -> None:
+    assert sms_safe("Zażółć gęślą jaźń. ŁÓDŹ") == "Zazolc gesla jazn. LODZ"
+    assert (
+        sms_safe("Bună ziua, și țară; ÎNCHIS, ÂNCĂ, ş ţ") == "Buna ziua, si tara; INCHIS, ANCA, s t"
+    )
 
 
 @pytest.mark.parametrize("path", sorted(MESSAGES.rglob("*")), ids=lambda p: p.name)
@@ -333,6 +360,7 @@ TEXTED_LATER = (
     "evidence_uploaded",
     "photo_kept",
     "cannot_read",
+    "language_",  # a call is in English: the languages are offered only in writing
 )
 SAID_IN_A_CALL = sorted(
     name
