@@ -84,10 +84,12 @@ def receive(
                     log.info("replayed %s message: answered once only", inbound.channel)
                     return scope.earlier_replies(inbound) if in_response else []
                 # Storage's facts beside those the channel knew (a caller's number is a mobile).
-                known = replace(inbound, facts={**inbound.facts, **scope.facts(inbound)})
+                guess = inbound.language if inbound.language in renderer.offered else ""
+                facts = {**inbound.facts, **scope.facts(inbound)}
+                known = replace(inbound, facts=facts, language=guess)
                 saved = scope.load(inbound)
                 # The words of the language they write in (a newcomer: the channel's guess).
-                heard = renderer.words(saved.language if saved else inbound.language)
+                heard = renderer.words(saved.language if saved else guess)
                 turn = advance(saved, known, now=now, words=heard)
                 # Saved first: the effects' messages (a link texted) go in the language chosen.
                 scope.save(inbound, turn.state)

@@ -52,7 +52,8 @@ def page_context(request: Request) -> dict[str, object]:
 def page_language(request: Request, offered: tuple[str, ...]) -> str:
     """The language of a public page: the one picked with the page's switch (?lang=, then kept
     in a cookie), else the browser's first offered (Accept-Language), else the default."""
-    for picked in (request.query_params.get("lang"), request.cookies.get(LANGUAGE_COOKIE)):
+    chosen = getattr(request.state, "language", None)  # the conversation's, on the chat page
+    for picked in (request.query_params.get("lang"), chosen, request.cookies.get(LANGUAGE_COOKIE)):
         if picked in offered:
             return picked
     asked = languages.parse_accept_language(request.headers.get("accept-language", ""))
@@ -75,6 +76,7 @@ def linkify(text: str) -> Markup:
 
 pages.env.filters["linkify"] = linkify
 pages.env.globals["label"] = label
+pages.env.globals["language_name"] = languages.english_name  # for officers: "Polish"
 
 
 async def get_services(request: Request) -> Services:
