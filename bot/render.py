@@ -6,11 +6,13 @@ import re
 import tomllib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from functools import cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from babel.dates import format_date
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from bot import languages
@@ -23,6 +25,7 @@ from conversations.understanding import Words, words_of
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 _BLANK_RUNS = re.compile(r"\n{3,}")
+LANGUAGE_KIND = "language"  # the menu of languages: Choice(1, "pl", LANGUAGE_KIND)
 
 
 @dataclass(frozen=True)
@@ -66,7 +69,10 @@ def _entry(kind: str, value: str) -> dict[str, Any]:
 
 
 def label(kind: str, value: str) -> str:
-    """The words a person reads for an option, a field or a status."""
+    """The words a person reads for an option, a field or a status (a language: its own name,
+    "Polski", which its speakers recognise whatever language the rest is in)."""
+    if kind == LANGUAGE_KIND:
+        return languages.own_name(value)
     return str(_entry(kind, value).get("label") or value.replace("_", " ").capitalize())
 
 
@@ -94,7 +100,6 @@ def spoken_choice(choice: Choice) -> str:
 
 # A question, or a problem with an answer, ends on a call with the keys that work anywhere.
 _PROMPTS_WITH_KEYS = ("questions/", "errors/")
-LANGUAGE_KIND = "language"  # the "menu" of languages: Choice(1, "pl", LANGUAGE_KIND)
 
 
 @cache
@@ -180,6 +185,9 @@ class Renderer:
         env.globals.update(self.service, spoken=False)
         env.globals["label"] = lambda kind, value: translations.gettext(label(kind, value))
         env.filters["shorten"] = shorten
+        # Dates are handed in as dates and written in the reader's language: "środa 30 września".
+        env.filters["long_date"] = lambda when: _written(when, "EEEE d MMMM y", code)
+        env.filters["month"] = lambda when: _written(when, "LLLL y", code)
         return env
 
     def language(self, code: str | None) -> str:
@@ -254,6 +262,11 @@ def _share_button(url: str, channel: Channel, gettext: Callable[[str], str]) -> 
         invite = gettext(label("words", "invite"))
         url = f"https://t.me/share/url?url={quote(url, safe='')}&text={quote(invite)}"
     return Button(gettext(label("words", "share")), "", url)
+
+
+def _written(when: object, pattern: str, code: str) -> str:
+    """A date in words in the language `code` (anything else as it is)."""
+    return format_date(when, pattern, locale=code) if isinstance(when, date) else str(when)
 
 
 def _typed_name(code: str) -> str:

@@ -189,7 +189,7 @@ def _language(state: Conversation, message: _Message, choosing: bool) -> Turn | 
 def _write_in(state: Conversation, language: str) -> Turn:
     """From now on we write in `language`; the tenant carries on where they were."""
     state = state.but(language=language)
-    if not state.welcomed:
+    if state.step == Step.WELCOME:  # the welcome again, now that they can read it
         return Turn(state.but(welcomed=True), (_welcome(),))
     return Turn(state, (Outbound("language_set"), _prompt(state)))
 

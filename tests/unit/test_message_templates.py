@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -57,18 +58,23 @@ def _review_lines() -> list[dict[str, object]]:
     return [{"number": 99, "field": "evidence", "value": LONG, "kind": "", "photos": 12}, *lines]
 
 
+# Dates are written in the reader's language: the longest day and month names of ours
+# ("Wednesday 30 September", "poniedzialek 26 pazdziernika", "miercuri 30 septembrie").
+LONGEST_DAY = date(2026, 9, 30)
+DATED = ("meeting_date", "appeal_by", "start", "presented_on", "review_on")
+
 OUTCOME = {
     "reference": "CCS-2026-10042",
     "officer": "Bartholomew",
     "route": "individual",
     "needed": 1250,
     "share_url": "https://frontdoor.pinecourt.example.org/s/ABCDEFGH",
-    "meeting_date": "Wednesday 30 September 2026",
+    "meeting_date": LONGEST_DAY,
     "reasons": LONG,
     "advice": LONG,
-    "appeal_by": "Wednesday 28 October 2026",
-    "start": "September 2026",
-    "presented_on": "Wednesday 30 September 2026",
+    "appeal_by": LONGEST_DAY,
+    "start": LONGEST_DAY,
+    "presented_on": LONGEST_DAY,
     "outcome": "overturned",
     "new_decision": "serious_failure",
     "months": 6,
@@ -76,7 +82,7 @@ OUTCOME = {
     "failure_found": "both",
     "complaints_used": "review_panel",
     "monitoring_what": LONG,
-    "review_on": "Wednesday 30 September 2026",
+    "review_on": LONGEST_DAY,
     "note": LONG,
     "accepted": False,
 }
@@ -214,7 +220,10 @@ WORST: dict[str, list[dict[str, Any]]] = {
     "voice/not_texting": [{}],
     "voice/link_texting": [{}],
     **{
-        f"outcomes/{name}": [OUTCOME]
+        f"outcomes/{name}": [
+            OUTCOME,
+            {**OUTCOME, **dict.fromkeys(DATED, date(2026, 10, 26))},  # poniedzialek, pazdziernika
+        ]
         for name in (
             "officer_assigned",
             "signatories_set",
@@ -247,16 +256,14 @@ WORST: dict[str, list[dict[str, Any]]] = {
     "outcomes/action_plan": [
         {
             **OUTCOME,
-            "actions": [{"what": LONG, "by": "September 2026"}] * 12,
+            "actions": [{"what": LONG, "by": LONGEST_DAY}] * 12,
             "signer": signer,
             "area": "x" * 100,
         }
         for signer in (False, True)
     ]
     + [{**OUTCOME, "actions": [{"what": "Fix it", "by": "May 2027"}], "signer": False}]
-    + [
-        {"actions": [{"what": LONG, "by": "September 2026"}] * 3, "signer": True, "area": "x" * 100}
-    ],
+    + [{"actions": [{"what": LONG, "by": LONGEST_DAY}] * 3, "signer": True, "area": "x" * 100}],
     "outcomes/action_done": [
         {**OUTCOME, "what": LONG, "done": 11, "total": 12},
         {**OUTCOME, "what": LONG, "done": 12, "total": 12},
