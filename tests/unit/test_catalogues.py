@@ -17,7 +17,9 @@ from backend.settings import Settings
 from bot.languages import LOCALES, SOURCE, catalogue_path, translations
 
 ROOT = LOCALES.parent
-OFFERED = [code for code in Settings().offered_languages if code != SOURCE]
+# The languages shipped (the setting's default; an installation may offer fewer, or its own).
+SHIPPED = str(Settings.model_fields["languages"].default).split(",")
+OFFERED = [code for code in SHIPPED if code != SOURCE]
 CATALOGUED = sorted(p.parent.parent.name for p in LOCALES.glob("*/LC_MESSAGES/messages.po"))
 PLACEHOLDER = re.compile(r"%\((\w+)\)s|%%")
 STATUS = "machine-drafted, to be checked by a native speaker"
