@@ -20,12 +20,12 @@ from bot.languages import SOURCE
 from bot.sms_text import sms_safe, split_for_sms
 from bot.speech import speakable
 from conversations.channels import Channel
+from conversations.flow import LANGUAGE_KIND
 from conversations.messages import Choice, Outbound
 from conversations.understanding import Words, words_of
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 _BLANK_RUNS = re.compile(r"\n{3,}")
-LANGUAGE_KIND = "language"  # the menu of languages: Choice(1, "pl", LANGUAGE_KIND)
 
 
 @dataclass(frozen=True)
