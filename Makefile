@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
-.PHONY: run test test-unit test-postgres test-browser lint format bench clean
+.PHONY: run test test-unit test-postgres test-browser lint format bench catalogues clean
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -45,6 +45,18 @@ format: $(STAMP)
 bench: $(STAMP)
 	command -v wrk >/dev/null || apt-get install -y -qq wrk
 	BENCH_DATABASE_URL=$${BENCH_DATABASE_URL-$(PG_URL)} $(BIN)/python -m bench
+
+## catalogues: extract every tenant's and signer's text into locales/messages.pot and merge it into
+## each language's messages.po (new texts arrive untranslated; tests/unit/test_catalogues.py fails
+## until each has its translation)
+catalogues: $(STAMP)
+	$(BIN)/pybabel extract --mapping-file babel.cfg --no-location --sort-output \
+		--project "Tenant Front Door" --copyright-holder "Tenant Front Door" \
+		--msgid-bugs-address "" --output-file locales/messages.pot .
+	for po in locales/*/LC_MESSAGES/messages.po; do \
+		$(BIN)/pybabel update --input-file locales/messages.pot --output-file $$po \
+			--locale $$(basename $$(dirname $$(dirname $$po))) --no-wrap --ignore-obsolete; \
+	done
 
 clean:
 	rm -rf $(VENV) var/*.db var/*.db-* .pytest_cache .mypy_cache .ruff_cache

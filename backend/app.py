@@ -23,7 +23,7 @@ from backend import logs
 from backend.services import Services
 from backend.settings import Settings, get_settings
 from backend.web.deps import pages, utf8_safe
-from backend.web.middleware import AccessLog, LimitBody
+from backend.web.middleware import AccessLog, KeepLanguage, LimitBody
 from backend.web.routes import (
     health,
     public,
@@ -138,6 +138,9 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     # Added last, so they run first: the size limit before anything reads a body.
     app.add_middleware(LimitBody, upload_limit=settings.evidence_max_bytes * 10 + 64 * 1024)
     app.add_middleware(AccessLog)
+    app.add_middleware(
+        KeepLanguage, offered=settings.offered_languages, secure=settings.secure_cookies
+    )
     app.add_middleware(SecurityHeaders, https=settings.secure_cookies)
     # Outermost: the client is the proxy's peer unless the proxy is one we named. (uvicorn's
     # own copy of this is off in `frontdoor serve`: it would trust 127.0.0.1 whatever we say.)

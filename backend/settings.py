@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from bot.languages import SOURCE, catalogue_path
 from bot.office_hours import OfficeHours
 
 DEV_SECRET = "dev-only-not-secret"  # noqa: S105 - the placeholder that production refuses
@@ -39,6 +40,9 @@ class Settings(BaseSettings):
         "Dunnings Bridge Road, Bootle L30 4TH"
     )
     support_reply_days: int = 2  # the working days a tenant is promised for an officer's help
+    # The languages we write to tenants and signers in, comma-separated, the first the default:
+    # English (the source) and each with a catalogue in locales/<code>/LC_MESSAGES/messages.po.
+    languages: str = "en,pl,ro"
 
     telegram_bot_token: SecretStr | None = None
     telegram_webhook_secret: SecretStr | None = None
@@ -112,6 +116,23 @@ class Settings(BaseSettings):
     # customer satisfaction fell by at least this many percentage points on the quarter
     # before (or whose escalated complaints rose).
     performance_dip_points: float = 10.0
+
+    @property
+    def offered_languages(self) -> tuple[str, ...]:
+        """The languages we write in (LANGUAGES), the first the default."""
+        return tuple(code.strip() for code in self.languages.split(",") if code.strip())
+
+    @model_validator(mode="after")
+    def _catalogues_found(self) -> Settings:
+        # A language named without its catalogue is refused at start-up, not at the first text.
+        missing = [
+            code
+            for code in self.offered_languages
+            if code != SOURCE and not catalogue_path(code).exists()
+        ]
+        if missing or not self.offered_languages:
+            raise ValueError(f"LANGUAGES: no catalogue under locales/ for {missing or 'any'}")
+        return self
 
     @model_validator(mode="after")
     def _office_hours_read(self) -> Settings:

@@ -9,7 +9,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Protocol
 
-from bot.render import Rendered, Renderer, words
+from bot.render import Rendered, Renderer
 from conversations import Channel, Conversation, Effect, Inbound, Outbound, advance
 
 log = logging.getLogger(__name__)
@@ -40,7 +40,8 @@ class TurnScope(Protocol):
         """Carries out the flow's effects; returns any replies they produce."""
 
     def save(self, inbound: Inbound, state: Conversation) -> None:
-        """Saves the new state; raises ConcurrentTurn if someone saved since load()."""
+        """Saves the new state, and the language to write to the sender in (every later
+        message uses it); raises ConcurrentTurn if someone saved since load()."""
 
     def record_replies(
         self, inbound: Inbound, replies: Sequence[Rendered], in_response: bool
@@ -83,11 +84,22 @@ def receive(
                     log.info("replayed %s message: answered once only", inbound.channel)
                     return scope.earlier_replies(inbound) if in_response else []
                 # Storage's facts beside those the channel knew (a caller's number is a mobile).
-                known = replace(inbound, facts={**inbound.facts, **scope.facts(inbound)})
-                turn = advance(scope.load(inbound), known, now=now, words=words())
-                outbound = [*turn.replies, *scope.carry_out(inbound, turn.effects)]
-                replies = [part for o in outbound for part in renderer.messages(o, inbound.channel)]
+                guess = inbound.language if inbound.language in renderer.offered else ""
+                facts = {**inbound.facts, **scope.facts(inbound)}
+                known = replace(inbound, facts=facts, language=guess)
+                saved = scope.load(inbound)
+                # The words of the language they write in (a newcomer: the channel's guess).
+                heard = renderer.words(saved.language if saved else guess)
+                turn = advance(saved, known, now=now, words=heard)
+                # Saved first: the effects' messages (a link texted) go in the language chosen.
                 scope.save(inbound, turn.state)
+                outbound = [*turn.replies, *scope.carry_out(inbound, turn.effects)]
+                language = renderer.language(turn.state.language)
+                replies = [
+                    part
+                    for o in outbound
+                    for part in renderer.messages(o, inbound.channel, language)
+                ]
                 reachable = scope.record_replies(inbound, replies, in_response)
             return replies if reachable else []
         except ConcurrentTurn:

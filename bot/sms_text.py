@@ -32,6 +32,11 @@ _LOOKALIKES = {
     "\u00a0": " ",
     "\u2022": "*",
     "\t": " ",
+    # Polish and Romanian are texted without their diacritics, as people there often text:
+    # one ą or ș would make the whole message UCS-2 (70 characters a segment, not 160). Most
+    # letters lose their mark by decomposition (ą a, ș s, ț t); ł has none to lose.
+    "\u0142": "l",
+    "\u0141": "L",
 }
 
 

@@ -13,6 +13,7 @@ from telegram import (
     InlineKeyboardMarkup,
     Message,
     Update,
+    User,
 )
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 from telegram.request import HTTPXRequest
@@ -49,7 +50,13 @@ def inbound(update: Update) -> Inbound | None:
     if query is not None:
         chat = query.message.chat if query.message is not None else None
         chat_id = chat.id if chat is not None else query.from_user.id
-        return Inbound(Channel.TELEGRAM, str(chat_id), query.data or "", f"u{update.update_id}")
+        return Inbound(
+            Channel.TELEGRAM,
+            str(chat_id),
+            query.data or "",
+            f"u{update.update_id}",
+            language=_language(query.from_user),
+        )
     message = update.message
     if message is None or message.chat.type != "private":
         return None
@@ -74,7 +81,15 @@ def inbound(update: Update) -> Inbound | None:
         f"u{update.update_id}",
         tuple(attachments),
         unreadable=_unreadable(message),
+        language=_language(message.from_user),
     )
+
+
+def _language(user: User | None) -> str:
+    """Telegram's guess at the sender's language ("pl" of "pl-PL"; optional in the Bot API):
+    a newcomer's first language, if we offer it."""
+    code = user.language_code if user is not None else None
+    return (code or "").split("-")[0].lower()
 
 
 def _unreadable(message: Message) -> str:

@@ -39,13 +39,15 @@ def visitor_of(secret: str, cookie: str | None) -> str | None:
     return visitor
 
 
-def inbound(visitor: str, text: str, message_id: str | None) -> Inbound:
-    """A web chat message as the flow sees it; the message id makes resubmits harmless."""
+def inbound(visitor: str, text: str, message_id: str | None, language: str = "") -> Inbound:
+    """A web chat message as the flow sees it; the message id makes resubmits harmless, and
+    `language` (the page's, from the browser) is the first guess at a newcomer's."""
     return Inbound(
         channel=Channel.WEB,
         address=visitor,
         text=text,
         message_id=f"{visitor}:{message_id}" if message_id else None,
+        language=language,
     )
 
 

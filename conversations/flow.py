@@ -48,6 +48,9 @@ from conversations.validation import (
 # (STOP, CANCEL, END, QUIT, START, …): those belong to the channel, never to the flow.
 HELP, BACK, RESTART, SKIP, OFFICER, STATUS = "HELP", "BACK", "RESTART", "SKIP", "OFFICER", "STATUS"
 DONE, SEND = "DONE", "SEND"
+# Changes the language we write in, at any time (not on a call: the phone line speaks English).
+LANGUAGE = "LANGUAGE"
+LANGUAGE_KIND = "language"  # Words.options[LANGUAGE_KIND]: the languages offered, by code
 GLOBAL_WORDS = frozenset({HELP, BACK, RESTART, SKIP, OFFICER, STATUS})
 FLOW_WORDS = GLOBAL_WORDS | {DONE, SEND}
 
@@ -106,7 +109,7 @@ def advance(
 ) -> Turn:
     """Moves the conversation on by one tenant message; `words` are what people type for each
     option (bot.render.words(), from the labels file)."""
-    state = state or Conversation()
+    state = state or Conversation(language=inbound.language)
     arrived_from = state.step
     text = clean(inbound.text)
     spoken = inbound.channel.can.spoken
@@ -116,6 +119,8 @@ def advance(
     said = word(text)
     message = _Message(text, said, inbound, words, state.between)
     state = state.but(between=())  # only a reply that asks "which did you mean?" sets it
+    choosing_language = state.choosing_language
+    state = state.but(choosing_language=False)  # only the languages' menu sets it
     if inbound.opening:
         return _greet(state)
 
@@ -137,7 +142,10 @@ def advance(
     signing_command = signing.command(text)
     appeal = appeals.command(text)
     follow_up = inbound.facts.get(FOLLOW_UP_FACT)
-    if follow_up and said in FOLLOW_UP_WORDS:
+    language = None if spoken else _language(state, message, choosing_language)
+    if language is not None:
+        turn = language
+    elif follow_up and said in FOLLOW_UP_WORDS:
         # The answer to "Is the service better?", asked months after the action plan.
         turn = Turn(state, (), (AnswerFollowUp(follow_up, said),))
     elif appeal is not None:
@@ -157,6 +165,33 @@ def advance(
     if arrived and not inbound.channel.can.pictures and not spoken:
         offer = (OfferUpload(),)
     return Turn(turn.state, notes + turn.replies, kept + turn.effects + offer)
+
+
+def _language(state: Conversation, message: _Message, choosing: bool) -> Turn | None:
+    """A language named on its own ("Polski", "romana"), LANGUAGE (the languages offered by
+    number), or the answer to that offer; None if the message is none of these."""
+    offered = tuple(message.words.options.get(LANGUAGE_KIND, {}))
+    if len(offered) < 2:
+        return None
+    menu = tuple(Choice(n, code, LANGUAGE_KIND) for n, code in enumerate(offered, 1))
+    if choosing:
+        reading = read(message.text, menu, message.words, between=message.between)
+        if reading.value is not None:
+            return _write_in(state, reading.value)
+    named = [c for c in offered if means(message.text, message.words.phrases(LANGUAGE_KIND, c))]
+    if len(named) == 1:
+        return _write_in(state, named[0])
+    if message.said == LANGUAGE or means(message.text, message.words.commands.get(LANGUAGE, ())):
+        return Turn(state.but(choosing_language=True), (Outbound("language_menu", choices=menu),))
+    return None
+
+
+def _write_in(state: Conversation, language: str) -> Turn:
+    """From now on we write in `language`; the tenant carries on where they were."""
+    state = state.but(language=language)
+    if state.step == Step.WELCOME:  # the welcome again, now that they can read it
+        return Turn(state.but(welcomed=True), (_welcome(),))
+    return Turn(state, (Outbound("language_set"), _prompt(state)))
 
 
 def _appeal(state: Conversation, reference: str, reasons: str) -> Turn:

@@ -35,6 +35,9 @@ class Inbound:
     # A phone call just answered: nothing said yet. The flow greets a new caller, or picks up
     # where a caller stopped (a call that dropped, or came back from an officer's line).
     opening: bool = False
+    # The channel's guess at the sender's language (Telegram's language_code, the browser's
+    # Accept-Language), already one we offer, or "": it chooses a newcomer's first language.
+    language: str = ""
 
 
 @dataclass(frozen=True)

@@ -37,6 +37,10 @@ class Conversation(BaseModel):
     officer_offered: bool = False  # a caller was offered the officers' line or a call back
     text_offered: bool = False  # a caller was asked whether to text them their reference
     texts: bool = False  # a caller's number can get our texts (a mobile)
+    # The language we write to them in ("": the installation's first). The channel's guess
+    # first, then theirs: a language's name, or LANGUAGE and a number, changes it at any time.
+    language: str = ""
+    choosing_language: bool = False  # the languages were just offered by number
 
     def but(self, **changes: Any) -> Conversation:
         """A copy with `changes` applied (the state itself never changes)."""

@@ -253,7 +253,7 @@ def lodge_by_message(
     if is_late(call, now.date()):
         deadline = appeal_deadline(call)
         assert deadline is not None  # noqa: S101 - is_late needs one
-        return Outbound("outcomes/appeal_late", {**context, "appeal_by": long_date(deadline)})
+        return Outbound("outcomes/appeal_late", {**context, "appeal_by": deadline})
     if not reasons.strip():
         return Outbound("outcomes/appeal_reasons", context)
     add_event(session, call, "lodge_appeal", now, note="Appeal lodged by the tenant by message")

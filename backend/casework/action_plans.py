@@ -182,7 +182,7 @@ class Planning(Moves):
         call.plan_agreed_with, call.plan_agreed_on = check.head.name[:80], self.now.date()
         # The tenant, and signers who asked to hear, are told in plain words what the review
         # found (the report's summary: a serious failure's plan has none) and what will change.
-        actions = [{"what": a.description, "by": f"{a.due_on:%B %Y}"} for a in check.actions]
+        actions = [{"what": a.description, "by": a.due_on} for a in check.actions]
         area = petitions.petition_area(call)
         if call.report_summary:
             self.tell(call, "outcomes/review_found", summary=call.report_summary, signer=False)

@@ -14,7 +14,7 @@ from backend.casework.lifecycle import (
     IllegalTransition,
     S,
 )
-from backend.casework.meetings import long_date, next_meeting
+from backend.casework.meetings import next_meeting
 from backend.casework.moves import Moves
 from backend.models import (
     Call,
@@ -155,4 +155,4 @@ class Advising(Moves):
             raise IllegalTransition("That meeting has already taken place.")
         self._record(call, "schedule", S.ON_AGENDA, f"Agenda of {meeting.held_on:%d %B %Y}")
         call.meeting_id = meeting.id
-        self.tell(call, "outcomes/on_agenda", meeting_date=long_date(meeting.held_on))
+        self.tell(call, "outcomes/on_agenda", meeting_date=meeting.held_on)

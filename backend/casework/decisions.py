@@ -125,10 +125,10 @@ class Deciding(Moves):
             failure_found=call.failure_found,
             complaints_used=call.complaints_used,
             monitoring_what=call.monitoring_what,
-            review_on=long_date(review_on) if review_on else "",
+            review_on=review_on or "",
         )
         if call.decision != Decision.ACCEPTED:  # nothing to appeal in an acceptance
-            self.tell(call, "outcomes/appeal_rights", appeal_by=long_date(deadline))
+            self.tell(call, "outcomes/appeal_rights", appeal_by=deadline)
 
     def review_monitoring(
         self,
@@ -165,7 +165,7 @@ class Deciding(Moves):
             outcome=outcome,
             accepted=accept,
             note=note.strip(),
-            review_on=long_date(next_review_on) if next_review_on else "",
+            review_on=next_review_on or "",
         )
 
     def change_decision(self, call: Call, decision: Decision, grounds: Grounds, note: str) -> None:

@@ -15,7 +15,6 @@ from backend.casework.lifecycle import (
     S,
     raised_by_panel,
 )
-from backend.casework.meetings import long_date
 from backend.casework.moves import Moves
 from backend.casework.scoring import SCORE_PARTS, area_total, check_parts, score_of, total_score
 from backend.models import (
@@ -96,7 +95,7 @@ class Scrutinising(Moves):
             raise IllegalTransition("Score the Call before putting it in the programme.")
         self._record(call, "programme", S.PROGRAMMED, f"Starts {start:%d %B %Y}")
         call.programme_start = start
-        self.tell(call, "outcomes/programmed", start=f"{start:%B %Y}")
+        self.tell(call, "outcomes/programmed", start=start)
 
     def start_scrutiny(self, call: Call) -> None:
         """Begins the 10 steps of the scrutiny activity."""
@@ -134,7 +133,7 @@ class Scrutinising(Moves):
         self._record(call, "report", S.REPORTED, summary[:200])
         call.report_summary = summary.strip()
         call.reported_on = presented_on
-        self.tell(call, "outcomes/reported", presented_on=long_date(presented_on))
+        self.tell(call, "outcomes/reported", presented_on=presented_on)
 
     def add_recommendation(self, call: Call, text: str) -> Recommendation:
         """A recommendation of the final report to the Executive Management Team and Board."""

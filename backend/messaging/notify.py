@@ -15,6 +15,12 @@ from bot.render import Renderer
 from conversations import Channel, Outbound
 
 
+def language_of(contact: Contact) -> str:
+    """The language every message we start is written in, for anyone: the one the contact
+    chose in the conversation, or signed the petition in ("": the installation's first)."""
+    return contact.language
+
+
 @dataclass(frozen=True)
 class Notifier:
     """The one way domain code tells people things: bound to a transaction (its session and
@@ -40,9 +46,11 @@ class Notifier:
 
         A long text message goes as several (see Renderer.messages), as a reply in a turn
         does; a caller gets it as a text (Channel.written), since nobody is on the line to hear
-        it.
+        it. It is written in the contact's language (language_of).
         """
-        parts = self.renderer.messages(message, Channel(contact.channel).written)
+        parts = self.renderer.messages(
+            message, Channel(contact.channel).written, language_of(contact)
+        )
         return outbox.queue(self.session, contact, parts, self.now)
 
     def tell_tenant(self, call: Call, message: Outbound) -> list[int]:

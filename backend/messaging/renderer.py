@@ -10,7 +10,12 @@ from bot.render import Renderer
 
 @cache
 def _renderer(
-    landlord: str, phone: str, privacy_url: str, appeal_address: str, support_days: int
+    landlord: str,
+    phone: str,
+    privacy_url: str,
+    appeal_address: str,
+    support_days: int,
+    offered: tuple[str, ...],
 ) -> Renderer:
     return Renderer(
         landlord=landlord,
@@ -18,6 +23,7 @@ def _renderer(
         privacy_url=privacy_url,
         appeal_address=appeal_address,
         support_days=support_days,
+        offered=offered,
     )
 
 
@@ -29,4 +35,5 @@ def message_renderer(settings: Settings) -> Renderer:
         f"{settings.base_url}/privacy",
         settings.appeal_address,
         settings.support_reply_days,
+        settings.offered_languages,
     )

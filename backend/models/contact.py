@@ -20,3 +20,6 @@ class Contact(SQLModel, table=True):
     address: str = Field(max_length=255)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     opted_out_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # The language we write to them in ("": the installation's first): what they chose in the
+    # conversation, or the signing page's language for a signer. Every message uses it.
+    language: str = Field(default="", max_length=16)

@@ -54,6 +54,7 @@ class SigningForm:
     # "Have you reported it yourself?": optional, "yes" or "no"; the panel sees how many did
     # as it looks "to see if the petitioners have attempted to resolve the situation".
     reported: str = ""
+    language: str = ""  # the page's: the code, and what they asked to hear, are texted in it
 
     @property
     def reported_problem(self) -> bool | None:
@@ -148,7 +149,7 @@ def request_code(
         return None, ""
     # Only now, and never in the answer: whether this number signed already or asked not to
     # be texted is its owner's business. Such a number gets the same page and no text.
-    contact = _sms_contact(session, form.e164, now)
+    contact = _sms_contact(session, form.e164, now, form.language)
     texted = contact.opted_out_at is None and not _signed(session, petition, form.e164)
     token, code = secrets.token_urlsafe(24), f"{secrets.randbelow(1_000_000):06d}"
     secret = settings.secret_key.get_secret_value()
@@ -201,6 +202,7 @@ def request_withdrawal(
     settings: Settings,
     tell: Notifier,
     ip_hash: str,
+    language: str = "",
 ) -> tuple[PendingSignature | None, str, str]:
     """Texts a code to take back the signature given from this phone: (pending, code, problem).
     The answer is the same whether or not the number signed (only a number that did is
@@ -225,7 +227,7 @@ def request_withdrawal(
         created_at=now,
     )
     session.add(pending)
-    contact = _sms_contact(session, phone, now)
+    contact = _sms_contact(session, phone, now, language)
     if contact.opted_out_at is not None or not _signed(session, petition, phone):
         return pending, "", ""  # nothing to take back: no text, and the same page as anyone
     tell.notify(contact, Outbound("petition/withdraw_code", {"code": code}))
@@ -245,15 +247,21 @@ def _signed(session: Session, petition: Petition, phone: str) -> bool:
     )
 
 
-def _sms_contact(session: Session, phone: str, now: datetime) -> Contact:
+def _sms_contact(session: Session, phone: str, now: datetime, language: str) -> Contact:
+    """The phone's SMS contact, which texts to this signer are written in `language` (the
+    signing page's) from now on, if one is given."""
     session.execute(
         insert_or_skip(session, Contact).values(
             channel=Channel.SMS.value, address=phone, created_at=now
         )
     )
-    return session.exec(
+    contact = session.exec(
         select(Contact).where(Contact.channel == Channel.SMS.value, Contact.address == phone)
     ).one()
+    if language and contact.language != language:
+        contact.language = language
+        session.add(contact)
+    return contact
 
 
 def forget_unconfirmed(session: Session, now: datetime) -> int:
@@ -305,22 +313,22 @@ def confirm(
 def _check_code(
     session: Session, pending: PendingSignature, code: str, settings: Settings, now: datetime
 ) -> str:
-    """What is wrong with the code typed ("" when it is right: it is then used up)."""
+    """What is wrong with the code typed, as the name of the problem the page words in the
+    signer's language (templates/public/_problems.html: "used", "expired", "locked", "wrong:2");
+    "" when it is right: it is then used up."""
     if pending.used_at is not None:
-        return "This code has already been used."
+        return "used"
     if pending.expires_at <= now:
-        return "This code has expired. Please ask for a new one."
+        return "expired"
     if pending.attempts >= MAX_TRIES:
-        return "Too many wrong codes. Please ask for a new one."
+        return "locked"
     secret = settings.secret_key.get_secret_value()
     given = "".join(ch for ch in code if ch.isdigit())[:6]
     if not hmac.compare_digest(_code_hash(secret, pending.token, given), pending.code_hash):
         pending.attempts += 1
         session.add(pending)
         left = MAX_TRIES - pending.attempts
-        if not left:
-            return "Too many wrong codes. Please ask for a new one."
-        return f"That code is not right. You have {left} {'try' if left == 1 else 'tries'} left."
+        return f"wrong:{left}" if left else "locked"
     pending.used_at = now
     session.add(pending)
     return ""

@@ -7,6 +7,8 @@
   var box = document.getElementById("text");
   var choices = document.getElementById("choices");
   var error = document.getElementById("chat-error");
+  // The words the script shows, in the page's language (the page's form carries them).
+  var said = form.dataset;
   // Coming back to the chat opens at the latest message, not at the top of a long log.
   var latest = document.getElementById("latest");
   if (latest) { latest.scrollIntoView({ block: "end" }); }
@@ -21,7 +23,7 @@
     item.className = "msg " + (mine ? "mine" : "theirs");
     var who = document.createElement("span");
     who.className = "visually-hidden";
-    who.textContent = mine ? "You said:" : "Front Door said:";
+    who.textContent = mine ? said.youSaid : said.weSaid;
     var body = document.createElement("p");
     // Never innerHTML: text nodes and links built one by one, so what anyone typed stays text.
     var url = /https?:\/\/[^\s<>"']+/g, at = 0, match;
@@ -60,11 +62,11 @@
     if (!link) { return; }
     if (navigator.share) {
       event.preventDefault();
-      navigator.share({ title: "Please sign", url: link.href }).catch(function () {});
+      navigator.share({ title: said.pleaseSign, url: link.href }).catch(function () {});
     } else if (navigator.clipboard) {
       event.preventDefault();
       navigator.clipboard.writeText(link.href).then(function () {
-        link.textContent = "Link copied: paste it in a message";
+        link.textContent = said.copied;
       });
     }
   });
@@ -113,7 +115,7 @@
       showChoices(buttons);
       box.focus();
     }).catch(function () {
-      error.textContent = "Your message was not sent. Check your connection and press Send again.";
+      error.textContent = said.notSent;
       error.hidden = false;
       box.value = text;
       box.focus();

@@ -8,8 +8,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
+from typing import Any
 
-from sqlalchemy import Connection, Engine, bindparam, update
+from sqlalchemy import ColumnElement, Connection, Engine, Table, bindparam, update
 from sqlmodel import Session, col, select
 
 from backend import petitions
@@ -45,12 +46,24 @@ class _Statements:
     cost more than running it: a third of a turn's time went there.
     """
 
-    find_contact: Prepared  # id, opted_out_at, and the saved conversation's version and state
+    find_contact: Prepared  # the contact, and its saved conversation's version and state
     add_contact: Prepared
     opt_in: Prepared
+    speak: Prepared  # the language to write to the contact in
     log_inbound: Prepared
     create: Prepared
     save: Prepared
+
+
+def _contact_and_state(contact: Table, record: Table) -> list[ColumnElement[Any]]:
+    """The contact and its saved conversation: five columns, past select()'s typed overloads."""
+    return [
+        contact.c.id,
+        contact.c.opted_out_at,
+        contact.c.language,
+        record.c.version,
+        record.c.state,
+    ]
 
 
 @cache
@@ -59,7 +72,7 @@ def _statements(dialect: str) -> _Statements:
     return _Statements(
         # The contact and their saved conversation in one statement (none yet: NULLs).
         find_contact=Prepared(
-            select(contact.c.id, contact.c.opted_out_at, record.c.version, record.c.state)
+            select(*_contact_and_state(contact, record))
             .outerjoin(record, record.c.contact_id == contact.c.id)
             .where(contact.c.channel == bindparam("channel"))
             .where(contact.c.address == bindparam("address"))
@@ -69,6 +82,11 @@ def _statements(dialect: str) -> _Statements:
             update(contact)
             .where(contact.c.id == bindparam("the_contact"))
             .values(opted_out_at=None)
+        ),
+        speak=Prepared(
+            update(contact)
+            .where(contact.c.id == bindparam("the_contact"))
+            .values(language=bindparam("language"))
         ),
         log_inbound=Prepared(skipping_duplicates(dialect, Message).returning(message.c.id)),
         create=Prepared(skipping_duplicates(dialect, ConversationRecord).returning(record.c.id)),
@@ -88,6 +106,7 @@ class _Sender:
     id: int
     channel: str
     opted_out_at: datetime | None
+    language: str = ""
 
 
 class SqlTurn:
@@ -147,8 +166,8 @@ class SqlTurn:
                 found = self.sql.find_contact.first(self._flushed(), who)  # added concurrently
                 if found is None:
                     raise RuntimeError("the contact was neither found nor added")
-            contact_id, opted_out_at, version, state = found
-            self.sender = _Sender(contact_id, inbound.channel.value, opted_out_at)
+            contact_id, opted_out_at, language, version, state = found
+            self.sender = _Sender(contact_id, inbound.channel.value, opted_out_at, language)
             if version is not None:
                 self.saved = (version, state)
         return self.sender
@@ -228,6 +247,12 @@ class SqlTurn:
 
     def save(self, inbound: Inbound, state: Conversation) -> None:
         sender = self.sender_of(inbound)
+        if state.language != sender.language:  # chosen, or changed: every message uses it
+            sender.language = state.language
+            speak = {"the_contact": sender.id, "language": state.language}
+            self.sql.speak.rowcount(self._flushed(), speak)
+            if self._contact is not None:
+                self._contact.language = state.language
         saved = {"step": state.step.value, "state": state.to_json(), "updated_at": self.now}
         if self.version is None:
             first = {**saved, "contact_id": sender.id, "version": 1, "created_at": self.now}

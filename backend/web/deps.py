@@ -7,22 +7,63 @@ import re
 from collections.abc import Iterator
 from typing import Annotated
 
+from babel.dates import format_date
 from fastapi import Depends, Request
 from fastapi.templating import Jinja2Templates
+from jinja2 import pass_context
+from jinja2.runtime import Context
 from markupsafe import Markup, escape
 from sqlmodel import Session
 
 from backend.services import Services
 from backend.store.db import session_scope
+from bot import languages
 from bot.render import TEMPLATES, label
 
 
 def page_context(request: Request) -> dict[str, object]:
-    """What every page may show: the installation's settings (landlord, phone, links)."""
-    return {"settings": request.app.state.services.settings}
+    """What every page may show: the installation's settings (landlord, phone, links), and the
+    words of a public page in the reader's language (page_language): `_`, `ngettext`, `day`."""
+    settings = request.app.state.services.settings
+    code = page_language(request, settings.offered_languages)
+    translations = languages.translations(code)
+
+    @pass_context
+    def gettext(context: Context, message: str, **values: object) -> str:
+        said = translations.gettext(message)
+        # Our own catalogue's words are markup; the values filled in are escaped by Markup.
+        return (Markup(said) if context.eval_ctx.autoescape else said) % values  # noqa: S704
+
+    @pass_context
+    def ngettext(context: Context, one: str, many: str, n: int, **values: object) -> str:
+        said = translations.ngettext(one, many, n)
+        return (Markup(said) if context.eval_ctx.autoescape else said) % {"num": n, **values}  # noqa: S704
+
+    return {
+        "settings": settings,
+        "_": gettext,
+        "gettext": gettext,
+        "ngettext": ngettext,
+        "day": lambda when: format_date(when, "d MMMM y", locale=code),
+        "language": code,
+        "languages": [(other, languages.own_name(other)) for other in settings.offered_languages],
+    }
 
 
+def page_language(request: Request, offered: tuple[str, ...]) -> str:
+    """The language of a public page: the one picked with the page's switch (?lang=, then kept
+    in a cookie), else the browser's first offered (Accept-Language), else the default."""
+    chosen = getattr(request.state, "language", None)  # the conversation's, on the chat page
+    for picked in (request.query_params.get("lang"), chosen, request.cookies.get(LANGUAGE_COOKIE)):
+        if picked in offered:
+            return picked
+    asked = languages.parse_accept_language(request.headers.get("accept-language", ""))
+    return languages.best(offered, asked) or offered[0]
+
+
+LANGUAGE_COOKIE = "lang"
 pages = Jinja2Templates(directory=TEMPLATES, context_processors=[page_context])
+pages.env.add_extension("jinja2.ext.i18n")
 _URL = re.compile(r"https?://[^\s<>\"']+")
 
 
@@ -36,6 +77,7 @@ def linkify(text: str) -> Markup:
 
 pages.env.filters["linkify"] = linkify
 pages.env.globals["label"] = label
+pages.env.globals["language_name"] = languages.english_name  # for officers: "Polish"
 
 
 def utf8_safe(value: object) -> bool:

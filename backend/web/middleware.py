@@ -127,3 +127,35 @@ class AccessLog:
                 status,
                 (time.perf_counter() - start) * 1000,
             )
+
+
+class KeepLanguage:
+    """A public page's language switch (?lang=pl) is remembered in a cookie, so the form posted
+    from it, and the page it leads to, stay in that language."""
+
+    def __init__(self, app: ASGIApp, offered: tuple[str, ...], secure: bool) -> None:
+        self.app = app
+        self.offered = offered
+        self.secure = "; Secure" if secure else ""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        picked = _picked_language(scope) if scope["type"] == "http" else None
+        if picked not in self.offered:
+            await self.app(scope, receive, send)
+            return
+        cookie = f"lang={picked}; Path=/; Max-Age=31536000; SameSite=Lax{self.secure}"
+
+        async def remembered(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [*message.get("headers", []), (b"set-cookie", cookie.encode())]
+            await send(message)
+
+        await self.app(scope, receive, remembered)
+
+
+def _picked_language(scope: Scope) -> str | None:
+    for pair in bytes(scope.get("query_string", b"")).decode("latin-1").split("&"):
+        name, _, value = pair.partition("=")
+        if name == "lang":
+            return value
+    return None

@@ -61,10 +61,14 @@ def test_tenant_and_neighbour_pages_on_a_small_phone(
             ("petition", f"{base}/s/{petition.code}"),
             ("take a signature back", f"{base}/s/{petition.code}/withdraw"),
             ("upload", upload),
+            # Each page in Polish and Romanian too (the switch in the header; the lang attribute).
+            ("petition in Romanian", f"{base}/s/{petition.code}?lang=ro"),
+            ("chat in Polish", f"{base}/chat?lang=pl"),
+            ("home in Romanian", f"{base}/?lang=ro"),
         ):
             page.goto(url)
             problems[name] = _problems(page)
-        page.goto(f"{base}/chat")
+        page.goto(f"{base}/chat?lang=en")
         page.get_by_role("button", name="Start").click()
         page.get_by_role("group", name="Choices").wait_for()  # the reply is drawn, with choices
         problems["chat with choices"] = _problems(page)

@@ -105,3 +105,68 @@ def test_a_neighbour_signs_from_the_share_link_with_the_texted_code(
         assert len(twilio.bodies(SIGNER)) == sent
     session.rollback()
     assert session.exec(select(Petition)).one().signature_count == 1
+
+
+def test_a_neighbour_signs_on_the_romanian_page_and_is_texted_in_romanian(
+    browser: Any, settings: Settings, engine: Engine, session: Session
+) -> None:
+    """Issue 17's "a signer signs on the Romanian signing page": a Romanian browser gets the
+    page in Romanian; an English one switches to it with the link in the page's header."""
+    with write_session(engine) as writing:
+        call = make_call(writing, make_contact(writing, "sms", "+447911999998"))
+        call.signatories_needed, call.status = 4, CallStatus.COLLECTING_SIGNATURES
+        petition = petitions.open_petition(writing, call, settings, NOW)
+        petitions.set_target(writing, petition)
+        code = petition.code
+    twilio = FakeTwilio()
+    signer = "+447911000124"
+    with (
+        twilio.running(),
+        serve_app(
+            settings,
+            engine,
+            outbox_worker=True,
+            twilio_account_sid=twilio.account_sid,
+            twilio_auth_token=twilio.auth_token,
+            twilio_from_number="+447700900000",
+            twilio_api_base_url=twilio.base_url,
+        ) as base,
+    ):
+        romanian = browser.new_context(viewport={"width": 360, "height": 740}, locale="ro-RO")
+        first = romanian.new_page()
+        first.goto(f"{base}/s/{code}")
+        assert first.locator("html").get_attribute("lang") == "ro"
+        assert first.get_by_role("heading", name="Semnați petiția").is_visible()
+        romanian.close()
+
+        english = browser.new_context(viewport={"width": 360, "height": 740}, locale="en-GB")
+        phone = english.new_page()
+        phone.goto(f"{base}/s/{code}")
+        assert phone.get_by_role("heading", name="Sign the petition").is_visible()
+        switch = phone.get_by_role("navigation", name="Language")
+        switch.get_by_role("link", name="Română").click()
+        phone.get_by_role("heading", name="Semnați petiția").wait_for()
+        assert phone.evaluate("document.documentElement.scrollWidth") <= 360
+        assert phone.get_by_label("0 din 4 semnături").get_attribute("value") == "0"
+        screenshot(phone, "petition-page-romanian")
+
+        phone.get_by_role("button", name="Trimiteți-mi un cod").click()  # nothing filled in
+        assert phone.locator("#name-error").inner_text() == "Scrieți numele complet."
+        phone.get_by_label("Nume complet").fill("Ana Popescu")
+        phone.get_by_label("Adresa sau codul poștal").fill("3 Elm Road, L30 4TH")
+        phone.get_by_label("Sunt client sau locatar afectat de asta").check()
+        phone.get_by_label("Număr de mobil").fill("07911 000124")
+        phone.get_by_role("button", name="Trimiteți-mi un cod").click()
+        phone.get_by_label("Cod", exact=True).wait_for()
+        assert phone.get_by_role("heading", name="Scrieți codul primit prin SMS").is_visible()
+
+        texted = _code(twilio, signer, 0)
+        assert twilio.bodies(signer)[-1].startswith("Codul pentru semnarea petitiei:")
+        phone.get_by_label("Cod", exact=True).fill(texted)
+        phone.get_by_role("button", name="Semnați petiția").click()
+        phone.get_by_text("Mulțumim: ați semnat.").wait_for()
+        assert phone.get_by_label("1 din 4 semnături").get_attribute("value") == "1"
+        screenshot(phone, "petition-signed-romanian")
+        english.close()
+    session.rollback()
+    assert session.exec(select(Petition)).one().signature_count == 1

@@ -307,11 +307,15 @@ def make_update(
     document: tuple[str, str, str] | None = None,
     callback_data: str | None = None,
     first_name: str = "Sam",
+    language_code: str | None = "en",
 ) -> dict[str, Any]:
-    """The JSON of an Update from a private chat, as Telegram posts it to a webhook."""
+    """The JSON of an Update from a private chat, as Telegram posts it to a webhook (the
+    sender's app language in `language_code`, which Telegram may leave out: None)."""
     # With a photo or document, ``text`` becomes the caption; with ``callback_data`` the update
     # is a callback query on a bot message (whose text is ``text``) in that chat.
-    user = {"id": chat_id, "is_bot": False, "first_name": first_name, "language_code": "en"}
+    user: dict[str, Any] = {"id": chat_id, "is_bot": False, "first_name": first_name}
+    if language_code is not None:
+        user["language_code"] = language_code
     chat = {"id": chat_id, "type": "private", "first_name": first_name}
     now = int(time.time())
     if callback_data is not None:

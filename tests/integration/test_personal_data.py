@@ -102,7 +102,8 @@ NOT_PERSONAL: dict[str, str] = {
 }
 # Columns of personal tables that hold no personal data, by table.
 ALSO_HELD = {
-    "contact": {"id", "channel", "created_at", "opted_out_at"},
+    # language: the catalogue we write in ("pl"); with the address erased it points at nobody.
+    "contact": {"id", "channel", "created_at", "opted_out_at", "language"},
     "message": {
         "id",
         "contact_id",

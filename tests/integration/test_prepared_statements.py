@@ -83,7 +83,7 @@ def test_reads_give_what_sqlalchemy_gives(engine: Engine) -> None:
         )
         fast = sql.find_contact.first(connection, who)
         slow = tuple(connection.execute(sql.find_contact.statement, who).one())
-    assert fast == slow == (contact_id, NOW.astimezone(UTC), None, None)
+    assert fast == slow == (contact_id, NOW.astimezone(UTC), "", None, None)  # no language yet
 
 
 def test_an_update_says_how_many_rows_it_changed(engine: Engine) -> None:

@@ -179,7 +179,7 @@ def test_the_chat_has_an_attach_link_and_the_upload_page_leads_back_and_is_count
     kept = client.post(
         link.group(1), files=[("files", ("lift.jpg", photo.getvalue(), "image/jpeg"))]
     )
-    assert kept.status_code == 200 and "back to the chat" in kept.text
+    assert kept.status_code == 200 and "Back to the chat" in kept.text
     # The chat says what arrived, and the draft counts it for the review.
     assert "1 photo or document arrived through the link" in client.get("/chat").text
     with Session(engine) as session:

@@ -1,16 +1,18 @@
-"""Every text the bot sends: plain GSM-7, within three SMS segments, with worst-case content."""
+"""Every text the bot sends, in every language we offer: plain GSM-7 as texted, within three
+SMS segments, with worst-case content."""
 
 from __future__ import annotations
 
 import re
 import tomllib
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from bot.render import TEMPLATES, Renderer
-from bot.sms_text import is_gsm7, segments
+from bot.sms_text import is_gsm7, segments, sms_safe
 from conversations import Channel, Choice, Outbound
 from conversations.channels import SMS_SEGMENTS
 from conversations.flow import REVIEW_SPLIT
@@ -27,7 +29,9 @@ renderer = Renderer(
         "Dunnings Bridge Road, Bootle, Merseyside L30 4TH"
     ),
     support_days=10,
+    offered=("en", "pl", "ro"),
 )
+LANGUAGES = renderer.offered
 AREAS = Choice(1, "community_safety", "service_area")
 
 
@@ -54,18 +58,23 @@ def _review_lines() -> list[dict[str, object]]:
     return [{"number": 99, "field": "evidence", "value": LONG, "kind": "", "photos": 12}, *lines]
 
 
+# Dates are written in the reader's language: the longest day and month names of ours
+# ("Wednesday 30 September", "poniedzialek 26 pazdziernika", "miercuri 30 septembrie").
+LONGEST_DAY = date(2026, 9, 30)
+DATED = ("meeting_date", "appeal_by", "start", "presented_on", "review_on")
+
 OUTCOME = {
     "reference": "CCS-2026-10042",
     "officer": "Bartholomew",
     "route": "individual",
     "needed": 1250,
     "share_url": "https://frontdoor.pinecourt.example.org/s/ABCDEFGH",
-    "meeting_date": "Wednesday 30 September 2026",
+    "meeting_date": LONGEST_DAY,
     "reasons": LONG,
     "advice": LONG,
-    "appeal_by": "Wednesday 28 October 2026",
-    "start": "September 2026",
-    "presented_on": "Wednesday 30 September 2026",
+    "appeal_by": LONGEST_DAY,
+    "start": LONGEST_DAY,
+    "presented_on": LONGEST_DAY,
     "outcome": "overturned",
     "new_decision": "serious_failure",
     "months": 6,
@@ -73,7 +82,7 @@ OUTCOME = {
     "failure_found": "both",
     "complaints_used": "review_panel",
     "monitoring_what": LONG,
-    "review_on": "Wednesday 30 September 2026",
+    "review_on": LONGEST_DAY,
     "note": LONG,
     "accepted": False,
 }
@@ -81,6 +90,9 @@ OUTCOME = {
 
 WORST: dict[str, list[dict[str, Any]]] = {
     "welcome": [{}],
+    "language_offer": [{"word": "ENGLISH"}],
+    "language_menu": [{}],
+    "language_set": [{}],
     "welcome_again": [{}],
     "not_now": [{}],
     "help": [{}],
@@ -208,7 +220,10 @@ WORST: dict[str, list[dict[str, Any]]] = {
     "voice/not_texting": [{}],
     "voice/link_texting": [{}],
     **{
-        f"outcomes/{name}": [OUTCOME]
+        f"outcomes/{name}": [
+            OUTCOME,
+            {**OUTCOME, **dict.fromkeys(DATED, date(2026, 10, 26))},  # poniedzialek, pazdziernika
+        ]
         for name in (
             "officer_assigned",
             "signatories_set",
@@ -241,16 +256,14 @@ WORST: dict[str, list[dict[str, Any]]] = {
     "outcomes/action_plan": [
         {
             **OUTCOME,
-            "actions": [{"what": LONG, "by": "September 2026"}] * 12,
+            "actions": [{"what": LONG, "by": LONGEST_DAY}] * 12,
             "signer": signer,
             "area": "x" * 100,
         }
         for signer in (False, True)
     ]
     + [{**OUTCOME, "actions": [{"what": "Fix it", "by": "May 2027"}], "signer": False}]
-    + [
-        {"actions": [{"what": LONG, "by": "September 2026"}] * 3, "signer": True, "area": "x" * 100}
-    ],
+    + [{"actions": [{"what": LONG, "by": LONGEST_DAY}] * 3, "signer": True, "area": "x" * 100}],
     "outcomes/action_done": [
         {**OUTCOME, "what": LONG, "done": 11, "total": 12},
         {**OUTCOME, "what": LONG, "done": 12, "total": 12},
@@ -295,16 +308,36 @@ def test_every_message_template_is_checked_here() -> None:
     assert _template_names() == set(WORST)
 
 
-@pytest.mark.parametrize("name", sorted(n for n in WORST if not n.startswith("voice/")))
-def test_each_message_fits_three_sms_segments_in_gsm7(name: str) -> None:
-    choices: tuple[Choice, ...] = ()
+def _choices(name: str) -> tuple[Choice, ...]:
     if name == "questions/service_area" or name == "errors/choice_invalid":
-        choices = tuple(Choice(n, v, "service_area") for n, v in enumerate(FORM[4].options, 1))
+        return tuple(Choice(n, v, "service_area") for n, v in enumerate(FORM[4].options, 1))
+    if name == "language_menu":
+        return tuple(Choice(n, code, "language") for n, code in enumerate(LANGUAGES, 1))
+    return ()
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("name", sorted(n for n in WORST if not n.startswith("voice/")))
+def test_each_message_fits_three_sms_segments_in_every_language(name: str, language: str) -> None:
     for context in WORST[name]:
-        text = renderer.render(Outbound(name, context, choices), Channel.WEB).text
-        assert text.strip(), f"{name} rendered empty"
-        assert is_gsm7(text), f"{name} has characters outside GSM-7: {text!r}"
-        assert segments(text) <= SMS_SEGMENTS, f"{name} is {segments(text)} segments: {text!r}"
+        outbound = Outbound(name, context, _choices(name))
+        written = renderer.render(outbound, Channel.WEB, language).text
+        texted = renderer.render(outbound, Channel.SMS, language).text
+        assert written.strip(), f"{name} rendered empty"
+        # Texted in GSM-7 (diacritics dropped, see sms_safe), and shortened to fit, never cut:
+        # the text message says everything the chat does, letter for letter.
+        assert is_gsm7(texted), f"{name} ({language}) is outside GSM-7: {texted!r}"
+        assert len(texted) == len(written), f"{name} ({language}) lost characters: {texted!r}"
+        assert segments(texted) <= SMS_SEGMENTS, (
+            f"{name} ({language}) is {segments(texted)} segments: {texted!r}"
+        )
+
+
+def test_polish_and_romanian_letters_are_texted_plain_never_dropped() -> None:
+    assert sms_safe("Zażółć gęślą jaźń. ŁÓDŹ") == "Zazolc gesla jazn. LODZ"
+    assert (
+        sms_safe("Bună ziua, și țară; ÎNCHIS, ÂNCĂ, ş ţ") == "Buna ziua, si tara; INCHIS, ANCA, s t"
+    )
 
 
 @pytest.mark.parametrize("path", sorted(MESSAGES.rglob("*")), ids=lambda p: p.name)
@@ -333,6 +366,7 @@ TEXTED_LATER = (
     "evidence_uploaded",
     "photo_kept",
     "cannot_read",
+    "language_",  # a call is in English: the languages are offered only in writing
 )
 SAID_IN_A_CALL = sorted(
     name

@@ -15,7 +15,7 @@ from backend.petitions import Signed, signing
 from backend.services import Services
 from backend.store.db import write_session
 from backend.web.clients import client_address, client_key
-from backend.web.deps import ServicesDep, SessionDep, pages
+from backend.web.deps import ServicesDep, SessionDep, page_language, pages
 from backend.web.routes import FORM_AGAIN
 
 router = APIRouter(tags=["public"])
@@ -122,6 +122,7 @@ def ask_to_withdraw(
             services.settings,
             services.notifier(writing),
             _ip_hash(request, services),
+            page_language(request, services.settings.offered_languages),
         )
         if pending is None:
             return _page(
@@ -157,7 +158,14 @@ def ask_for_code(
 ) -> Response:
     """Checks the form and texts a code to the signer's phone."""
     form = signing.SigningForm(
-        name, address, phone, bool(affected), bool(hear_outcome), website, reported=reported
+        name,
+        address,
+        phone,
+        bool(affected),
+        bool(hear_outcome),
+        website,
+        reported=reported,
+        language=page_language(request, services.settings.offered_languages),
     )
     # One session for the whole request: a second connection held while waiting for the
     # writer's turn would drain the pool under load.
@@ -265,11 +273,7 @@ def confirm(
         )
     if outcome.result == Signed.SIGNED:
         return RedirectResponse(f"/s/{petition.code}?signed=1", status_code=303)
-    message = (
-        "You have already signed this petition, so we have not counted you twice. Thank you!"
-        if outcome.result == Signed.ALREADY
-        else "This petition is not taking signatures any more."
-    )
+    message = "already" if outcome.result == Signed.ALREADY else "closed"  # _problems.html
     return _render(
         request,
         services,

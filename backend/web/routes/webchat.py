@@ -14,7 +14,7 @@ from backend.messaging.transcript import transcript
 from backend.messaging.uploads import UploadLinks
 from backend.models import Contact
 from backend.services import Services
-from backend.web.deps import ServicesDep, SessionDep, pages
+from backend.web.deps import ServicesDep, SessionDep, page_language, pages
 from backend.web.turn_threads import run_turn
 from bot import webchat
 from conversations import Channel
@@ -92,6 +92,8 @@ def chat_page(
         if contact is not None and contact.id is not None
         else ""
     )
+    if contact is not None and contact.language:
+        request.state.language = contact.language  # the page speaks as the chat does
     response = pages.TemplateResponse(
         request,
         "public/chat.html",
@@ -109,6 +111,7 @@ def chat_page(
 
 @router.post("/chat", response_class=RedirectResponse, status_code=303)
 def chat_form(
+    request: Request,
     services: ServicesDep,
     text: Annotated[str, Form(max_length=webchat.MAX_TEXT)] = "",
     choice: Annotated[str | None, Form(max_length=16)] = None,
@@ -118,7 +121,8 @@ def chat_form(
     """The no-JavaScript path: take the message, then show the page again."""
     visitor = _visitor(services, visitor)
     said = choice if choice is not None else text
-    services.receive(webchat.inbound(visitor, said, message_id))
+    language = page_language(request, services.settings.offered_languages)
+    services.receive(webchat.inbound(visitor, said, message_id, language))
     response = RedirectResponse("/chat#latest", status_code=303)
     _remember(response, services, visitor)
     return response
@@ -129,13 +133,18 @@ def chat_form(
     responses={400: {"model": Refusal, "description": "the body could not be read as JSON"}},
 )
 async def chat_message(
-    message: ChatMessage, response: Response, services: ServicesDep, visitor: VisitorCookie = None
+    message: ChatMessage,
+    request: Request,
+    response: Response,
+    services: ServicesDep,
+    visitor: VisitorCookie = None,
 ) -> ChatReplies:
     """The page's script sends a message here and draws the replies."""
     # Async, with the turn in a turn thread: FastAPI would run a plain function, and then the
     # check of its answer, each in a thread of its own.
     visitor = _visitor(services, visitor)
-    inbound = webchat.inbound(visitor, message.text, message.message_id)
+    language = page_language(request, services.settings.offered_languages)
+    inbound = webchat.inbound(visitor, message.text, message.message_id, language)
     replies = await run_turn(services.engine, services.receive, inbound)
     _remember(response, services, visitor)
     return ChatReplies.model_validate({"replies": webchat.as_json(replies)})
