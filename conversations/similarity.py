@@ -184,21 +184,30 @@ class Concern:
 
 
 @cache
-def _phrases() -> tuple[tuple[tuple[str, ...], str, bool], ...]:
-    """Every phrase of the vocabulary as words, the term it means, and whether it is a problem
-    (rather than a state); longest first, so "fire doors" is read before "doors"."""
-    found = [
-        (tuple(phrase.split()), term, table is PROBLEMS)
-        for table in (PROBLEMS, DETAILS)
-        for term, phrases in table.items()
-        for phrase in phrases
-    ]
-    return tuple(sorted(found, key=lambda item: -len(item[0])))
+def _phrases() -> dict[str, tuple[tuple[tuple[str, ...], str, bool], ...]]:
+    """Every phrase of the vocabulary by its first word: its words, the term it means, and
+    whether it is a problem (rather than a detail); longest first, so "fire doors" is read
+    before "fire"."""
+    found: dict[str, list[tuple[tuple[str, ...], str, bool]]] = {}
+    for table in (PROBLEMS, DETAILS):
+        for term, phrases in table.items():
+            for phrase in phrases:
+                words = tuple(phrase.split())
+                found.setdefault(words[0], []).append((words, term, table is PROBLEMS))
+    return {
+        first: tuple(sorted(options, key=lambda option: -len(option[0])))
+        for first, options in found.items()
+    }
 
 
 @cache
 def _single_words() -> dict[str, tuple[str, bool]]:
-    return {words[0]: (term, problem) for words, term, problem in _phrases() if len(words) == 1}
+    return {
+        words[0]: (term, problem)
+        for options in _phrases().values()
+        for words, term, problem in options
+        if len(words) == 1
+    }
 
 
 def _words(text: str) -> list[str]:
@@ -241,7 +250,7 @@ def read(text: str) -> Concern:
     phrases = _phrases()
     i = 0
     while i < len(words):
-        for phrase, term, problem in phrases:
+        for phrase, term, problem in phrases.get(words[i], ()):
             if tuple(words[i : i + len(phrase)]) == phrase:
                 (problems if problem else details).add(term)
                 i += len(phrase)

@@ -11,6 +11,7 @@ from backend import appeals, petitions
 from backend.casework import follow_ups
 from backend.casework.reports import IN_PROGRAMME
 from backend.casework.scoring import score_of
+from backend.casework.similar import set_neighbourhood
 from backend.casework.workflow import after_signature
 from backend.messaging.notify import notify
 from backend.messaging.renderer import message_renderer
@@ -195,6 +196,7 @@ def submit_call(session: Session, contact: Contact, submit: SubmitCall, now: dat
         submitted_at=now,
         updated_at=now,
     )
+    set_neighbourhood(call)
     session.add(call)
     session.flush()
     add_event(session, call, "submit", now, first=True)
