@@ -30,8 +30,9 @@ class TurnScope(Protocol):
     def earlier_replies(self, inbound: Inbound) -> list[Rendered]:
         """What we answered when this (replayed) message first came, if it can still reach them."""
 
-    def facts(self, inbound: Inbound) -> dict[str, str]:
-        """What the flow needs to know that only storage can tell (see Inbound.facts)."""
+    def facts(self, inbound: Inbound, state: Conversation | None) -> dict[str, str]:
+        """What the flow needs to know that only storage can tell (see Inbound.facts), for
+        this message in the saved conversation `state`."""
 
     def load(self, inbound: Inbound) -> Conversation | None:
         """The sender's saved conversation, or None for someone new."""
@@ -82,9 +83,10 @@ def receive(
                 if not scope.record_inbound(inbound):
                     log.info("replayed %s message: answered once only", inbound.channel)
                     return scope.earlier_replies(inbound) if in_response else []
+                saved = scope.load(inbound)
                 # Storage's facts beside those the channel knew (a caller's number is a mobile).
-                known = replace(inbound, facts={**inbound.facts, **scope.facts(inbound)})
-                turn = advance(scope.load(inbound), known, now=now, words=words())
+                known = replace(inbound, facts={**inbound.facts, **scope.facts(inbound, saved)})
+                turn = advance(saved, known, now=now, words=words())
                 outbound = [*turn.replies, *scope.carry_out(inbound, turn.effects)]
                 replies = [part for o in outbound for part in renderer.messages(o, inbound.channel)]
                 scope.save(inbound, turn.state)

@@ -59,6 +59,17 @@ class SignPetition:
     code: str
     name: str
     address: str
+    # Signed instead of raising their own Call (the offer of a similar petition): the Call it
+    # belongs to, told to them with how to carry on with their own.
+    instead_of: str = ""
+
+
+@dataclass(frozen=True)
+class SendPetitionLink:
+    """Text a caller the signing page of the petition with this code (a call takes no
+    signature), to the mobile they called from."""
+
+    code: str
 
 
 @dataclass(frozen=True)
@@ -92,6 +103,7 @@ Effect = (
     | OfferUpload
     | TextDetails
     | SignPetition
+    | SendPetitionLink
     | WithdrawSignature
     | LodgeAppeal
     | AnswerFollowUp

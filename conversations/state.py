@@ -13,6 +13,16 @@ from conversations.proforma import Step
 PERSONAL_STEPS = (Step.NAME, Step.ADDRESS, Step.CONTACT_PREFERENCE, Step.CONTACT_PHONE)
 
 
+class Offer(BaseModel):
+    """A neighbour's open petition offered to the tenant, waiting for "sign" or "carry on"."""
+
+    model_config = ConfigDict(frozen=True)
+
+    code: str  # the petition's share code
+    reference: str  # the Call it belongs to, told to the tenant who signs it
+    url: str  # its signing page
+
+
 class Conversation(BaseModel):
     """Where a tenant is in the pro-forma and every answer they have given."""
 
@@ -37,6 +47,10 @@ class Conversation(BaseModel):
     officer_offered: bool = False  # a caller was offered the officers' line or a call back
     text_offered: bool = False  # a caller was asked whether to text them their reference
     texts: bool = False  # a caller's number can get our texts (a mobile)
+    # Joining neighbours up: a similar petition was offered for this draft (offered once), and
+    # the offer waiting for an answer.
+    similar_offered: bool = False
+    offer: Offer | None = None
 
     def but(self, **changes: Any) -> Conversation:
         """A copy with `changes` applied (the state itself never changes)."""

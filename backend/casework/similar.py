@@ -19,7 +19,10 @@ from backend import petitions
 from backend.casework.lifecycle import ADVISING
 from backend.models import SIGNABLE, Call, CallStatus, Petition
 from backend.settings import Settings
+from conversations import joining
+from conversations.proforma import Step
 from conversations.similarity import THRESHOLD, Area, Concern, area_of, read, score
+from conversations.state import Conversation
 
 S = CallStatus
 # Calls still before the panel's decision: a petition there still gathers signatures, and a
@@ -186,3 +189,42 @@ def clusters(session: Session, settings: Settings) -> list[list[Call]]:
         (sorted(g, key=lambda c: c.id or 0) for g in groups.values() if len(g) > 1),
         key=lambda g: g[0].id or 0,
     )
+
+
+def similar_facts(
+    session: Session, settings: Settings, state: Conversation, contact_id: int
+) -> dict[str, str]:
+    """What the flow may show of the open petition most like the tenant's draft (see
+    conversations/joining.py): its public words only, never the other tenant's."""
+    answers = state.answers
+    found = petition_to_offer(
+        session,
+        settings,
+        service=answers.get(Step.SERVICE_AREA.value, ""),
+        address=answers.get(Step.ADDRESS.value, ""),
+        concerns=answers.get(Step.CONCERNS.value, ""),
+        contact_id=contact_id,
+    )
+    if found is None or found.petition is None:
+        return {}
+    call, petition = found.call, found.petition
+    # The standard summary names the other tenant (their first name): it is not shown.
+    approved = petition.summary != petitions.standard_summary(call, settings)
+    summary = _shortened(petition.summary) if approved else ""
+    return {
+        joining.CODE_FACT: petition.code,
+        joining.REFERENCE_FACT: call.reference,
+        joining.SUMMARY_FACT: summary,
+        joining.AREA_FACT: petitions.petition_area(call),
+        joining.PLACE_FACT: area_of(call.postcode, settings.nearby_area),
+        joining.COUNT_FACT: str(petition.signature_count),
+        joining.URL_FACT: petitions.share_url(settings, petition),
+    }
+
+
+def _shortened(summary: str) -> str:
+    """The summary cut at a word to fit the offer's texts."""
+    if len(summary) <= joining.SUMMARY_SHOWN:
+        return summary
+    cut = summary[: joining.SUMMARY_SHOWN - 3].rsplit(" ", 1)[0]
+    return cut + "..."

@@ -39,6 +39,7 @@ from conversations import (
     Outbound,
     ReportStatus,
     RequestSupport,
+    SendPetitionLink,
     SignPetition,
     SubmitCall,
     TextDetails,
@@ -46,6 +47,7 @@ from conversations import (
 )
 from conversations.channels import Channel
 from conversations.flow import TEXT_OFFER
+from conversations.joining import CARRY_ON_MENU
 from conversations.validation import find_postcode, household_count
 
 STATUS_CALLS = 2  # the newest few, so the reply (with scores) fits an SMS budget
@@ -88,6 +90,18 @@ def carry_out(
             )
         elif isinstance(effect, SignPetition | WithdrawSignature):
             replies.append(petition_by_reply(session, contact, effect, now, settings))
+            if isinstance(effect, SignPetition) and effect.instead_of:
+                # Signed a neighbour's petition instead of their own: told which, and how to
+                # carry on with their own answers, which are kept.
+                context = {"reference": effect.instead_of}
+                replies.append(Outbound("similar/set_aside", context, CARRY_ON_MENU))
+        elif isinstance(effect, SendPetitionLink):
+            # Texted to the caller's mobile (Channel.written): the signing page, to open there.
+            offered = petitions.by_code(session, effect.code)
+            if offered is not None:
+                url = petitions.share_url(settings, offered)
+                link = Outbound("similar/use_link", {"url": url, "texts": False})
+                notify(session, message_renderer(settings), contact, link, now)
         elif isinstance(effect, OfferUpload):
             links = UploadLinks.from_settings(settings)
             url = links.for_contact(saved_id(contact), now)

@@ -14,6 +14,7 @@ from bot.sms_text import is_gsm7, segments
 from conversations import Channel, Choice, Outbound
 from conversations.channels import SMS_SEGMENTS
 from conversations.flow import REVIEW_SPLIT
+from conversations.joining import SUMMARY_SHOWN
 from conversations.proforma import FORM, TOTAL_QUESTIONS
 
 MESSAGES = TEMPLATES / "messages"
@@ -166,6 +167,40 @@ WORST: dict[str, list[dict[str, Any]]] = {
         for taking in (False, True)
     ],
     "officer_message": [{"text": "Your Call CCS-2026-0042 is on the agenda for 7 December."}],
+    # Joining neighbours up: the summary is cut to SUMMARY_SHOWN characters by the look-up.
+    "similar/offer": [
+        {
+            "reference": "CCS-2026-10042",
+            "summary": (
+                "The lift at Maple House breaks down every week. Residents on the top floors "
+                "are stuck for days. Engineers come late. Please look at the repairs contract..."
+            )[:SUMMARY_SHOWN],
+            "area": "Home Improvement Works",
+            "place": "LS10 9",
+            "count": count,
+        }
+        for count in (1, 12345)
+    ]
+    + [
+        {
+            "reference": "CCS-2026-10042",
+            "summary": "",
+            "area": "Repairs",
+            "place": "M14 5",
+            "count": 0,
+        }
+    ],
+    "similar/offer_again": [{}],
+    "similar/set_aside": [{"reference": "CCS-2026-10042"}, {"reference": ""}],
+    "similar/use_link": [
+        {"url": "https://frontdoor.pinecourt.example.org/s/ABCDEF", "texts": texts}
+        for texts in (False, True)
+    ],
+    "similar/told_joined": [
+        {"reference": "CCS-2026-10042", "other": "CCS-2026-10043", "undone": u, "signer": s}
+        for u in (False, True)
+        for s in (False, True)
+    ],
     "upload_link": [
         {"url": "https://frontdoor.pinecourt.example.org/u/" + "x" * 40, "days": 7, "called": c}
         for c in (False, True)

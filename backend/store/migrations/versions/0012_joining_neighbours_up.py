@@ -55,9 +55,7 @@ def upgrade() -> None:
                 .where(calls.c.id == call_id)
                 .values(postcode_sector=sector, postcode_district=district)
             )
-    op.create_index(
-        "ix_call_service_sector", "call", ["service_area", "postcode_sector", "status"]
-    )
+    op.create_index("ix_call_service_sector", "call", ["service_area", "postcode_sector", "status"])
     op.create_index(
         "ix_call_service_district", "call", ["service_area", "postcode_district", "status"]
     )
