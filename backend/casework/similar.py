@@ -16,18 +16,14 @@ from sqlalchemy import select as columns
 from sqlmodel import Session, col, select
 
 from backend import petitions
-from backend.casework.lifecycle import ADVISING
-from backend.models import SIGNABLE, Call, CallStatus, Petition
+from backend.casework.lifecycle import BEFORE_DECISION
+from backend.models import SIGNABLE, Call, Petition
 from backend.settings import Settings
 from conversations import joining
 from conversations.proforma import Step
 from conversations.similarity import THRESHOLD, Area, Concern, area_of, read, score
 from conversations.state import Conversation
 
-S = CallStatus
-# Calls still before the panel's decision: a petition there still gathers signatures, and a
-# join can still be made (and undone).
-BEFORE_DECISION = ADVISING | {S.READY, S.ON_AGENDA}
 NEAREST = 200  # the newest Calls of one service in one neighbourhood that are compared
 CLUSTERED = 500  # the newest open Calls the dashboard groups, so it costs the same at any size
 

@@ -14,8 +14,8 @@ from sqlmodel import Session
 
 from backend import petitions
 from backend.casework.action_plans import Planning
-from backend.casework.advising import Advising
 from backend.casework.decisions import Deciding
+from backend.casework.joins import Joining
 from backend.casework.scrutiny import Scrutinising
 from backend.models import (
     Call,
@@ -25,7 +25,7 @@ from backend.settings import Settings
 from bot.render import Renderer
 
 
-class Workflow(Advising, Deciding, Scrutinising, Planning):
+class Workflow(Joining, Deciding, Scrutinising, Planning):
     """The moves, bound to a session, the time, the officer making them, and a way to tell."""
 
 

@@ -191,6 +191,11 @@ WORST: dict[str, list[dict[str, Any]]] = {
         }
     ],
     "similar/offer_again": [{}],
+    "similar/joined_in": [
+        {"reference": "CCS-2026-10042", "other": "CCS-2026-10043", "undone": u, "moved": m}
+        for u in (False, True)
+        for m in (0, 1, 99999)
+    ],
     "similar/set_aside": [{"reference": "CCS-2026-10042"}, {"reference": ""}],
     "similar/use_link": [
         {"url": "https://frontdoor.pinecourt.example.org/s/ABCDEF", "texts": texts}

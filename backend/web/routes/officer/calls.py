@@ -15,6 +15,7 @@ from backend import petitions
 from backend.casework.areas import area_of
 from backend.casework.calls import call_file, find_call, meetings_ahead, officers
 from backend.casework.decisions import Grounds
+from backend.casework.joins import current_join, joined_into
 from backend.casework.lifecycle import (
     MOVES,
     SCRUTINY_STEPS,
@@ -24,6 +25,7 @@ from backend.casework.lifecycle import (
 )
 from backend.casework.next_steps import expected, moves_now
 from backend.casework.scoring import SCORE_PARTS
+from backend.casework.similar import like_call
 from backend.casework.trends import area_trend
 from backend.casework.workflow import Workflow
 from backend.models import (
@@ -74,6 +76,8 @@ DONE = {
     "agree_action_plan": "The action plan is agreed, and the tenant told.",
     "complete": "It is complete, and the tenant told.",
     "close": "It is closed.",
+    "join": "It is joined: its signatures count on the other petition, and its tenant is told.",
+    "undo_join": "The join is undone: the signatures are back, and the tenant is told.",
     "note": "Your note is added.",
     "reply": "Your message is on its way to the tenant.",
 }
@@ -144,7 +148,16 @@ def _show(
         saved=found.score,
         prefix="",
         done=DONE.get(request.query_params.get("done", ""), "") if not error else "",
+        similar=like_call(session, services.settings, found.call),
+        joined_in=joined_into(session, found.call),
+        joined_to=_joined_to(session, found.call),
     )
+
+
+def _joined_to(session: Session, call: Call) -> Call | None:
+    """The Call this one is joined into, if it is."""
+    join = current_join(session, call)
+    return session.get(Call, join.into_id) if join else None
 
 
 @router.get("/calls/{reference}", response_class=HTMLResponse)
@@ -204,6 +217,14 @@ def _review_monitoring(flow: Workflow, call: Call, form: FormData) -> None:
         next_review_on=day(form, "next_review_on") if field(form, "next_review_on") else None,
         accept=field(form, "accept") == "yes",
     )
+
+
+def _join(flow: Workflow, call: Call, form: FormData) -> None:
+    reference = field(form, "into").strip()
+    into = find_call(flow.session, reference, lock=True) if reference else None
+    if into is None:
+        raise BadForm("Choose the Call to join this one into, by its reference.")
+    flow.join(call, into, text(form, "reason", limit=1000))
 
 
 def _action(flow: Workflow, form: FormData) -> Action:
@@ -278,6 +299,8 @@ ACTIONS: dict[str, Handler] = {
     "agree_action_plan": lambda f, c, form: f.agree_action_plan(c),
     "complete": lambda f, c, form: f.complete(c),
     "close": lambda f, c, form: f.close(c, text(form, "note", required=False)),
+    "join": _join,
+    "undo_join": lambda f, c, form: f.undo_join(c),
     "note": lambda f, c, form: f.note(c, text(form, "body")),
     "reply": lambda f, c, form: f.reply(c, text(form, "text", limit=1500)),
 }
