@@ -11,7 +11,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from backend import petitions
-from backend.casework.similar import clusters, like_call, petition_to_offer
+from backend.casework.similar import Similar, clusters, like_call, petition_to_offer
 from backend.models import (
     Call,
     CallEvent,
@@ -27,6 +27,7 @@ from backend.models import (
 )
 from backend.settings import Settings
 from backend.store.db import write_session
+from conversations.similarity import Area
 from tests.factories import NOW, make_call, make_contact, sign_in, sign_petition
 from tests.fakes.twilio_api import FakeTwilio
 from tests.integration.conftest import Phone
@@ -134,6 +135,25 @@ def test_a_tenant_is_offered_a_neighbours_petition_and_signs_it_by_text_keeping_
     assert len(session.exec(select(Call)).all()) == 1  # nothing sent for them meanwhile
 
 
+def _offer(
+    session: Session,
+    settings: Settings,
+    *,
+    address: str = "9 Maple House L30 4TH",
+    contact_id: int | None = None,
+) -> Similar | None:
+    """The petition a tenant at `address` telling of a broken lift would be offered."""
+    session.rollback()
+    return petition_to_offer(
+        session,
+        settings,
+        service="repairs",
+        address=address,
+        concerns="the lift is broken",
+        contact_id=contact_id,
+    )
+
+
 def test_no_offer_for_another_problem_another_sector_or_a_closed_petition(
     engine: Engine, settings: Settings, session: Session
 ) -> None:
@@ -142,31 +162,21 @@ def test_no_offer_for_another_problem_another_sector_or_a_closed_petition(
     closed = _call_with_petition(engine, settings, SIGNER, address="5 Maple House L30 4TH")
     with write_session(engine) as writing:
         _petition(writing, closed).status = PetitionStatus.CLOSED
-    session.rollback()
-    asked = {"service": "repairs", "concerns": "the lift is broken", "contact_id": None}
-    assert petition_to_offer(session, settings, address="9 Maple House L30 4TH", **asked) is None
+    assert _offer(session, settings) is None
     _call_with_petition(engine, settings, "+447911000199", address="7 Elm Road L30 4TH")
-    session.rollback()
-    found = petition_to_offer(session, settings, address="9 Maple House L30 4TH", **asked)
+    found = _offer(session, settings)
     assert found is not None and found.call.postcode_sector == "L30 4"
-    own = petition_to_offer(
-        session,
-        settings,
-        address="9 Maple House L30 4TH",
-        **{**asked, "contact_id": found.call.contact_id},
-    )
-    assert own is None  # never the tenant's own petition
+    # Never the tenant's own petition.
+    assert _offer(session, settings, contact_id=found.call.contact_id) is None
 
 
 def test_a_district_wide_setting_finds_a_petition_in_another_sector_of_the_district(
     engine: Engine, settings: Settings, session: Session
 ) -> None:
     _call_with_petition(engine, settings, FIRST_PHONE, address="1 Oak Road, Bootle L30 7AB")
-    asked = {"service": "repairs", "concerns": "lift broken", "contact_id": None}
-    address = "9 Maple House L30 4TH"
-    assert petition_to_offer(session, settings, address=address, **asked) is None
-    wide = settings.model_copy(update={"nearby_area": "district"})
-    assert petition_to_offer(session, wide, address=address, **asked) is not None
+    assert _offer(session, settings) is None
+    wide = settings.model_copy(update={"nearby_area": Area.DISTRICT})
+    assert _offer(session, wide) is not None
 
 
 def test_an_officer_joins_two_calls_both_tenants_are_told_and_nobody_counts_twice(
