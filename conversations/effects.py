@@ -39,11 +39,16 @@ class AttachEvidence:
 
     attachments: tuple[Attachment, ...] = field(default_factory=tuple)
     to_last_call: bool = False
+    # Signed a neighbour's petition instead of their own: kept with that Call (its reference).
+    to_reference: str = ""
 
 
 @dataclass(frozen=True)
 class OfferUpload:
-    """Give a tenant on a channel without pictures a personal link to add photos to the draft."""
+    """Give a tenant on a channel without pictures a personal link to add photos to the draft
+    (or to the Call whose petition they signed instead: `to_reference`)."""
+
+    to_reference: str = ""
 
 
 @dataclass(frozen=True)

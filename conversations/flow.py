@@ -129,10 +129,19 @@ def advance(
     notes: tuple[Outbound, ...] = ()
     if inbound.attachments:
         # A photo is never dropped, whatever step it arrives at.
-        kept = (AttachEvidence(inbound.attachments, to_last_call=state.step == Step.SUBMITTED),)
-        state = state.with_evidence(len(inbound.attachments))
+        aside = state.set_aside_for if state.step == Step.SET_ASIDE else None
+        kept = (
+            AttachEvidence(
+                inbound.attachments,
+                to_last_call=state.step == Step.SUBMITTED,
+                to_reference=aside or "",
+            ),
+        )
+        if aside is None:  # photos for a neighbour's Call are not the draft's
+            state = state.with_evidence(len(inbound.attachments))
         if state.step != Step.EVIDENCE:
-            notes = (Outbound("photo_kept", {"count": len(inbound.attachments)}),)
+            context = {"count": len(inbound.attachments), "reference": aside or ""}
+            notes = (Outbound("photo_kept", context),)
 
     signing_command = signing.command(text)
     appeal = appeals.command(text)

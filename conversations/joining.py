@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from conversations.effects import Effect, SendPetitionLink, SignPetition
+from conversations.effects import Effect, OfferUpload, SendPetitionLink, SignPetition
 from conversations.messages import Choice, Inbound, Outbound
 from conversations.proforma import Step, first_unanswered
 from conversations.state import Conversation, Offer
@@ -77,13 +77,23 @@ def sign(state: Conversation, inbound: Inbound) -> Side:
     Their answers are set aside, not lost."""
     assert state.offer is not None  # noqa: S101 - only called with an offer pending
     pending = state.offer
-    aside = state.but(offer=None, step=Step.SET_ASIDE, collecting=False, misfits=0)
+    aside = state.but(
+        offer=None,
+        step=Step.SET_ASIDE,
+        collecting=False,
+        misfits=0,
+        set_aside_for=pending.reference,
+    )
     channel = inbound.channel.can
     if channel.phone_number and not channel.spoken:
         name = state.answers.get(Step.NAME.value, "")
         address = state.answers.get(Step.ADDRESS.value, "")
-        # The shell says it is signed (or was already), then that their answers are kept.
-        return Side(aside, (), (SignPetition(pending.code, name, address, pending.reference),))
+        # The shell says it is signed (or was already), then that their answers are kept; on a
+        # channel without pictures, a link to add their own photos to that Call (issue 15,
+        # point 3: "a tenant who joins becomes a signer and can still add their own evidence").
+        signing = SignPetition(pending.code, name, address, pending.reference)
+        upload = () if channel.pictures else (OfferUpload(pending.reference),)
+        return Side(aside, (), (signing, *upload))
     set_aside = Outbound("similar/set_aside", {"reference": pending.reference}, CARRY_ON_MENU)
     if channel.spoken:
         # A caller's number can be faked, so a call takes no signature: the page is texted.
@@ -96,4 +106,4 @@ def sign(state: Conversation, inbound: Inbound) -> Side:
 
 def carry_on(state: Conversation) -> Conversation:
     """Back to their own Call, at the first question still to answer (or the review)."""
-    return state.but(offer=None, step=first_unanswered(state.answers))
+    return state.but(offer=None, set_aside_for=None, step=first_unanswered(state.answers))

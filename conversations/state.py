@@ -51,6 +51,8 @@ class Conversation(BaseModel):
     # the offer waiting for an answer.
     similar_offered: bool = False
     offer: Offer | None = None
+    # Signed that petition instead: its Call's reference, where their photos now go.
+    set_aside_for: str | None = None
 
     def but(self, **changes: Any) -> Conversation:
         """A copy with `changes` applied (the state itself never changes)."""

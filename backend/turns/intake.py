@@ -20,6 +20,7 @@ from backend.models import (
     Call,
     CallStatus,
     Contact,
+    ConversationRecord,
     Evidence,
     Petition,
     Score,
@@ -33,6 +34,7 @@ from backend.store.timeline import add_event
 from conversations import (
     AnswerFollowUp,
     AttachEvidence,
+    Conversation,
     Effect,
     LodgeAppeal,
     OfferUpload,
@@ -41,6 +43,7 @@ from conversations import (
     RequestSupport,
     SendPetitionLink,
     SignPetition,
+    Step,
     SubmitCall,
     TextDetails,
     WithdrawSignature,
@@ -105,7 +108,8 @@ def carry_out(
         elif isinstance(effect, OfferUpload):
             links = UploadLinks.from_settings(settings)
             url = links.for_contact(saved_id(contact), now)
-            link = Outbound("upload_link", {"url": url, "days": links.days, "called": spoken})
+            about: dict[str, object] = {"url": url, "days": links.days, "called": spoken}
+            link = Outbound("upload_link", {**about, "to": effect.to_reference})
             if spoken:  # nothing can be sent on a call: the link goes to their mobile by text
                 notify(session, message_renderer(settings), contact, link, now)
             else:
@@ -261,7 +265,12 @@ def keep_evidence(
     """Keeps each photo or document with the tenant's draft, or after sending with their last
     Call (so officers see it there, with a line on the timeline)."""
     call = None
-    if attach.to_last_call:
+    if attach.to_reference:
+        call = session.exec(select(Call).where(Call.reference == attach.to_reference)).first()
+        if call is not None:
+            note = f"{len(attach.attachments)} more from a neighbour who signed its petition"
+            add_event(session, call, "evidence_added", now, note=note)
+    elif attach.to_last_call:
         call = session.exec(
             select(Call).where(Call.contact_id == contact.id).order_by(col(Call.id).desc())
         ).first()
@@ -278,6 +287,20 @@ def keep_evidence(
                 created_at=now,
             )
         )
+
+
+def signed_instead(session: Session, contact_id: int) -> Call | None:
+    """The Call whose petition this tenant signed instead of raising their own, while their
+    answers wait (what they upload goes to it, as photos they send do)."""
+    record = session.exec(
+        select(ConversationRecord).where(ConversationRecord.contact_id == contact_id)
+    ).first()
+    if record is None:
+        return None
+    state = Conversation.from_json(record.state)
+    if state.step != Step.SET_ASIDE or not state.set_aside_for:
+        return None
+    return session.exec(select(Call).where(Call.reference == state.set_aside_for)).first()
 
 
 def programme_place(session: Session, call: Call) -> dict[str, object]:

@@ -4,9 +4,12 @@ signature counts twice."""
 
 from __future__ import annotations
 
+import io
 import re
+from urllib.parse import urlsplit
 
 from fastapi.testclient import TestClient
+from PIL import Image
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
@@ -19,6 +22,7 @@ from backend.models import (
     CallStatus,
     Contact,
     Direction,
+    Evidence,
     Message,
     MovedSignature,
     Petition,
@@ -77,6 +81,12 @@ def _sign(engine: Engine, settings: Settings, reference: str, name: str, phone: 
         )
 
 
+def _photo() -> bytes:
+    out = io.BytesIO()
+    Image.effect_noise((60, 40), 80).convert("RGB").save(out, format="JPEG")
+    return out.getvalue()
+
+
 def _told(session: Session, phone: str) -> str:
     """Everything queued for the SMS contact at `phone`, on the channel they used."""
     session.rollback()
@@ -129,6 +139,26 @@ def test_a_tenant_is_offered_a_neighbours_petition_and_signs_it_by_text_keeping_
         "reply",
     )
     assert _petition(session, reference).signature_count == 1
+
+    # A text carries no photo: the link adds their own to that Call (issue 15, point 3).
+    link = re.search(
+        r"To add photos or documents to request (\S+), open this link on your phone: (\S+)", signed
+    )
+    assert link is not None and link.group(1) == reference
+    upload = app_client.post(
+        urlsplit(link.group(2)).path,
+        files=[("files", ("lift.jpg", _photo(), "image/jpeg"))],
+    )
+    assert upload.status_code == 200, upload.text[:2000]
+    session.rollback()
+    evidence = session.exec(select(Evidence)).one()
+    assert (
+        evidence.call_id == session.exec(select(Call.id).where(Call.reference == reference)).one()
+    )
+    assert (
+        "1 more from a neighbour who signed its petition"
+        in session.exec(select(CallEvent.note).where(CallEvent.action == "evidence_added")).one()
+    )
 
     back = tenant.reply("carry on")  # their own Call, where they were
     assert "Question 6 of 11" in back

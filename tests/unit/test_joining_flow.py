@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conversations import Channel, SendPetitionLink, SignPetition, Step
+from conversations import AttachEvidence, Channel, OfferUpload, SendPetitionLink, SignPetition, Step
 from conversations.facts import needs
 from conversations.state import Conversation
 from tests.factories import SIMILAR_FACTS, conversation_at, say
@@ -62,9 +62,22 @@ def test_signing_by_text_signs_with_the_name_and_address_given_and_sets_the_draf
     turn = say(offered, reply)
     assert turn.effects == (
         SignPetition("K7QMX3", "Sam Jones", "12 Elm Road, Bootle L30 4TH", "CCS-2026-0042"),
+        # A text cannot carry a photo: a link to add their own to that Call (point 3).
+        OfferUpload("CCS-2026-0042"),
     )
     assert turn.state.step == Step.SET_ASIDE
     assert turn.state.answers == offered.answers
+
+
+def test_on_whatsapp_a_signer_sends_photos_and_they_go_to_the_neighbours_call() -> None:
+    offered = _offered(Channel.WHATSAPP)
+    signed = say(offered, "sign", channel=Channel.WHATSAPP)
+    assert [type(e) for e in signed.effects] == [SignPetition]
+    turn = say(signed.state, "", channel=Channel.WHATSAPP, photos=2)
+    [kept] = [e for e in turn.effects if isinstance(e, AttachEvidence)]
+    assert kept.to_reference == "CCS-2026-0042" and len(kept.attachments) == 2
+    assert turn.replies[0].context == {"count": 2, "reference": "CCS-2026-0042"}
+    assert turn.state.evidence_count == offered.evidence_count  # not the draft's
 
 
 @pytest.mark.parametrize("channel", [Channel.WEB, Channel.TELEGRAM])

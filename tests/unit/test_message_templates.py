@@ -97,7 +97,7 @@ WORST: dict[str, list[dict[str, Any]]] = {
     "cannot_read": [{"kind": k} for k in ("voice", "sticker", "location", "contact", "video", "")],
     "officer_already": [{}],
     "offer_officer": [{}],
-    "photo_kept": [{"count": 1}, {"count": 10}],
+    "photo_kept": [{"count": 1}, {"count": 10}, {"count": 10, "reference": "CCS-2026-10042"}],
     "long_text_more": [{"room": 1499}],
     "evidence_received": [
         {"photos": 3, "total": 12, "noted": False},
@@ -209,6 +209,14 @@ WORST: dict[str, list[dict[str, Any]]] = {
     "upload_link": [
         {"url": "https://frontdoor.pinecourt.example.org/u/" + "x" * 40, "days": 7, "called": c}
         for c in (False, True)
+    ]
+    + [
+        {
+            "url": "https://frontdoor.pinecourt.example.org/u/" + "x" * 40,
+            "days": 7,
+            "called": False,
+            "to": "CCS-2026-10042",
+        }
     ],
     "status": [
         {
