@@ -11,6 +11,7 @@ opens the joined petition again. Both timelines say what happened each time.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlmodel import Session, col, select
 
@@ -263,3 +264,20 @@ def joined_into(session: Session, call: Call) -> list[JoinedIn]:
         evidence = list(session.exec(select(Evidence).where(Evidence.call_id == joined.id)))
         found.append(JoinedIn(joined, join, evidence))
     return found
+
+
+def close_joined(session: Session, call: Call, now: datetime) -> None:
+    """The Calls joined into `call` close with it (they stay joined: their closing date is
+    what the retention job reads)."""
+    for joined in joined_into(session, call):
+        joined.call.closed_at = now
+        joined.call.updated_at = now
+        session.add(joined.call)
+        add_event(
+            session,
+            joined.call,
+            "closed_with",
+            now,
+            note=f"Closed with {call.reference}",
+            from_status=joined.call.status,
+        )

@@ -151,9 +151,18 @@ def like_call(session: Session, settings: Settings, call: Call) -> list[Similar]
     return sorted(found, key=lambda s: (-s.score, s.call.id or 0))
 
 
-def clusters(session: Session, settings: Settings) -> list[list[Call]]:
+@dataclass(frozen=True)
+class Cluster:
+    """Open Calls on one service in one neighbourhood about the same problem, oldest first."""
+
+    service: str
+    place: str  # the postcode sector or district
+    calls: list[Call]
+
+
+def clusters(session: Session, settings: Settings) -> list[Cluster]:
     """Groups of two or more of the newest open Calls about the same problem nearby (for the
-    dashboard): each group is the Calls linked to each other by a similar pair, oldest first."""
+    dashboard): each group is the Calls linked to each other by a similar pair."""
     open_calls = session.exec(
         select(Call)
         .where(col(Call.status).in_([s.value for s in BEFORE_DECISION]))
@@ -181,10 +190,11 @@ def clusters(session: Session, settings: Settings) -> list[list[Call]]:
     groups: dict[int | None, list[Call]] = {}
     for c in open_calls:
         groups.setdefault(root(c.id), []).append(c)
-    return sorted(
-        (sorted(g, key=lambda c: c.id or 0) for g in groups.values() if len(g) > 1),
-        key=lambda g: g[0].id or 0,
-    )
+    found = [sorted(g, key=lambda c: c.id or 0) for g in groups.values() if len(g) > 1]
+    return [
+        Cluster(g[0].service_area, neighbourhood(g[0], settings.nearby_area), g)
+        for g in sorted(found, key=lambda g: g[0].id or 0)
+    ]
 
 
 def similar_facts(

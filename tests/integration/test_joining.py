@@ -15,6 +15,8 @@ from sqlmodel import Session, col, select
 
 from backend import petitions
 from backend.casework.similar import Similar, clusters, like_call, petition_to_offer
+from backend.casework.workflow import Workflow
+from backend.messaging.renderer import message_renderer
 from backend.models import (
     Call,
     CallEvent,
@@ -32,7 +34,7 @@ from backend.models import (
 from backend.settings import Settings
 from backend.store.db import write_session
 from conversations.similarity import Area
-from tests.factories import NOW, make_call, make_contact, sign_in, sign_petition
+from tests.factories import NOW, make_call, make_contact, make_officer, sign_in, sign_petition
 from tests.fakes.twilio_api import FakeTwilio
 from tests.integration.conftest import Phone
 
@@ -225,7 +227,9 @@ def test_an_officer_joins_two_calls_both_tenants_are_told_and_nobody_counts_twic
     _sign(engine, settings, joined, "Cal Both", SIGNER)
     _sign(engine, settings, joined, "Dee Only", "+447911000104")
     session.rollback()
-    assert [c.reference for c in clusters(session, settings)[0]] == [surviving, joined]
+    [cluster] = clusters(session, settings)
+    assert [c.reference for c in cluster.calls] == [surviving, joined]
+    assert (cluster.service, cluster.place) == ("repairs", "L30 4")
     call = session.exec(select(Call).where(Call.reference == joined)).one()
     assert [s.call.reference for s in like_call(session, settings, call)] == [surviving]
 
@@ -316,4 +320,26 @@ def test_a_join_is_refused_into_a_decided_call_and_cannot_be_undone_after_the_de
         ).one().status = CallStatus.ACCEPTED
     late = client.post(f"/officer/calls/{joined}/undo_join", data={"csrf": csrf})
     assert late.status_code == 409 and "the join stands" in late.text
-    assert re.search(r"undo the join", client.get(f"/officer/calls/{joined}").text, re.I)
+    page = client.get(f"/officer/calls/{joined}").text
+    assert f"The panel has moved on with {surviving}: the join stands" in page
+    assert f'action="/officer/calls/{joined}/undo_join"' not in page
+
+
+def test_a_joined_call_closes_with_the_surviving_call_so_retention_reaches_it(
+    engine: Engine, settings: Settings, session: Session
+) -> None:
+    surviving = _call_with_petition(engine, settings, FIRST_PHONE)
+    joined = _call_with_petition(engine, settings, SECOND_PHONE, name="Bea Tenant")
+    with write_session(engine) as writing:
+        manager = make_officer(writing, "manager")
+        flow = Workflow(writing, message_renderer(settings), manager, NOW, settings=settings)
+        into = writing.exec(select(Call).where(Call.reference == surviving)).one()
+        flow.join(writing.exec(select(Call).where(Call.reference == joined)).one(), into, "Same")
+        into.status = CallStatus.NOT_EXHAUSTED  # decided: other avenues first
+        flow.close(into)
+    session.rollback()
+    closed = session.exec(select(Call).where(Call.reference == joined)).one()
+    assert closed.status == CallStatus.JOINED and closed.closed_at == NOW
+    assert session.exec(select(CallEvent.note).where(CallEvent.action == "closed_with")).one() == (
+        f"Closed with {surviving}"
+    )

@@ -17,6 +17,7 @@ from backend.casework.calls import call_file, find_call, meetings_ahead, officer
 from backend.casework.decisions import Grounds
 from backend.casework.joins import current_join, joined_into
 from backend.casework.lifecycle import (
+    BEFORE_DECISION,
     MOVES,
     SCRUTINY_STEPS,
     IllegalTransition,
@@ -110,6 +111,7 @@ def _show(
     services = request.app.state.services
     today = services.now().date()
     petition = petitions.petition_of(session, found.call)
+    joined_to = _joined_to(session, found.call)
     return page(
         request,
         who,
@@ -150,7 +152,9 @@ def _show(
         done=DONE.get(request.query_params.get("done", ""), "") if not error else "",
         similar=like_call(session, services.settings, found.call),
         joined_in=joined_into(session, found.call),
-        joined_to=_joined_to(session, found.call),
+        joined_to=joined_to,
+        # "Undo the join" is the way forward until the panel decides on the surviving Call.
+        undoable=joined_to is not None and joined_to.status in BEFORE_DECISION,
     )
 
 
