@@ -347,6 +347,7 @@ def _confirm_restart(state: Conversation, confirmed: bool) -> Turn:
         support_requested=False,
         similar_offered=False,
         offer=None,
+        set_aside_for=None,
     )
     moved = _move(fresh, first_unanswered(fresh.answers))
     return Turn(moved.state, (Outbound("restarted"), *moved.replies))
