@@ -3,7 +3,7 @@ and the look-up for a similar open petition at 100,000 Calls, with its index and
 
 Run with `make bench` (or `python -m bench.joining`). The Calls are built in the benchmark's
 own database (a SQLite file; a PostgreSQL schema of its own too when BENCH_DATABASE_URL is
-set): spread over 400 postcode sectors and the services, a third of them before the panel's
+set): spread over 400 postcode sectors and the services, two thirds of them before the panel's
 decision with an open petition, their concerns drawn from the labelled pairs.
 """
 
@@ -27,7 +27,7 @@ from bench.common import database, machine, postgres_url, table
 from conversations.proforma import SERVICE_AREAS
 from conversations.similarity import THRESHOLD, Area, area_of
 from tests.factories import make_call, make_contact
-from tests.labelled_pairs import Measured, measure, pairs
+from tests.labelled_pairs import HELD_OUT, Measured, measure, pairs
 
 CALLS = 100_000
 LOOKUPS = 200
@@ -162,15 +162,20 @@ def measure_all() -> tuple[Measured, list[Measured], list[Lookups]]:
     return measure(labelled, THRESHOLD), curve, runs
 
 
+def _line(name: str, labelled: int, m: Measured) -> str:
+    return (
+        f"Matcher on {labelled} {name}, threshold {m.threshold:.2f}: precision "
+        f"{m.precision:.2f}, recall {m.recall:.2f} ({m.joined_right} joined rightly, "
+        f"{m.joined_wrong} wrongly, {m.missed} missed)"
+    )
+
+
 def report(chosen: Measured, curve: list[Measured], runs: list[Lookups]) -> None:
     """Prints the matcher's figures and the look-up times."""
     print(f"\nbench/joining.py - {machine()}\n")
-    print(
-        f"Matcher on {len(pairs())} labelled pairs, threshold {chosen.threshold:.2f}: "
-        f"precision {chosen.precision:.2f}, recall {chosen.recall:.2f} "
-        f"({chosen.joined_right} joined rightly, {chosen.joined_wrong} wrongly, "
-        f"{chosen.missed} missed)\n"
-    )
+    print(_line("labelled pairs it was tuned on", len(pairs()), chosen))
+    held_out = pairs(HELD_OUT)
+    print(_line("pairs written afterwards (held out)", len(held_out), measure(held_out)) + "\n")
     rows = [[f"{m.threshold:.2f}", f"{m.precision:.2f}", f"{m.recall:.2f}"] for m in curve]
     print(table(rows, ["threshold", "precision", "recall"]))
     print()
