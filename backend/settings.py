@@ -10,6 +10,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.languages import SOURCE, catalogue_path
 from bot.office_hours import OfficeHours
+from conversations.similarity import Area
 
 DEV_SECRET = "dev-only-not-secret"  # noqa: S105 - the placeholder that production refuses
 DEFAULT_SCORE_WEIGHTS = {
@@ -91,6 +92,10 @@ class Settings(BaseSettings):
     petition_target_share: float = 0.5
     petition_target_minimum: int = 10
     signature_per_household: bool = False
+    # Joining neighbours up: a tenant describing a problem is offered an open petition on the
+    # same service with a similar concern from this near ("sector": the postcode sector, M14 5,
+    # a few thousand homes; "district": the whole district, M14).
+    nearby_area: Area = Area.SECTOR
     # Codes texted to signers per hour: per phone, per connection, per petition. SMS pumping
     # costs real money; the per-petition cap must still let a real surge through.
     signing_codes_per_hour: dict[str, int] = {"phone": 3, "ip": 10, "petition": 5000}

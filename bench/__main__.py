@@ -5,8 +5,9 @@ Set BENCH_DATABASE_URL (make bench does) to include PostgreSQL with one and two 
 
 from __future__ import annotations
 
-from bench import backoffice, channels, flow, signatures
+from bench import backoffice, channels, flow, joining, signatures
 from bench.common import machine, table
+from tests.labelled_pairs import Measured
 
 SMS, TELEGRAM, CHAT = channels.CHANNELS
 
@@ -20,8 +21,10 @@ def goals(
     memory: dict[str, float],
     surge: signatures.Surge,
     pages: dict[int, dict[str, tuple[float, float]]],
+    matcher: Measured,
+    lookups: list[joining.Lookups],
 ) -> list[list[str]]:
-    """One row per goal of issue 6: the goal, the figure, met or missed."""
+    """One row per goal (issue 6, then issue 15's): the goal, the figure, met or missed."""
     busy = {
         (r.setup.label, r.channel): r
         for r in runs
@@ -93,6 +96,24 @@ def goals(
     )
     peak = max([*memory.values(), surge.peak_rss_mb])
     rows.append(["server RSS < 200 MB", f"{peak:.0f} MB (largest process)", _met(peak < 200)])
+    rows.append(
+        [
+            "joining: matcher precision >= 0.9 (issue 15)",
+            f"precision {matcher.precision:.2f}, recall {matcher.recall:.2f} "
+            f"at threshold {matcher.threshold:.2f}",
+            _met(matcher.precision >= 0.9),
+        ]
+    )
+    rows.append(
+        [
+            f"similar-petition look-up < 20 ms at {joining.CALLS:,} Calls",
+            ", ".join(
+                f"{r.database} {r.indexed_ms:.1f} ms (without the index {r.unindexed_ms:.1f} ms)"
+                for r in lookups
+            ),
+            _met(max(r.indexed_ms for r in lookups) < 20),
+        ]
+    )
     return rows
 
 
@@ -105,8 +126,12 @@ def main() -> None:
     signatures.report(surge)
     pages = backoffice.measure()
     backoffice.report(pages)
-    print(f"\nGoals (issue 6) - {machine()}\n")
-    print(table(goals(runs, memory, surge, pages), ["goal", "measured", "result"]))
+    matcher, curve, lookups = joining.measure_all()
+    joining.report(matcher, curve, lookups)
+    print(f"\nGoals (issues 6 and 15) - {machine()}\n")
+    print(
+        table(goals(runs, memory, surge, pages, matcher, lookups), ["goal", "measured", "result"])
+    )
 
 
 if __name__ == "__main__":

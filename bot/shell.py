@@ -30,8 +30,9 @@ class TurnScope(Protocol):
     def earlier_replies(self, inbound: Inbound) -> list[Rendered]:
         """What we answered when this (replayed) message first came, if it can still reach them."""
 
-    def facts(self, inbound: Inbound) -> dict[str, str]:
-        """What the flow needs to know that only storage can tell (see Inbound.facts)."""
+    def facts(self, inbound: Inbound, state: Conversation | None) -> dict[str, str]:
+        """What the flow needs to know that only storage can tell (see Inbound.facts), for
+        this message in the saved conversation `state`."""
 
     def load(self, inbound: Inbound) -> Conversation | None:
         """The sender's saved conversation, or None for someone new."""
@@ -83,11 +84,11 @@ def receive(
                 if not scope.record_inbound(inbound):
                     log.info("replayed %s message: answered once only", inbound.channel)
                     return scope.earlier_replies(inbound) if in_response else []
+                saved = scope.load(inbound)
                 # Storage's facts beside those the channel knew (a caller's number is a mobile).
                 guess = inbound.language if inbound.language in renderer.offered else ""
-                facts = {**inbound.facts, **scope.facts(inbound)}
+                facts = {**inbound.facts, **scope.facts(inbound, saved)}
                 known = replace(inbound, facts=facts, language=guess)
-                saved = scope.load(inbound)
                 # The words of the language they write in (a newcomer: the channel's guess).
                 heard = renderer.words(saved.language if saved else guess)
                 turn = advance(saved, known, now=now, words=heard)

@@ -39,11 +39,16 @@ class AttachEvidence:
 
     attachments: tuple[Attachment, ...] = field(default_factory=tuple)
     to_last_call: bool = False
+    # Signed a neighbour's petition instead of their own: kept with that Call (its reference).
+    to_reference: str = ""
 
 
 @dataclass(frozen=True)
 class OfferUpload:
-    """Give a tenant on a channel without pictures a personal link to add photos to the draft."""
+    """Give a tenant on a channel without pictures a personal link to add photos to the draft
+    (or to the Call whose petition they signed instead: `to_reference`)."""
+
+    to_reference: str = ""
 
 
 @dataclass(frozen=True)
@@ -59,6 +64,17 @@ class SignPetition:
     code: str
     name: str
     address: str
+    # Signed instead of raising their own Call (the offer of a similar petition): the Call it
+    # belongs to, told to them with how to carry on with their own.
+    instead_of: str = ""
+
+
+@dataclass(frozen=True)
+class SendPetitionLink:
+    """Text a caller the signing page of the petition with this code (a call takes no
+    signature), to the mobile they called from."""
+
+    code: str
 
 
 @dataclass(frozen=True)
@@ -92,6 +108,7 @@ Effect = (
     | OfferUpload
     | TextDetails
     | SignPetition
+    | SendPetitionLink
     | WithdrawSignature
     | LodgeAppeal
     | AnswerFollowUp

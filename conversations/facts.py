@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from conversations import signing
+from conversations import joining, signing
+from conversations.state import Conversation
 from conversations.validation import clean, word
 
 FOLLOW_UP_FACT = "follow_up"  # the reference of a Call whose follow-up question awaits a reply
@@ -23,13 +24,17 @@ class Needs:
 
     petition_code: str | None = None  # SIGN or UNSIGN <code>: that petition's title and link
     follow_up: bool = False  # an answer to "Is the service better?": which Call asked it
+    # The concern may be finished by this message: a similar open petition nearby, if any
+    # (conversations/joining.py), from the service, address and concern in the draft.
+    similar: bool = False
 
 
-def needs(text: str) -> Needs:
-    """What to look up before the flow reads `text`."""
+def needs(text: str, state: Conversation | None = None) -> Needs:
+    """What to look up before the flow reads `text` in the conversation `state`."""
     cleaned = clean(text)
     command = signing.command(cleaned)
     return Needs(
         petition_code=command[1] if command else None,
         follow_up=word(cleaned) in FOLLOW_UP_WORDS,  # "Better." counts, as the flow reads it
+        similar=state is not None and command is None and joining.wanted(state),
     )

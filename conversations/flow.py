@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import NamedTuple
 
-from conversations import appeals, keypad, signing
+from conversations import appeals, joining, keypad, signing
 from conversations.effects import (
     AnswerFollowUp,
     AttachEvidence,
@@ -134,10 +134,19 @@ def advance(
     notes: tuple[Outbound, ...] = ()
     if inbound.attachments:
         # A photo is never dropped, whatever step it arrives at.
-        kept = (AttachEvidence(inbound.attachments, to_last_call=state.step == Step.SUBMITTED),)
-        state = state.with_evidence(len(inbound.attachments))
+        aside = state.set_aside_for if state.step == Step.SET_ASIDE else None
+        kept = (
+            AttachEvidence(
+                inbound.attachments,
+                to_last_call=state.step == Step.SUBMITTED,
+                to_reference=aside or "",
+            ),
+        )
+        if aside is None:  # photos for a neighbour's Call are not the draft's
+            state = state.with_evidence(len(inbound.attachments))
         if state.step != Step.EVIDENCE:
-            notes = (Outbound("photo_kept", {"count": len(inbound.attachments)}),)
+            context = {"count": len(inbound.attachments), "reference": aside or ""}
+            notes = (Outbound("photo_kept", context),)
 
     signing_command = signing.command(text)
     appeal = appeals.command(text)
@@ -159,6 +168,11 @@ def advance(
         turn = Turn(state.but(welcomed=True), (_welcome(),))
     else:
         turn = _respond(state, message, now)
+        # The concern just finished and a neighbour raised the same problem nearby: their
+        # petition is offered before the next question.
+        offered = joining.offer(state, turn.state, inbound)
+        if offered is not None:
+            turn = Turn(offered.state, offered.replies, turn.effects)
     offer: tuple[Effect, ...] = ()
     arrived = turn.state.step == Step.EVIDENCE and arrived_from != Step.EVIDENCE
     # They get an upload link instead; a caller is asked first whether to text them one.
@@ -251,6 +265,8 @@ def _respond(state: Conversation, message: _Message, now: datetime) -> Turn:
             return _which(state, _RESTART_MENU, reading.unsure)
     # Anything else is read as it would have been: "Phone me" answers the question.
     state = state.but(confirming_restart=False, signing_code=None, signing_name=None)
+    if state.offer is not None and message.said not in _WORDS:
+        return _offered_similar(state, message)
     handler = _WORDS.get(message.said or "")
     if handler is not None:
         return handler(state, message)
@@ -263,6 +279,8 @@ def _respond(state: Conversation, message: _Message, now: datetime) -> Turn:
 def _answer(state: Conversation, message: _Message, now: datetime) -> Turn:
     if state.step == Step.WELCOME:
         return _consent(state, message, now)
+    if state.step == Step.SET_ASIDE:
+        return _set_aside(state, message)
     if state.step == Step.REVIEW:
         return _review_answer(state, message)
     if state.step == Step.SUBMITTED:
@@ -292,6 +310,36 @@ def _after_submit(state: Conversation, message: _Message) -> Turn:
     if command is not None:
         return command(state, message)
     return Turn(state, (Outbound("submitted_menu", choices=_SUBMITTED_MENU),))
+
+
+def _offered_similar(state: Conversation, message: _Message) -> Turn:
+    """The answer to "sign their petition, or carry on with your own?"; asked again if it is
+    neither (no question has been asked that it could answer)."""
+    menu = joining.OFFER_MENU
+    reading = read(message.text, menu, message.words, between=message.between)
+    if reading.value == "sign" and message.inbound is not None:
+        return Turn(*joining.sign(state, message.inbound))
+    if reading.value == "carry_on":
+        moved = joining.carry_on(state)
+        return Turn(moved, (Outbound("carry_on"), _prompt(moved)))
+    if reading.unsure:
+        return _which(state, menu, reading.unsure)
+    command = _WORDS.get(reading.command or "")
+    if command is not None:
+        return command(state, message)
+    return Turn(state, (_prompt(state),))
+
+
+def _set_aside(state: Conversation, message: _Message) -> Turn:
+    """Their answers wait while they sign a neighbour's petition: "carry on" brings them back."""
+    reading = read(message.text, joining.CARRY_ON_MENU, message.words, between=message.between)
+    if reading.value == "carry_on":
+        moved = joining.carry_on(state)
+        return Turn(moved, (Outbound("carry_on"), _prompt(moved)))
+    command = _WORDS.get(reading.command or "")
+    if command is not None:
+        return command(state, message)
+    return Turn(state, (_prompt(state),))
 
 
 def _which(state: Conversation, menu: Sequence[Choice], values: Sequence[str]) -> Turn:
@@ -327,7 +375,15 @@ def _restart(state: Conversation, message: _Message) -> Turn:
 def _confirm_restart(state: Conversation, confirmed: bool) -> Turn:
     if not confirmed:
         return Turn(state, (Outbound("carry_on"), _prompt(state)))
-    fresh = state.but(answers={}, collecting=False, misfits=0, support_requested=False)
+    fresh = state.but(
+        answers={},
+        collecting=False,
+        misfits=0,
+        support_requested=False,
+        similar_offered=False,
+        offer=None,
+        set_aside_for=None,
+    )
     moved = _move(fresh, first_unanswered(fresh.answers))
     return Turn(moved.state, (Outbound("restarted"), *moved.replies))
 
@@ -590,7 +646,7 @@ def _misfit(state: Conversation, q: Question, problem: str, **details: int) -> T
 
 
 def _move(state: Conversation, step: Step) -> Turn:
-    moved = state.but(step=step, collecting=False, misfits=0, between=())
+    moved = state.but(step=step, collecting=False, misfits=0, between=(), offer=None)
     if step == Step.REVIEW:
         return Turn(moved, _review(moved))
     return Turn(moved, (_ask(moved, step),))
@@ -598,6 +654,10 @@ def _move(state: Conversation, step: Step) -> Turn:
 
 def _prompt(state: Conversation) -> Outbound:
     """What to show to get the tenant going again from where they are."""
+    if state.offer is not None:
+        return Outbound("similar/offer_again", choices=joining.OFFER_MENU)
+    if state.step == Step.SET_ASIDE:
+        return Outbound("similar/set_aside", {"reference": ""}, joining.CARRY_ON_MENU)
     if state.step == Step.WELCOME:
         return Outbound("welcome_again", choices=_welcome().choices)
     if state.step == Step.REVIEW:
@@ -699,6 +759,8 @@ def _review_answer(state: Conversation, message: _Message) -> Turn:
             evidence_count=0,
             calls_submitted=state.calls_submitted + 1,
             text_offered=offer_text,
+            similar_offered=False,  # the next Call may be about something else
+            offer=None,
         )
         return Turn(done, (), (submit,))
     if reading.value is not None:

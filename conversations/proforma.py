@@ -31,6 +31,9 @@ class Step(StrEnum):
     ROUTE = "route"
     REVIEW = "review"
     SUBMITTED = "submitted"
+    # The tenant signed a neighbour's petition about the same problem instead: their answers
+    # wait here until they say "carry on" (conversations/joining.py).
+    SET_ASIDE = "set_aside"
 
 
 class Kind(StrEnum):

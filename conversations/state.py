@@ -13,6 +13,16 @@ from conversations.proforma import Step
 PERSONAL_STEPS = (Step.NAME, Step.ADDRESS, Step.CONTACT_PREFERENCE, Step.CONTACT_PHONE)
 
 
+class Offer(BaseModel):
+    """A neighbour's open petition offered to the tenant, waiting for "sign" or "carry on"."""
+
+    model_config = ConfigDict(frozen=True)
+
+    code: str  # the petition's share code
+    reference: str  # the Call it belongs to, told to the tenant who signs it
+    url: str  # its signing page
+
+
 class Conversation(BaseModel):
     """Where a tenant is in the pro-forma and every answer they have given."""
 
@@ -41,6 +51,12 @@ class Conversation(BaseModel):
     # first, then theirs: a language's name, or LANGUAGE and a number, changes it at any time.
     language: str = ""
     choosing_language: bool = False  # the languages were just offered by number
+    # Joining neighbours up: a similar petition was offered for this draft (offered once), and
+    # the offer waiting for an answer.
+    similar_offered: bool = False
+    offer: Offer | None = None
+    # Signed that petition instead: its Call's reference, where their photos now go.
+    set_aside_for: str | None = None
 
     def but(self, **changes: Any) -> Conversation:
         """A copy with `changes` applied (the state itself never changes)."""

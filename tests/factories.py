@@ -22,7 +22,16 @@ from backend.settings import Settings
 from backend.store.db import write_session
 from backend.turns import intake
 from bot.render import Renderer, words
-from conversations import Attachment, Channel, Conversation, Inbound, Step, SubmitCall, advance
+from conversations import (
+    Attachment,
+    Channel,
+    Conversation,
+    Inbound,
+    Step,
+    SubmitCall,
+    advance,
+    joining,
+)
 from conversations.flow import Turn
 from conversations.proforma import FORM, applicable
 
@@ -276,3 +285,15 @@ def sample_renderer() -> Renderer:
         appeal_address="Customer Empowerment Manager, Pine Court Housing, Bootle L30 4TH",
         support_days=2,
     )
+
+
+# What the shell hands the flow when a neighbour's open petition is like the tenant's concern.
+SIMILAR_FACTS: dict[str, str] = {
+    joining.CODE_FACT: "K7QMX3",
+    joining.REFERENCE_FACT: "CCS-2026-0042",
+    joining.SUMMARY_FACT: "The lift at Maple House breaks down every week.",
+    joining.AREA_FACT: "Repairs",
+    joining.PLACE_FACT: "L30 4",
+    joining.COUNT_FACT: "12",
+    joining.URL_FACT: "http://127.0.0.1:8000/s/K7QMX3",
+}

@@ -9,6 +9,9 @@ from backend.models import Call, CallStatus, Officer, OfficerRole
 
 S = CallStatus
 ADVISING = frozenset({S.SUBMITTED, S.GATHERING_EVIDENCE, S.COLLECTING_SIGNATURES})
+# Before the panel's decision: a petition still gathers signatures, and Calls about the same
+# problem can be joined (and a join undone).
+BEFORE_DECISION = ADVISING | {S.READY, S.ON_AGENDA}
 DECIDED = frozenset({S.NOT_EXHAUSTED, S.MONITORING, S.ACCEPTED, S.SERIOUS_FAILURE})
 OPEN = frozenset(S) - {S.CLOSED}
 # "Submit your appeal in writing within 28 days": the date decides, not how far the Call has
@@ -78,6 +81,10 @@ MOVES: dict[str, Move] = {
     "close": Move(frozenset({S.NOT_EXHAUSTED, S.MONITORING, S.COMPLETED}), PANEL),
     "lodge_appeal": Move(APPEALABLE, STAFF | PANEL),
     "appeal_outcome": Move(APPEALABLE, PANEL),
+    # "One problem, one petition" (issue 15): a Call about the same problem as another is
+    # joined into it; undone until the panel decides on the surviving Call.
+    "join": Move(BEFORE_DECISION, EVERYONE_WORKING),
+    "undo_join": Move(frozenset({S.JOINED}), EVERYONE_WORKING),
     "note": Move(OPEN | {S.CLOSED}, EVERYONE_WORKING),
     "reply": Move(OPEN, EVERYONE_WORKING),
 }

@@ -38,6 +38,8 @@ MOVE_WORDS = {
     "close": "close it",
     "lodge_appeal": "lodge an appeal from a letter",
     "appeal_outcome": "record the appeal panel's decision",
+    "join": "join it into another Call about the same problem",
+    "undo_join": "undo the join",
 }
 WHO = {
     OfficerRole.OFFICER: "support officers",
@@ -99,6 +101,12 @@ def expected(file: CallFile, petition: Petition | None, today: date) -> list[str
                 f"The meeting on {long_date(held)} has passed: record its decision, or put "
                 "the Call on the next agenda."
             )
+    elif status == S.JOINED:
+        lines.append(
+            "Joined into another Call about the same problem: the panel looks at them together "
+            "there, and its signatures count there. The join can be undone until the panel "
+            "decides on that Call."
+        )
     elif status == S.NOT_EXHAUSTED:
         lines.append("The tenant tries the other avenue first; then the Call can be closed.")
     elif status == S.MONITORING:

@@ -8,6 +8,7 @@ from datetime import date
 from sqlmodel import col, select
 
 from backend.casework.areas import BUSINESS_AREAS
+from backend.casework.joins import close_joined
 from backend.casework.lifecycle import (
     PANEL,
     SCRUTINY_STEPS,
@@ -155,3 +156,5 @@ class Scrutinising(Moves):
             )
         self._record(call, "close", S.CLOSED, note)
         call.closed_at = self.now
+        # Calls joined into it close with it, so retention reaches their tenants' data too.
+        close_joined(self.session, call, self.now)

@@ -13,8 +13,8 @@ from sqlmodel import Session
 
 from backend import petitions
 from backend.casework.action_plans import Planning
-from backend.casework.advising import Advising
 from backend.casework.decisions import Deciding
+from backend.casework.joins import Joining
 from backend.casework.scrutiny import Scrutinising
 from backend.messaging.notify import Notifier
 from backend.models import (
@@ -24,7 +24,7 @@ from backend.models import (
 from backend.settings import Settings
 
 
-class Workflow(Advising, Deciding, Scrutinising, Planning):
+class Workflow(Joining, Deciding, Scrutinising, Planning):
     """Every move on a Call, bound to a transaction (through its Notifier) and an officer."""
 
 

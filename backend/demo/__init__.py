@@ -21,6 +21,7 @@ from backend.casework.workflow import Workflow
 from backend.demo import after_report, figures
 from backend.messaging.notify import Notifier
 from backend.models import (
+    Call,
     CallStatus,
     Contact,
     ConversationRecord,
@@ -131,8 +132,48 @@ def seed(engine: Engine, settings: Settings, today: date | None = None) -> bool:
                             verified_by="sms_code",
                             ip_hash="",
                         )
+        _same_problem(session, settings, manager, datetime.now(UTC))
         _later_stages(session, settings, manager, datetime.now(UTC))
     return True
+
+
+# Neighbours of Sam Jones who raised the same lift: one waits to be joined (the dashboard shows
+# the cluster), the other is already joined into Sam's Call (issue 15).
+_SAME_LIFT = [
+    ("Mo Patel", "18 Elm Road, Bootle L30 4TH", "Lift broken again in our block, stuck upstairs."),
+    ("Ola Reid", "22 Elm Road, Bootle L30 4TH", "The lift in the block is out of order again."),
+]
+
+
+def _same_problem(session: Session, settings: Settings, manager: Officer, now: datetime) -> None:
+    """Two more Calls about Sam Jones's lift; the second joined into Sam's by the manager."""
+    first = session.exec(select(Call).where(Call.tenant_name == _TENANTS[0][0])).one()
+    for n, (name, address, concern) in enumerate(_SAME_LIFT):
+        contact = Contact(channel="web", address=f"demo-same-lift-{n}")
+        session.add(contact)
+        session.flush()
+        answers = {
+            "name": name,
+            "address": address,
+            "contact_preference": "here",
+            "service_area": "repairs",
+            "concerns": concern,
+            "actions_taken": "Rang the repairs line.",
+            "complaint_stage": "none",
+            "failures": concern,
+            "failures_since": "May 2026",
+            "failures_frequency": "weekly",
+            "others_affected": "yes",
+            "affected_who": "Everyone upstairs.",
+            "affected_households": "24",
+            "route": "petition",
+        }
+        sent = now - timedelta(days=2 - n)
+        call = intake.submit_call(session, contact, SubmitCall(answers=answers), sent)
+        petitions.open_petition(session, call, settings, sent)
+        if n == 1:
+            flow = Workflow(Notifier.of(session, settings, now), manager, settings=settings)
+            flow.join(call, first, "The same lift at Elm Road, raised by a neighbour.")
 
 
 # Tenants whose Calls went further, and the days ago the panel decided each.

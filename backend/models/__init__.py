@@ -4,12 +4,14 @@ from backend.models.appeal import Appeal, AppealPanelMember, Representative
 from backend.models.call import (
     Call,
     CallEvent,
+    CallJoin,
     CallNote,
     CallStatus,
     ComplaintsUsed,
     Decision,
     FailureFound,
     MonitoringOutcome,
+    MovedSignature,
     ReferenceCounter,
 )
 from backend.models.contact import Contact
@@ -50,6 +52,7 @@ __all__ = [
     "AuditEntry",
     "Call",
     "CallEvent",
+    "CallJoin",
     "CallNote",
     "CallStatus",
     "ComplaintsUsed",
@@ -64,6 +67,7 @@ __all__ = [
     "Message",
     "MessageStatus",
     "MonitoringOutcome",
+    "MovedSignature",
     "Officer",
     "OfficerRole",
     "OfficerSession",

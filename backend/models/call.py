@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import Text, UniqueConstraint
+from sqlalchemy import Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from backend.models.types import UTCDateTime, utcnow
@@ -29,6 +29,9 @@ class CallStatus(StrEnum):
     ACTION_PLAN = "action_plan"  # action plan agreed, monitored by CEP
     COMPLETED = "completed"  # every action done
     CLOSED = "closed"
+    # Joined into another Call about the same problem: its signatures count there (join.py);
+    # the join can be undone until the panel decides on the surviving Call.
+    JOINED = "joined"
 
 
 class Decision(StrEnum):
@@ -71,7 +74,13 @@ class Call(SQLModel, table=True):
     started itself from performance information (route "panel", no tenant), which takes the
     same path from the annual programme on."""
 
-    __table_args__ = (UniqueConstraint("year", "sequence"),)
+    __table_args__ = (
+        UniqueConstraint("year", "sequence"),
+        # The look-up for a similar Call (casework/similar.py) reads open Calls on one service
+        # in one neighbourhood: these keep it to a few rows at 100,000 Calls.
+        Index("ix_call_service_sector", "service_area", "postcode_sector", "status"),
+        Index("ix_call_service_district", "service_area", "postcode_district", "status"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     reference: str = Field(max_length=20, unique=True)
@@ -83,6 +92,9 @@ class Call(SQLModel, table=True):
     tenant_name: str = Field(max_length=80)
     address: str = Field(max_length=200)
     postcode: str = Field(max_length=8, index=True)
+    # The neighbourhood, from the postcode ("M14 5" and "M14"): which Calls are near each other.
+    postcode_sector: str = Field(default="", max_length=6)
+    postcode_district: str = Field(default="", max_length=4)
     contact_preference: str = Field(max_length=16)
     contact_phone: str | None = Field(default=None, max_length=20)
     service_area: str = Field(max_length=32, index=True)
@@ -172,6 +184,37 @@ class CallEvent(SQLModel, table=True):
     to_status: str = Field(max_length=32)
     action: str = Field(default="", max_length=40)
     note: str = Field(default="", sa_type=Text)
+
+
+class CallJoin(SQLModel, table=True):
+    """A Call joined into another about the same problem by an officer, and its undoing.
+
+    Kept whole after an undo (undone_at set), so both timelines and this record agree."""
+
+    __tablename__ = "call_join"
+
+    id: int | None = Field(default=None, primary_key=True)
+    call_id: int = Field(foreign_key="call.id", index=True)  # the Call joined in
+    into_id: int = Field(foreign_key="call.id", index=True)  # the surviving Call
+    officer_id: int | None = Field(default=None, foreign_key="officer.id")
+    reason: str = Field(sa_type=Text)
+    from_status: str = Field(max_length=32)  # where the joined Call was, for an undo
+    petition_status: str = Field(default="", max_length=16)  # its petition's, likewise
+    joined_at: datetime = Field(sa_type=UTCDateTime)
+    undone_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    undone_by: int | None = Field(default=None, foreign_key="officer.id")
+
+
+class MovedSignature(SQLModel, table=True):
+    """A signature a join moved onto the surviving petition ("moved"), or the joined Call's
+    tenant signing it ("tenant"): what an undo puts back exactly."""
+
+    __tablename__ = "moved_signature"
+
+    id: int | None = Field(default=None, primary_key=True)
+    join_id: int = Field(foreign_key="call_join.id", index=True)
+    signature_id: int = Field(foreign_key="signature.id", index=True)
+    kind: str = Field(max_length=8)
 
 
 class CallNote(SQLModel, table=True):

@@ -190,6 +190,8 @@ def _anonymise_call(session: Session, call: Call, evidence_dir: Path, now: datet
     for name in _CALL_OPTIONAL_TEXT:
         if getattr(call, name) is not None:
             setattr(call, name, ERASED)
+    # Derived from the postcode: erased with it (and the Call is no longer found as nearby).
+    call.postcode_sector = call.postcode_district = ""
     call.anonymised_at = call.anonymised_at or now
     call.updated_at = now
     session.add(call)

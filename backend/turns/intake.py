@@ -11,6 +11,7 @@ from backend import appeals, petitions
 from backend.casework import follow_ups
 from backend.casework.reports import IN_PROGRAMME
 from backend.casework.scoring import score_of
+from backend.casework.similar import set_neighbourhood
 from backend.casework.workflow import after_signature
 from backend.messaging.notify import Notifier
 from backend.messaging.uploads import UploadLinks
@@ -18,6 +19,7 @@ from backend.models import (
     Call,
     CallStatus,
     Contact,
+    ConversationRecord,
     Evidence,
     Petition,
     Score,
@@ -31,19 +33,23 @@ from backend.store.timeline import add_event
 from conversations import (
     AnswerFollowUp,
     AttachEvidence,
+    Conversation,
     Effect,
     LodgeAppeal,
     OfferUpload,
     Outbound,
     ReportStatus,
     RequestSupport,
+    SendPetitionLink,
     SignPetition,
+    Step,
     SubmitCall,
     TextDetails,
     WithdrawSignature,
 )
 from conversations.channels import Channel
 from conversations.flow import TEXT_OFFER
+from conversations.joining import CARRY_ON_MENU
 from conversations.validation import find_postcode, household_count
 
 STATUS_CALLS = 2  # the newest few, so the reply (with scores) fits an SMS budget
@@ -87,10 +93,23 @@ def carry_out(
             )
         elif isinstance(effect, SignPetition | WithdrawSignature):
             replies.append(petition_by_reply(tell, contact, effect, settings))
+            if isinstance(effect, SignPetition) and effect.instead_of:
+                # Signed a neighbour's petition instead of their own: told which, and how to
+                # carry on with their own answers, which are kept.
+                context = {"reference": effect.instead_of}
+                replies.append(Outbound("similar/set_aside", context, CARRY_ON_MENU))
+        elif isinstance(effect, SendPetitionLink):
+            # Texted to the caller's mobile (Channel.written): the signing page, to open there.
+            offered = petitions.by_code(session, effect.code)
+            if offered is not None:
+                url = petitions.share_url(settings, offered)
+                link = Outbound("similar/use_link", {"url": url, "texts": False})
+                tell.notify(contact, link)
         elif isinstance(effect, OfferUpload):
             links = UploadLinks.from_settings(settings)
             url = links.for_contact(saved_id(contact), now)
-            link = Outbound("upload_link", {"url": url, "days": links.days, "called": spoken})
+            about: dict[str, object] = {"url": url, "days": links.days, "called": spoken}
+            link = Outbound("upload_link", {**about, "to": effect.to_reference})
             if spoken:  # nothing can be sent on a call: the link goes to their mobile by text
                 tell.notify(contact, link)
             else:
@@ -191,6 +210,7 @@ def submit_call(session: Session, contact: Contact, submit: SubmitCall, now: dat
         submitted_at=now,
         updated_at=now,
     )
+    set_neighbourhood(call)
     session.add(call)
     session.flush()
     add_event(session, call, "submit", now, first=True)
@@ -241,7 +261,12 @@ def keep_evidence(
     """Keeps each photo or document with the tenant's draft, or after sending with their last
     Call (so officers see it there, with a line on the timeline)."""
     call = None
-    if attach.to_last_call:
+    if attach.to_reference:
+        call = session.exec(select(Call).where(Call.reference == attach.to_reference)).first()
+        if call is not None:
+            note = f"{len(attach.attachments)} more from a neighbour who signed its petition"
+            add_event(session, call, "evidence_added", now, note=note)
+    elif attach.to_last_call:
         call = session.exec(
             select(Call).where(Call.contact_id == contact.id).order_by(col(Call.id).desc())
         ).first()
@@ -258,6 +283,20 @@ def keep_evidence(
                 created_at=now,
             )
         )
+
+
+def signed_instead(session: Session, contact_id: int) -> Call | None:
+    """The Call whose petition this tenant signed instead of raising their own, while their
+    answers wait (what they upload goes to it, as photos they send do)."""
+    record = session.exec(
+        select(ConversationRecord).where(ConversationRecord.contact_id == contact_id)
+    ).first()
+    if record is None:
+        return None
+    state = Conversation.from_json(record.state)
+    if state.step != Step.SET_ASIDE or not state.set_aside_for:
+        return None
+    return session.exec(select(Call).where(Call.reference == state.set_aside_for)).first()
 
 
 def programme_place(session: Session, call: Call) -> dict[str, object]:

@@ -15,6 +15,7 @@ from sqlmodel import Session, col, select
 
 from backend import petitions
 from backend.casework import follow_ups
+from backend.casework.similar import similar_facts
 from backend.messaging import contacts, outbox
 from backend.models import Call, Contact, ConversationRecord, Direction, Message, MessageStatus
 from backend.settings import Settings
@@ -215,8 +216,10 @@ class SqlTurn:
         ).all()
         return [Rendered(r.body, buttons_of(json.loads(r.buttons))) for r in replies]
 
-    def facts(self, inbound: Inbound) -> dict[str, str]:
-        need = needs(inbound.text)
+    def facts(self, inbound: Inbound, state: Conversation | None) -> dict[str, str]:
+        need = needs(inbound.text, state)
+        if need.similar and state is not None:
+            return similar_facts(self.session, self.settings, state, self.sender_of(inbound).id)
         if need.follow_up:
             waiting = follow_ups.waiting(self.session, self.contact_of(inbound), self.now)
             call = self.session.get(Call, waiting.call_id) if waiting else None

@@ -120,6 +120,10 @@ def test_every_back_office_page_with_calls_at_every_stage(
         pages["a Call after its report"] = f"/officer/calls/{by_tenant['Nadia Flores']}"
         pages["its final report"] = f"/officer/calls/{by_tenant['Nadia Flores']}/report"
         pages["a serious failure's plan"] = f"/officer/calls/{by_tenant['Rita Shah']}"
+        # One problem, one petition: a Call with another joined into it and one like it nearby
+        # (the join form), and the Call joined into it (the way to undo the join).
+        pages["a Call with the same problem nearby"] = f"/officer/calls/{by_tenant['Sam Jones']}"
+        pages["a Call joined into another"] = f"/officer/calls/{by_tenant['Ola Reid']}"
         for name, path in pages.items():
             response = page.goto(base + path)
             assert response is not None and response.status == 200, (name, response)

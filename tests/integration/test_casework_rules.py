@@ -675,6 +675,18 @@ def test_every_state_has_a_way_in_and_a_way_out_that_the_back_office_shows(
         CallStatus.COMPLETED,
         CallStatus.CLOSED,
     }
+    # One problem, one petition (issue 15): a Call about the same lift is joined into another
+    # nearby, and the join is undone.
+    surviving = _new_call(engine, service_area="repairs")
+    joined = _new_call(engine, service_area="repairs")
+    walk(
+        joined,
+        [
+            ("join", {"into": surviving.reference, "reason": "The same lift"}, CallStatus.JOINED),
+            ("undo_join", {}, CallStatus.SUBMITTED),
+        ],
+    )
+    seen.add(CallStatus.JOINED)
     assert seen == set(CallStatus)
     # Closed within 28 days of the decision: the appeal is the way on, and the page offers it.
     page = client.get(f"/officer/calls/{call.reference}/appeal").text

@@ -76,6 +76,8 @@ PERSONAL: dict[str, set[str]] = {
 DERIVED: dict[str, set[str]] = {
     "signature": {"identity", "home", "ip_hash", "postcode_district"},
     "pending_signature": {"ip_hash", "token", "code_hash"},
+    # The postcode's sector and district, kept beside it for the look-up of similar Calls.
+    "call": {"postcode_sector", "postcode_district"},
 }
 # Not personal data of tenants or signers, and why.
 NOT_PERSONAL: dict[str, str] = {
@@ -173,6 +175,22 @@ ALSO_HELD = {
     },
     "call_event": {"id", "call_id", "at", "officer_id", "from_status", "to_status", "action"},
     "call_note": {"id", "call_id", "officer_id", "created_at"},
+    # A join: which Calls, the officer's reason (the panel's own words about the problem, as
+    # its decision reasons are), when, and the states to restore on an undo.
+    "call_join": {
+        "id",
+        "call_id",
+        "into_id",
+        "officer_id",
+        "reason",
+        "from_status",
+        "petition_status",
+        "joined_at",
+        "undone_at",
+        "undone_by",
+    },
+    # Which signatures a join moved: ids only.
+    "moved_signature": {"id", "join_id", "signature_id", "kind"},
     "appeal": {
         "id",
         "call_id",

@@ -8,9 +8,10 @@ from hypothesis import strategies as st
 from bot.sms_text import segments
 from conversations import Channel, Conversation, SubmitCall
 from conversations.channels import SMS_SEGMENTS
+from conversations.facts import needs
 from conversations.proforma import QUESTIONS, Kind, Step, submitted_answers
 from conversations.validation import clean
-from tests.factories import TYPED, sample_renderer, say
+from tests.factories import SIMILAR_FACTS, TYPED, sample_renderer, say
 
 renderer = sample_renderer()
 
@@ -53,24 +54,35 @@ words = st.sampled_from(
         "¹",
         "٣",
         "½",
+        "sign it",
+        "carry on",
+        "my own",
+        "join",
     ]
 )
 answers = st.sampled_from(list(TYPED.values()))
+# The last: whether the shell finds a neighbour's similar petition when the flow asks for one.
 message = st.tuples(
     st.one_of(nasty, words, answers, st.text(max_size=300)),
     st.integers(min_value=0, max_value=2),
+    st.booleans(),
 )
+
+
+def _facts(state: Conversation | None, text: str, similar: bool) -> dict[str, str]:
+    """The facts the shell would look up: a similar petition, when the flow asks and one is."""
+    return SIMILAR_FACTS if similar and needs(text, state).similar else {}
 
 
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(message, min_size=1, max_size=60))
 def test_any_messages_keep_a_valid_state_and_lose_no_accepted_answer(
-    messages: list[tuple[str, int]],
+    messages: list[tuple[str, int, bool]],
 ) -> None:
     state: Conversation | None = None
-    for text, photos in messages:
+    for text, photos, similar in messages:
         before = state or Conversation()
-        turn = say(state, text, photos=photos)
+        turn = say(state, text, photos=photos, facts=_facts(state, text, similar))
         state = turn.state
 
         # The state survives being stored.
@@ -120,6 +132,8 @@ def _good_answer(state: Conversation) -> str:
         return "0"
     if state.step == Step.SUBMITTED:
         return "1"
+    if state.offer is not None or state.step == Step.SET_ASIDE:
+        return "carry on"
     if (
         QUESTIONS[state.step].kind in (Kind.LONG_TEXT, Kind.EVIDENCE)
         and state.step in state.answers
@@ -140,7 +154,8 @@ def test_a_tenant_who_mostly_answers_submits_whatever_else_they_send(data: st.Da
             text = data.draw(st.one_of(nasty, words, st.text(max_size=50)))
         else:
             text = _good_answer(state)
-        turn = say(state, text, channel=Channel.WEB)
+        similar = data.draw(st.booleans())
+        turn = say(state, text, channel=Channel.WEB, facts=_facts(state, text, similar))
         if turn.state.confirming_restart:  # a tenant who typed RESTART then answers "no"
             turn = say(turn.state, "2", channel=Channel.WEB)
         submitted += [e for e in turn.effects if isinstance(e, SubmitCall)]

@@ -16,6 +16,7 @@ from bot.sms_text import is_gsm7, segments, sms_safe
 from conversations import Channel, Choice, Outbound
 from conversations.channels import SMS_SEGMENTS
 from conversations.flow import REVIEW_SPLIT
+from conversations.joining import SUMMARY_SHOWN
 from conversations.proforma import FORM, TOTAL_QUESTIONS
 
 MESSAGES = TEMPLATES / "messages"
@@ -108,7 +109,7 @@ WORST: dict[str, list[dict[str, Any]]] = {
     "cannot_read": [{"kind": k} for k in ("voice", "sticker", "location", "contact", "video", "")],
     "officer_already": [{}],
     "offer_officer": [{}],
-    "photo_kept": [{"count": 1}, {"count": 10}],
+    "photo_kept": [{"count": 1}, {"count": 10}, {"count": 10, "reference": "CCS-2026-10042"}],
     "long_text_more": [{"room": 1499}],
     "evidence_received": [
         {"photos": 3, "total": 12, "noted": False},
@@ -178,9 +179,56 @@ WORST: dict[str, list[dict[str, Any]]] = {
         for taking in (False, True)
     ],
     "officer_message": [{"text": "Your Call CCS-2026-0042 is on the agenda for 7 December."}],
+    # Joining neighbours up: the summary is cut to SUMMARY_SHOWN characters by the look-up.
+    "similar/offer": [
+        {
+            "reference": "CCS-2026-10042",
+            "summary": (
+                "The lift at Maple House breaks down every week. Residents on the top floors "
+                "are stuck for days. Engineers come late. Please look at the repairs contract..."
+            )[:SUMMARY_SHOWN],
+            "area": "Home Improvement Works",
+            "place": "LS10 9",
+            "count": count,
+        }
+        for count in (1, 12345)
+    ]
+    + [
+        {
+            "reference": "CCS-2026-10042",
+            "summary": "",
+            "area": "Repairs",
+            "place": "M14 5",
+            "count": 0,
+        }
+    ],
+    "similar/offer_again": [{}],
+    "similar/joined_in": [
+        {"reference": "CCS-2026-10042", "other": "CCS-2026-10043", "undone": u, "moved": m}
+        for u in (False, True)
+        for m in (0, 1, 99999)
+    ],
+    "similar/set_aside": [{"reference": "CCS-2026-10042"}, {"reference": ""}],
+    "similar/use_link": [
+        {"url": "https://frontdoor.pinecourt.example.org/s/ABCDEF", "texts": texts}
+        for texts in (False, True)
+    ],
+    "similar/told_joined": [
+        {"reference": "CCS-2026-10042", "other": "CCS-2026-10043", "undone": u, "signer": s}
+        for u in (False, True)
+        for s in (False, True)
+    ],
     "upload_link": [
         {"url": "https://frontdoor.pinecourt.example.org/u/" + "x" * 40, "days": 7, "called": c}
         for c in (False, True)
+    ]
+    + [
+        {
+            "url": "https://frontdoor.pinecourt.example.org/u/" + "x" * 40,
+            "days": 7,
+            "called": False,
+            "to": "CCS-2026-10042",
+        }
     ],
     "status": [
         {

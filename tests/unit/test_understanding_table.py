@@ -13,6 +13,7 @@ import pytest
 from conversations import Conversation, ReportStatus, RequestSupport, SubmitCall
 from conversations.flow import Turn
 from conversations.proforma import QUESTIONS, Step, previous_step
+from conversations.state import Offer
 from tests.factories import conversation_at, say
 
 # Where each menu is asked. "keep" is a question answered before (came back to with BACK);
@@ -30,6 +31,14 @@ MENUS: dict[str, Conversation] = {
     "submitted": conversation_at(Step.SUBMITTED),
 }
 MENUS["keep"] = MENUS["contact"].with_answer(Step.CONTACT_PREFERENCE, "here")
+# A neighbour's petition offered as the concern is finished (issue 15), and the draft set aside
+# once they chose to sign it.
+MENUS["similar"] = conversation_at(
+    Step.ACTIONS_TAKEN,
+    offer=Offer(code="K7QMX3", reference="CCS-2026-0042", url="http://x.test/s/K7QMX3"),
+    similar_offered=True,
+)
+MENUS["set_aside"] = conversation_at(Step.ACTIONS_TAKEN).but(step=Step.SET_ASIDE)
 for _step in (Step.AFFECTED_HOUSEHOLDS, Step.COMPLAINT_REFERENCE, Step.EVIDENCE):
     MENUS[f"skip:{_step.value}"] = conversation_at(_step)
 
@@ -711,7 +720,39 @@ HELD_OUT: list[tuple[str, str, str]] = [
     ("skip:evidence", "I have letters", "answer"),
 ]
 
-REPLIES = FIRST + SECOND + HELD_OUT
+# -- "Sign that petition instead, or carry on with your own?" (issue 15) ----------------------
+JOINING: list[tuple[str, str, str]] = [
+    ("similar", "1", "sign"),
+    ("similar", "2", "carry_on"),
+    ("similar", "sign", "sign"),
+    ("similar", "sign it", "sign"),
+    ("similar", "Sign it please", "sign"),
+    ("similar", "yes sign it", "sign"),
+    ("similar", "ill sign that one", "sign"),
+    ("similar", "sign theirs", "sign"),
+    ("similar", "join them", "sign"),
+    ("similar", "join", "sign"),
+    ("similar", "same problem", "sign"),
+    ("similar", "me too", "sign"),
+    ("similar", "signn it", "sign"),
+    ("similar", "carry on", "carry_on"),
+    ("similar", "Carry on with mine", "carry_on"),
+    ("similar", "my own please", "carry_on"),
+    ("similar", "my own", "carry_on"),
+    ("similar", "continue", "carry_on"),
+    ("similar", "no its different", "carry_on"),
+    ("similar", "not the same", "carry_on"),
+    ("similar", "keep going", "carry_on"),
+    ("similar", "carry onn", "carry_on"),
+    ("similar", "the second one", "carry_on"),
+    ("similar", "what?", "none"),
+    ("set_aside", "carry on", "carry_on"),
+    ("set_aside", "1", "carry_on"),
+    ("set_aside", "continue please", "carry_on"),
+    ("set_aside", "my own request", "carry_on"),
+    ("set_aside", "thanks", "none"),
+]
+REPLIES = FIRST + SECOND + HELD_OUT + JOINING
 
 
 def _command(before: Conversation, turn: Turn) -> str | None:
@@ -756,6 +797,12 @@ def outcome(menu: str, reply: str) -> str:
         return "yes" if "restarted" in templates else "no" if "carry_on" in templates else "none"
     if menu == "submitted":
         return "new" if turn.state.step != Step.SUBMITTED else "none"
+    if menu == "similar":
+        if turn.state.step == Step.SET_ASIDE:
+            return "sign"
+        return "carry_on" if "carry_on" in templates else "none"
+    if menu == "set_aside":
+        return "carry_on" if turn.state.step != Step.SET_ASIDE else "none"
     if menu == "keep":
         if turn.state.answers == before.answers and turn.state.step != step:
             return "done"

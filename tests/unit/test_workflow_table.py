@@ -96,6 +96,13 @@ TABLE: dict[str, tuple[set[CallStatus], set[OfficerRole]]] = {
         },
         {R.PANEL, R.MANAGER},
     ),
+    # "One problem, one petition" (issue 15): before the panel decides, a Call about the same
+    # problem as another is joined into it, and the join can be undone.
+    "join": (
+        {S.SUBMITTED, S.GATHERING_EVIDENCE, S.COLLECTING_SIGNATURES, S.READY, S.ON_AGENDA},
+        {R.OFFICER, R.PANEL, R.MANAGER},
+    ),
+    "undo_join": ({S.JOINED}, {R.OFFICER, R.PANEL, R.MANAGER}),
     "note": (
         {
             S.SUBMITTED,
@@ -113,6 +120,7 @@ TABLE: dict[str, tuple[set[CallStatus], set[OfficerRole]]] = {
             S.ACTION_PLAN,
             S.COMPLETED,
             S.CLOSED,
+            S.JOINED,
         },
         {R.OFFICER, R.PANEL, R.MANAGER},
     ),
@@ -132,6 +140,7 @@ TABLE: dict[str, tuple[set[CallStatus], set[OfficerRole]]] = {
             S.REPORTED,
             S.ACTION_PLAN,
             S.COMPLETED,
+            S.JOINED,
         },
         {R.OFFICER, R.PANEL, R.MANAGER},
     ),

@@ -15,6 +15,8 @@ from backend.messaging.notify import Notifier
 from backend.messaging.uploads import read_upload_token
 from backend.models import Contact, Evidence
 from backend.store.db import write_session
+from backend.store.timeline import add_event
+from backend.turns.intake import signed_instead
 from backend.turns.store import count_uploads
 from backend.web.deps import ServicesDep, pages
 from backend.web.routes import FORM_AGAIN
@@ -111,10 +113,17 @@ def upload_files(
         errors.append(f"Only {room} more files can be added.")
     try:
         with write_session(services.engine) as session:
+            # A tenant who signed a neighbour's petition instead adds to that Call (issue 15).
+            neighbours = signed_instead(session, contact_id)
             for name, stored in ready:
-                record_upload(session, contact_id, name, stored, now)
+                evidence = record_upload(session, contact_id, name, stored, now)
+                if neighbours is not None:
+                    evidence.call_id = neighbours.id
                 kept.append(name)
-            if kept:
+            if kept and neighbours is not None:
+                note = f"{len(kept)} more from a neighbour who signed its petition"
+                add_event(session, neighbours, "evidence_added", now, note=note)
+            elif kept:
                 count_uploads(session, contact_id, len(kept))
                 contact = session.get(Contact, contact_id)
                 if contact is not None:  # the chat says what arrived, as a photo there would

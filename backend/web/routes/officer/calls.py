@@ -22,7 +22,9 @@ from backend.casework.calls import (
     postcode_sector,
 )
 from backend.casework.decisions import Grounds
+from backend.casework.joins import current_join, joined_into
 from backend.casework.lifecycle import (
+    BEFORE_DECISION,
     MOVES,
     SCRUTINY_STEPS,
     IllegalTransition,
@@ -31,6 +33,7 @@ from backend.casework.lifecycle import (
 )
 from backend.casework.next_steps import expected, moves_now
 from backend.casework.scoring import SCORE_PARTS
+from backend.casework.similar import like_call
 from backend.casework.trends import area_trend
 from backend.casework.workflow import Workflow
 from backend.models import (
@@ -82,6 +85,8 @@ DONE = {
     "agree_action_plan": "The action plan is agreed, and the tenant told.",
     "complete": "It is complete, and the tenant told.",
     "close": "It is closed.",
+    "join": "It is joined: its signatures count on the other petition, and its tenant is told.",
+    "undo_join": "The join is undone: the signatures are back, and the tenant is told.",
     "note": "Your note is added.",
     "reply": "Your message is on its way to the tenant.",
 }
@@ -114,6 +119,7 @@ def _show(
     services = request.app.state.services
     today = services.now().date()
     petition = petitions.petition_of(session, found.call)
+    joined_to = _joined_to(session, found.call)
     return page(
         request,
         who,
@@ -152,6 +158,11 @@ def _show(
         saved=found.score,
         prefix="",
         done=DONE.get(request.query_params.get("done", ""), "") if not error else "",
+        similar=like_call(session, services.settings, found.call),
+        joined_in=joined_into(session, found.call),
+        joined_to=joined_to,
+        # "Undo the join" is the way forward until the panel decides on the surviving Call.
+        undoable=joined_to is not None and joined_to.status in BEFORE_DECISION,
     )
 
 
@@ -180,6 +191,12 @@ def _show_to_viewer(request: Request, who: SignedIn, session: Session, reference
         moves_now=moves_now(file.call.status),
         area=area_of(file.call),
     )
+
+
+def _joined_to(session: Session, call: Call) -> Call | None:
+    """The Call this one is joined into, if it is."""
+    join = current_join(session, call)
+    return session.get(Call, join.into_id) if join else None
 
 
 @router.get("/calls/{reference}", response_class=HTMLResponse)
@@ -242,6 +259,14 @@ def _review_monitoring(flow: Workflow, call: Call, form: FormData) -> None:
         next_review_on=day(form, "next_review_on") if field(form, "next_review_on") else None,
         accept=field(form, "accept") == "yes",
     )
+
+
+def _join(flow: Workflow, call: Call, form: FormData) -> None:
+    reference = field(form, "into").strip()
+    into = find_call(flow.session, reference, lock=True) if reference else None
+    if into is None:
+        raise BadForm("Choose the Call to join this one into, by its reference.")
+    flow.join(call, into, text(form, "reason", limit=1000))
 
 
 def _action(flow: Workflow, form: FormData) -> Action:
@@ -316,6 +341,8 @@ ACTIONS: dict[str, Handler] = {
     "agree_action_plan": lambda f, c, form: f.agree_action_plan(c),
     "complete": lambda f, c, form: f.complete(c),
     "close": lambda f, c, form: f.close(c, text(form, "note", required=False)),
+    "join": _join,
+    "undo_join": lambda f, c, form: f.undo_join(c),
     "note": lambda f, c, form: f.note(c, text(form, "body")),
     "reply": lambda f, c, form: f.reply(c, text(form, "text", limit=1500)),
 }

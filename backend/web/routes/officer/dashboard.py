@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse
 
 from backend.casework.calls import officers
 from backend.casework.dashboard import PER_PAGE, Filters, counts_by_stage, find_calls, needs_action
+from backend.casework.similar import clusters
 from backend.messaging.evidence import storage_nearly_full
 from backend.models import OfficerRole
 from backend.petitions.signing import codes_capped
@@ -65,4 +66,5 @@ def dashboard(
         pages=max(1, -(-total // PER_PAGE)),
         areas=SERVICE_AREAS,
         officers=officers(session),
+        clusters=clusters(session, services.settings),
     )

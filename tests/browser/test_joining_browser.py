@@ -1,0 +1,105 @@
+"""A tenant in the web chat is offered a neighbour's petition about the same problem and signs
+it on the signing page, keeping their own answers (issue 15), on a small phone in Chromium."""
+
+from __future__ import annotations
+
+import re
+import time
+from typing import Any
+
+from sqlalchemy import Engine
+from sqlmodel import Session, select
+
+from backend import petitions
+from backend.models import CallStatus, Petition, Signature
+from backend.settings import Settings
+from backend.store.db import write_session
+from tests.browser.conftest import screenshot, serve_app
+from tests.browser.test_webchat_browser import _answer, _press
+from tests.factories import NOW, make_call, make_contact
+from tests.fakes.twilio_api import FakeTwilio
+
+SIGNER = "+447911000124"
+SUMMARY = "The lift at Maple House breaks down every week and people upstairs are stuck."
+
+
+def _code(twilio: FakeTwilio, phone: str) -> str:
+    deadline = time.monotonic() + 15
+    while not twilio.bodies(phone):
+        if time.monotonic() > deadline:
+            raise AssertionError("no code was texted")
+        time.sleep(0.1)
+    found = re.search(r"(\d{6})", twilio.bodies(phone)[-1])
+    assert found
+    return found.group(1)
+
+
+def test_a_tenant_in_the_web_chat_is_offered_a_neighbours_petition_and_signs_it(
+    browser: Any, settings: Settings, engine: Engine, session: Session
+) -> None:
+    with write_session(engine) as writing:
+        call = make_call(
+            writing,
+            make_contact(writing, "sms", "+447911999999"),
+            service_area="repairs",
+            concerns="The lift at Maple House keeps breaking down.",
+            address="3 Maple House, Bootle L30 4TH",
+        )
+        call.signatories_needed, call.status = 4, CallStatus.COLLECTING_SIGNATURES
+        petition = petitions.open_petition(writing, call, settings, NOW)
+        petitions.set_target(writing, petition)
+        petitions.describe(petition, SUMMARY)  # an officer's public words
+        reference, code = call.reference, petition.code
+    twilio = FakeTwilio()
+    with (
+        twilio.running(),
+        serve_app(
+            settings,
+            engine,
+            outbox_worker=True,
+            twilio_account_sid=twilio.account_sid,
+            twilio_auth_token=twilio.auth_token,
+            twilio_from_number="+447700900000",
+            twilio_api_base_url=twilio.base_url,
+        ) as base,
+    ):
+        page = browser.new_context(viewport={"width": 360, "height": 740}).new_page()
+        page.goto(f"{base}/chat")
+        page.get_by_role("button", name="Start").click()
+        page.wait_for_selector("text=Shall we start?")
+        _press(page, "Yes, start")
+        _answer(page, "Bea Tenant")
+        _answer(page, "9 Maple House, Bootle L30 4TH")
+        _answer(page, "1")  # write to me here
+        _press(page, "Repairs")
+        _answer(page, "lift broken again in maple house")
+        _press(page, "Done")
+
+        offer = page.locator("#log li.theirs").last.inner_text()
+        assert "A neighbour near L30 4 has already asked the panel to look at this" in offer
+        assert reference in offer and SUMMARY in offer and "Maple House, Bootle" not in offer
+        screenshot(page, "chat-similar-offer")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360
+        _press(page, "Sign that petition")
+        link = page.get_by_role("link", name=f"{base}/s/{code}")
+        assert link.is_visible()
+        signing_url = link.get_attribute("href")
+        assert "Your own answers are kept" in page.locator("#log li.theirs").last.inner_text()
+
+        signing = browser.new_context(viewport={"width": 360, "height": 740}).new_page()
+        signing.goto(signing_url)
+        signing.get_by_label("Full name").fill("Bea Tenant")
+        signing.get_by_label("Address or postcode").fill("9 Maple House, Bootle L30 4TH")
+        signing.get_by_label("I am a customer or resident affected by this").check()
+        signing.get_by_label("Mobile number").fill("07911 000124")
+        signing.get_by_role("button", name="Send me a code").click()
+        signing.get_by_label("Code").fill(_code(twilio, SIGNER))
+        signing.get_by_role("button", name="Sign the petition").click()
+        signing.get_by_text("Thank you: you have signed.").wait_for()
+
+        # Back in the chat, their own Call carries on from where they were.
+        _press(page, "Carry on with my own")
+        assert "Question 6 of 11" in page.locator("#log li.theirs").last.inner_text()
+    session.rollback()
+    assert session.exec(select(Petition)).one().signature_count == 1
+    assert session.exec(select(Signature.name)).one() == "Bea Tenant"
