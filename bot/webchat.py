@@ -42,11 +42,14 @@ def visitor_of(secret: str, cookie: str | None) -> str | None:
 def inbound(visitor: str, text: str, message_id: str | None, language: str = "") -> Inbound:
     """A web chat message as the flow sees it; the message id makes resubmits harmless, and
     `language` (the page's, from the browser) is the first guess at a newcomer's."""
+    # The id is the browser's to choose: a control character (NUL) is refused by PostgreSQL's
+    # text columns, so only printable characters are kept (found by the schema test).
+    kept = "".join(ch for ch in message_id or "" if ch.isprintable())
     return Inbound(
         channel=Channel.WEB,
         address=visitor,
         text=text,
-        message_id=f"{visitor}:{message_id}" if message_id else None,
+        message_id=f"{visitor}:{kept}" if kept else None,
         language=language,
     )
 
