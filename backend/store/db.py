@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
 from contextvars import ContextVar
@@ -17,6 +18,9 @@ from sqlmodel import Session, SQLModel
 _WRITE = "frontdoor_write"  # execution option: this transaction will write
 _writer_locks: dict[str, threading.Lock] = {}
 _writer_locks_guard = threading.Lock()
+_engine_writer_locks: weakref.WeakKeyDictionary[Engine, threading.Lock] = (
+    weakref.WeakKeyDictionary()
+)
 BUSY_TIMEOUT_MS = 30_000  # how long a SQLite writer waits for another process's transaction
 SQLITE_BUSY = 5
 # Set by without_waiting(): the next write_connection on SQLite must not wait for the lock.
@@ -80,8 +84,14 @@ def _writer_lock(engine: Engine) -> threading.Lock | nullcontext[None]:
 
 
 def _sqlite_writer_lock(engine: Engine) -> threading.Lock:
-    with _writer_locks_guard:
-        return _writer_locks.setdefault(str(engine.url), threading.Lock())
+    # Engines on one file share its lock. Each engine keeps it, as writing its URL out again
+    # on every write cost a turn as much as an SQL statement.
+    lock = _engine_writer_locks.get(engine)
+    if lock is None:
+        with _writer_locks_guard:
+            lock = _writer_locks.setdefault(str(engine.url), threading.Lock())
+        _engine_writer_locks[engine] = lock
+    return lock
 
 
 @contextmanager

@@ -102,6 +102,13 @@ async def take_update(services: Services, update: Update) -> str | None:
     if not utf8_safe(update.to_dict()):
         log.info("Telegram update %s %s", update.update_id, NOT_UNICODE)
         return None
+    return await take_readable_update(services, update)
+
+
+async def take_readable_update(services: Services, update: Update) -> str | None:
+    """take_update for an Update known to hold no lone surrogate: the webhook's, whose body
+    Pydantic's JSON parser read whole (it refuses one anywhere, even in fields we do not read).
+    Walking the Update again with to_dict() cost a webhook a tenth of its CPU time."""
     inbound = telegram.inbound(update)
     if inbound is not None:
         replies = await in_turn_thread(services.engine, services.receive, inbound)
@@ -185,7 +192,7 @@ async def telegram_webhook(
             log.info("Telegram update %s %s", update_id, NOT_UNICODE)
             return PlainTextResponse(NOT_UNICODE, status_code=400)
         return PlainTextResponse("not a Telegram Update", status_code=400)
-    query_id = await take_update(services, update)
+    query_id = await take_readable_update(services, update)
     if query_id:
         background.add_task(answer_button, services, query_id)
     return Response(status_code=200)
