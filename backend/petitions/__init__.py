@@ -1,6 +1,13 @@
 """Petitions: opened with a Call, signed by neighbours on the page or by text, counted as they
 sign, closed at their date or the panel's decision. Reports "target met"; casework acts on it."""
 
+from backend.petitions.moving import (
+    has_signed,
+    move_back,
+    move_signatures,
+    remove_signature,
+    signature_of,
+)
 from backend.petitions.petition import (
     by_code,
     can_sign,
@@ -29,14 +36,9 @@ from backend.petitions.signatures import (
     by_district,
     check_milestones,
     count_of,
-    has_signed,
     hash_ip,
-    move_back,
-    move_signatures,
     nobodys_signature,
-    remove_signature,
     sign,
-    signature_of,
     signatures,
     signers_who_reported,
     strike,

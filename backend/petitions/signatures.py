@@ -21,7 +21,6 @@ from sqlmodel import Session, col, func, select
 
 from backend.messaging.notify import Notifier
 from backend.models import Call, Petition, PetitionStatus, Signature
-from backend.models.types import saved_id
 from backend.petitions.petition import can_sign, share_url, target_of
 from backend.settings import Settings
 from backend.store.db import insert_or_skip, table_of
@@ -144,7 +143,7 @@ def sign(
     ).scalar()
     if inserted is None and not _rejoin(session, petition, phone, identity, now):
         return SignOutcome(Signed.ALREADY, count_of(session, petition), target)
-    count = _bump(session, petition, +1)
+    count = bump(session, petition, +1)
     met = _after_count(session, petition, settings, tell, count, target)
     return SignOutcome(Signed.SIGNED, count, target, target_met=met)
 
@@ -212,7 +211,7 @@ def count_of(session: Session, petition: Petition) -> int:
     )
 
 
-def _bump(session: Session, petition: Petition, by: int) -> int:
+def bump(session: Session, petition: Petition, by: int) -> int:
     count = session.execute(_BUMP, {"petition": petition.id, "by": by}).scalar_one()
     petition.signature_count = int(count)
     return int(count)
@@ -298,7 +297,7 @@ def withdraw(session: Session, petition: Petition, phone: str, now: datetime) ->
     )
     if not taken.rowcount:  # type: ignore[attr-defined]
         return False
-    _bump(session, petition, -1)
+    bump(session, petition, -1)
     return True
 
 
@@ -318,7 +317,7 @@ def strike(
     if signature.withdrawn_at is None:
         petition = session.get(Petition, signature.petition_id)
         if petition is not None:
-            _bump(session, petition, -1)
+            bump(session, petition, -1)
     return True
 
 
@@ -395,105 +394,3 @@ def signers_who_reported(session: Session, petition: Petition) -> int:
             )
         ).one()
     )
-
-
-def move_signatures(session: Session, source: Petition, target: Petition) -> list[int]:
-    """Moves every counted signature on `source` onto `target`, except anyone who signed
-    `target` already (the same phone, or the same name and address: nobody counts twice), and
-    keeps both counts right; returns the ids moved, so the move can be undone exactly."""
-    signed = session.execute(
-        select(col(Signature.phone), col(Signature.identity)).where(
-            col(Signature.petition_id) == target.id
-        )
-    ).all()
-    phones = {phone for phone, _ in signed if phone}
-    identities = {identity for _, identity in signed}
-    moving = [
-        signature
-        for signature in session.exec(
-            select(Signature).where(
-                col(Signature.petition_id) == source.id,
-                col(Signature.withdrawn_at).is_(None),
-                col(Signature.struck_at).is_(None),
-            )
-        )
-        if not (signature.phone and signature.phone in phones)
-        and signature.identity not in identities
-    ]
-    for signature in moving:
-        signature.petition_id = saved_id(target)
-        session.add(signature)
-    session.flush()
-    if moving:
-        _bump(session, source, -len(moving))
-        _bump(session, target, len(moving))
-    return [saved_id(signature) for signature in moving]
-
-
-def move_back(session: Session, ids: list[int], source: Petition, target: Petition) -> int:
-    """Puts the signatures with these ids back from `source` onto `target` (an undone join);
-    those still counted count there again. Returns how many moved back."""
-    if not ids:
-        return 0
-    back = list(
-        session.exec(
-            select(Signature).where(
-                col(Signature.id).in_(ids), col(Signature.petition_id) == source.id
-            )
-        )
-    )
-    counted = [s for s in back if s.withdrawn_at is None and s.struck_at is None]
-    for signature in back:
-        signature.petition_id = saved_id(target)
-        session.add(signature)
-    session.flush()
-    if counted:
-        _bump(session, source, -len(counted))
-        _bump(session, target, len(counted))
-    return len(back)
-
-
-def has_signed(
-    session: Session,
-    petition: Petition,
-    settings: Settings,
-    *,
-    phone: str | None,
-    name: str,
-    address: str,
-) -> bool:
-    """Whether this person (the same phone, or name and address) has a signature on the
-    petition, counted or taken back."""
-    identity = identity_of(name, address, per_household=settings.signature_per_household)
-    matches = col(Signature.identity) == identity
-    if phone:
-        matches = matches | (col(Signature.phone) == phone)
-    found = session.exec(
-        select(col(Signature.id)).where(col(Signature.petition_id) == petition.id, matches)
-    ).first()
-    return found is not None
-
-
-def signature_of(
-    session: Session, petition: Petition, settings: Settings, name: str, address: str
-) -> int | None:
-    """The id of the signature of this name and address on the petition, if there is one."""
-    identity = identity_of(name, address, per_household=settings.signature_per_household)
-    return session.exec(
-        select(col(Signature.id)).where(
-            col(Signature.petition_id) == petition.id, col(Signature.identity) == identity
-        )
-    ).first()
-
-
-def remove_signature(session: Session, petition: Petition, signature_id: int) -> bool:
-    """Deletes a signature a join added (an undone join); True if it was there."""
-    signature = session.get(Signature, signature_id)
-    if signature is None or signature.petition_id != petition.id:
-        return False
-    counted = signature.withdrawn_at is None and signature.struck_at is None
-    session.delete(signature)
-    session.flush()
-    if counted:
-        _bump(session, petition, -1)
-    return True
