@@ -149,7 +149,7 @@ def _offered_a_neighbours_petition(
     return turn.state, offer
 
 
-def test_a_polish_tenant_reads_a_neighbours_petition_offered_in_polish_and_signs_in_polish() -> None:
+def test_a_polish_tenant_is_offered_a_neighbours_petition_in_polish_and_signs_in_polish() -> None:
     offered, offer = _offered_a_neighbours_petition("pl", "gotowe", Channel.SMS)
     shown = renderer.render(offer, Channel.SMS, "pl").text  # texted plain: "juz", not "już"
     assert "Sasiad z okolicy L30 4 juz poprosil panel" in shown
