@@ -12,9 +12,18 @@ from telegram import Bot, Update
 from bot import telegram
 from bot.languages import best, own_name, parse_accept_language
 from bot.render import Renderer, words
-from conversations import Channel, Choice, Conversation, Inbound, Outbound, advance
+from conversations import (
+    Channel,
+    Choice,
+    Conversation,
+    Inbound,
+    Outbound,
+    SignPetition,
+    advance,
+)
 from conversations.proforma import Step
 from conversations.understanding import read
+from tests.factories import SIMILAR_FACTS, conversation_at
 from tests.fakes.telegram_api import make_update
 
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
@@ -124,6 +133,64 @@ def test_polish_and_romanian_words_work_and_english_words_still_do() -> None:
     assert read("naprawy", areas, words("pl", OFFERED)).value == "repairs"  # the Polish label
     assert read("winda", areas, words("pl", OFFERED)).value == "repairs"
     assert read("reparații", areas, words("ro", OFFERED)).value == "repairs"
+
+
+def _offered_a_neighbours_petition(
+    language: str, done: str, channel: Channel
+) -> tuple[Conversation, Outbound]:
+    """A tenant writing in `language` finishes their concern (in its word for DONE) and the
+    shell has found a neighbour's open petition like it (issue 15)."""
+    writing = conversation_at(Step.CONCERNS, language=language, collecting=True)
+    writing = writing.with_answer(Step.CONCERNS, "The lift keeps breaking down.")
+    inbound = Inbound(channel, "+447911000001", done, facts=SIMILAR_FACTS)
+    turn = advance(writing, inbound, now=NOW, words=renderer.words(language))
+    [offer] = turn.replies
+    assert offer.template == "similar/offer" and turn.state.offer is not None
+    return turn.state, offer
+
+
+def test_a_polish_tenant_is_offered_a_neighbours_petition_in_polish_and_signs_in_polish() -> None:
+    offered, offer = _offered_a_neighbours_petition("pl", "gotowe", Channel.SMS)
+    shown = renderer.render(offer, Channel.SMS, "pl").text  # texted plain: "juz", not "już"
+    assert "Sasiad z okolicy L30 4 juz poprosil panel" in shown
+    assert "Podpisalo juz 12 osob." in shown  # Polish plural for 12 (osób, not osoby)
+    assert "1 Podpisuje tamta petycje\n2 Kontynuuje swoja sprawe" in shown
+    assert "neighbour" not in shown and "signed" not in shown
+    turn = advance(
+        offered,
+        Inbound(Channel.SMS, "+447911000001", "Podpisuję"),
+        now=NOW,
+        words=renderer.words("pl"),
+    )
+    assert turn.state.step == Step.SET_ASIDE and turn.state.language == "pl"
+    [signing] = [e for e in turn.effects if isinstance(e, SignPetition)]
+    assert signing.code == "K7QMX3" and signing.instead_of == "CCS-2026-0042"
+
+
+def test_a_romanian_tenant_carries_on_with_their_own_call_in_romanian_words() -> None:
+    offered, _ = _offered_a_neighbours_petition("ro", "gata", Channel.WEB)
+    said = renderer.render(Outbound("similar/offer_again", choices=()), Channel.WEB, "ro").text
+    assert said.startswith("Un vecin a semnalat deja problema.")
+    turn = advance(
+        offered,
+        Inbound(Channel.WEB, "web-1", "continui cu a mea"),
+        now=NOW,
+        words=renderer.words("ro"),
+    )
+    assert [r.template for r in turn.replies] == ["carry_on", "questions/actions_taken"]
+    assert turn.state.offer is None and turn.state.answers == offered.answers
+    assert "Continuăm" in renderer.render(turn.replies[0], Channel.WEB, "ro").text
+    # Set aside after signing on the page, the Romanian word the message names carries on.
+    aside = advance(
+        offered, Inbound(Channel.WEB, "web-1", "semnez"), now=NOW, words=renderer.words("ro")
+    )
+    assert [r.template for r in aside.replies] == ["similar/use_link", "similar/set_aside"]
+    told = renderer.render(aside.replies[1], Channel.WEB, "ro").text
+    assert "Petiția aceea este CCS-2026-0042." in told and "scrieți oricând CONTINUI" in told
+    back = advance(
+        aside.state, Inbound(Channel.WEB, "web-1", "CONTINUI"), now=NOW, words=renderer.words("ro")
+    )
+    assert back.state.step == Step.ACTIONS_TAKEN and back.replies[0].template == "carry_on"
 
 
 @settings(max_examples=200, deadline=None)
