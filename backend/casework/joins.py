@@ -59,15 +59,7 @@ class Joining(Advising):
             )
         from_status = call.status
         self._record(call, "join", S.JOINED, f"Joined into {into.reference}: {reason}")
-        add_event(
-            self.session,
-            into,
-            "joined_in",
-            self.now,
-            note=f"{call.reference} joined into this Call: {reason}",
-            officer_id=self.officer.id if self.officer else None,
-            from_status=into.status,
-        )
+        self._on_surviving(into, "joined_in", f"{call.reference} joined into this Call: {reason}")
         record = CallJoin(
             call_id=saved_id(call),
             into_id=saved_id(into),
@@ -166,6 +158,19 @@ class Joining(Advising):
         if met and into.status == S.COLLECTING_SIGNATURES:
             self.target_met(into)
 
+    def _on_surviving(self, into: Call, action: str, note: str) -> None:
+        """A line on the surviving Call's timeline: a join changes its petition, not its state."""
+        officer_id = self.officer.id if self.officer else None
+        add_event(
+            self.session,
+            into,
+            action,
+            self.now,
+            note=note,
+            officer_id=officer_id,
+            from_status=into.status,
+        )
+
     def undo_join(self, call: Call) -> None:
         """Undoes the join of `call` before the panel decides on the surviving Call: the
         signatures that moved go back, the tenant's signature comes off, both are told."""
@@ -181,15 +186,7 @@ class Joining(Advising):
         self._record(
             call, "undo_join", CallStatus(record.from_status), f"Join into {into.reference} undone"
         )
-        add_event(
-            self.session,
-            into,
-            "join_undone",
-            self.now,
-            note=f"{call.reference} is on its own again",
-            officer_id=self.officer.id if self.officer else None,
-            from_status=into.status,
-        )
+        self._on_surviving(into, "join_undone", f"{call.reference} is on its own again")
         moved = list(
             self.session.exec(select(MovedSignature).where(MovedSignature.join_id == record.id))
         )
