@@ -15,6 +15,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, NamedTuple
 
 from rapidfuzz import fuzz, process
@@ -155,7 +156,10 @@ def meaningful(words: Phrase) -> Phrase:
     return tuple(kept)
 
 
+@lru_cache(maxsize=64)
 def _phrase(text: str) -> Phrase:
+    """What `text` says, without the filler. The flow reads one message several ways (a
+    language? a command? the answer?), so the last few texts are worked out once each."""
     return meaningful(words_of(text))
 
 
@@ -252,7 +256,7 @@ def read(
     """Which of `menu` the tenant means by `text`. `between` is what they were just asked to
     choose between, so "the first one" means the first of those; `ignoring` is more filler
     for this menu ("change" at the review)."""
-    said = tuple(w for w in meaningful(words_of(text)) if w not in ignoring)
+    said = tuple(w for w in _phrase(text) if w not in ignoring)
     if not said:
         return Reading()
     between = [v for v in between if any(c.value == v for c in menu)]
@@ -292,7 +296,7 @@ def command_in(text: str, words: Words) -> str | None:
     """The command the whole of `text` says in other words ("go back", "help me"), if it does;
     for questions whose answer is checked (a name, a postcode, a phone number), where such a
     reply can be nothing else."""
-    said = meaningful(words_of(text))
+    said = _phrase(text)
     found = [command for command, phrases in words.commands.items() if said in phrases]
     return found[0] if len(found) == 1 else None
 
@@ -304,7 +308,7 @@ _ASKING = frozenset({"can", "could", "may", "let", "me", "to", "so"})
 def request_in(text: str, words: Words) -> str | None:
     """The command a whole spoken reply asks for ("can I speak to someone?", "let me go
     back"), if it asks for one; a reply with more in it ("the help desk") is an answer."""
-    said = meaningful(words_of(text))
+    said = _phrase(text)
     while said and said[0] in _ASKING:
         said = said[1:]
     found = [command for command, phrases in words.commands.items() if said in phrases]
@@ -314,7 +318,7 @@ def request_in(text: str, words: Words) -> str | None:
 def means(text: str, phrases: Iterable[Phrase]) -> bool:
     """Whether the whole of `text` is one of `phrases`, exactly (for free-text questions,
     where a word inside a sentence is part of the answer, never a choice)."""
-    said = meaningful(words_of(text))
+    said = _phrase(text)
     return bool(said) and said in set(phrases)
 
 
