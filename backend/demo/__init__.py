@@ -18,7 +18,7 @@ from sqlmodel import Session, select
 from backend import appeals, petitions
 from backend.casework.decisions import Grounds
 from backend.casework.workflow import Workflow
-from backend.demo import after_report, figures
+from backend.demo import after_report, figures, tenants
 from backend.messaging.notify import Notifier
 from backend.models import (
     Call,
@@ -35,7 +35,7 @@ from backend.people.officers import create_officer
 from backend.settings import Settings
 from backend.store.db import write_session
 from backend.turns import intake
-from conversations import Conversation, RequestSupport, Step, SubmitCall
+from conversations import Conversation, RequestSupport, Step
 
 DEMO_OFFICER_EMAIL = "officer@example.org"
 DEMO_OFFICER_PASSWORD = "demo-password-123"  # noqa: S105 - printed at start-up, demo only
@@ -92,9 +92,6 @@ def seed(engine: Engine, settings: Settings, today: date | None = None) -> bool:
             password=DEMO_OFFICER_PASSWORD,
         )
         for n, (name, address, area, concern, route) in enumerate(_TENANTS):
-            contact = Contact(channel="web", address=f"demo-tenant-{n}")
-            session.add(contact)
-            session.flush()
             answers = {
                 "name": name,
                 "address": address,
@@ -113,7 +110,7 @@ def seed(engine: Engine, settings: Settings, today: date | None = None) -> bool:
                 "route": route,
             }
             now = datetime.now(UTC) - timedelta(days=10 - 3 * n)
-            call = intake.submit_call(session, contact, SubmitCall(answers=answers), now)
+            call = tenants.submit_call(session, f"demo-tenant-{n}", answers, now)
             if route == "petition":
                 petition = petitions.open_petition(session, call, settings, now)
                 if n == 0:  # one petition already under way, with a target and a few names
@@ -149,9 +146,6 @@ def _same_problem(session: Session, settings: Settings, manager: Officer, now: d
     """Two more Calls about Sam Jones's lift; the second joined into Sam's by the manager."""
     first = session.exec(select(Call).where(Call.tenant_name == _TENANTS[0][0])).one()
     for n, (name, address, concern) in enumerate(_SAME_LIFT):
-        contact = Contact(channel="web", address=f"demo-same-lift-{n}")
-        session.add(contact)
-        session.flush()
         answers = {
             "name": name,
             "address": address,
@@ -169,7 +163,7 @@ def _same_problem(session: Session, settings: Settings, manager: Officer, now: d
             "route": "petition",
         }
         sent = now - timedelta(days=2 - n)
-        call = intake.submit_call(session, contact, SubmitCall(answers=answers), sent)
+        call = tenants.submit_call(session, f"demo-same-lift-{n}", answers, sent)
         petitions.open_petition(session, call, settings, sent)
         if n == 1:
             flow = Workflow(Notifier.of(session, settings, now), manager, settings=settings)
@@ -218,10 +212,7 @@ def _later_stages(session: Session, settings: Settings, manager: Officer, now: d
         appeals.add_representative(session, name, involvement, group)
     for n, (name, address, area, decision, days_ago) in enumerate(_DECIDED):
         decided = now - timedelta(days=days_ago)
-        contact = Contact(channel="web", address=f"demo-decided-{n}")
-        session.add(contact)
         session.add(PanelMeeting(held_on=decided.date(), location="Atlantic House, Bootle"))
-        session.flush()
         answers = {
             "name": name,
             "address": address,
@@ -237,7 +228,7 @@ def _later_stages(session: Session, settings: Settings, manager: Officer, now: d
             "route": "individual",
         }
         submitted = decided - timedelta(days=14)
-        call = intake.submit_call(session, contact, SubmitCall(answers=answers), submitted)
+        call = tenants.submit_call(session, f"demo-decided-{n}", answers, submitted)
 
         def at(moment: datetime) -> Workflow:
             return Workflow(Notifier.of(session, settings, moment), panel, settings=settings)

@@ -12,9 +12,9 @@ from sqlmodel import Session, col, select
 from backend.casework import heads
 from backend.casework.decisions import Grounds
 from backend.casework.workflow import Workflow
+from backend.demo import tenants
 from backend.messaging.notify import Notifier
 from backend.models import (
-    Contact,
     Decision,
     Officer,
     OfficerRole,
@@ -23,8 +23,6 @@ from backend.models import (
 )
 from backend.people.officers import create_officer
 from backend.settings import Settings
-from backend.turns import intake
-from conversations import SubmitCall
 
 # The framework's two groups of services, each led by one Head of Operations.
 HEADS = (
@@ -89,10 +87,7 @@ def reported_call(
         moment = now - timedelta(days=days_ago)
         return Workflow(Notifier.of(session, settings, moment), who, settings=settings)
 
-    contact = Contact(channel="web", address="demo-reported")
-    session.add(contact)
     session.add(PanelMeeting(held_on=(now - timedelta(days=120)).date(), location="Bootle"))
-    session.flush()
     answers = {
         "name": "Nadia Flores",
         "address": "6 Poplar Row, Bootle L20 6QQ",
@@ -109,7 +104,7 @@ def reported_call(
         "route": "individual",
     }
     submitted = now - timedelta(days=135)
-    call = intake.submit_call(session, contact, SubmitCall(answers=answers), submitted)
+    call = tenants.submit_call(session, "demo-reported", answers, submitted)
     at(130).accept_pro_forma(call, "New tenants without heating: serious enough on its own.")
     at(120).decide(
         call, Decision.ACCEPTED, Grounds("Many new tenants say the same.", "systematic", "stage_2")

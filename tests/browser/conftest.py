@@ -1,14 +1,17 @@
-"""A live server on a free port and a real Chromium (Debian's) driven by Playwright."""
+"""A live server on a free port and a real Chromium (Debian's) driven by Playwright, and the
+steps several browser tests take: an officer signing in, a neighbour signing on the page."""
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 import uvicorn
@@ -16,6 +19,8 @@ from sqlalchemy import Engine
 
 from backend.app import create_app
 from backend.settings import Settings
+from tests.factories import PASSWORD
+from tests.fakes.twilio_api import FakeTwilio
 from tests.serving import free_port
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
@@ -107,3 +112,42 @@ def screenshot(page: object, name: str) -> None:
     """Keeps a picture of the page under var/screenshots for people to look at."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)  # type: ignore[attr-defined]
+
+
+def sign_in_officer(page: Any, email: str, password: str = PASSWORD) -> None:
+    """Signs an officer in on the sign-in form `page` shows, and waits for the dashboard."""
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("heading", name="Dashboard", exact=True).wait_for()
+
+
+def ask_for_code(page: Any, *, name: str, address: str, mobile: str) -> None:
+    """Fills in the signing page `page` shows (a resident affected) and sends it, which texts
+    `mobile` a code; waits for the page that asks for the code."""
+    page.get_by_label("Full name").fill(name)
+    page.get_by_label("Address or postcode").fill(address)
+    page.get_by_label("I am a customer or resident affected by this").check()
+    page.get_by_label("Mobile number").fill(mobile)
+    page.get_by_role("button", name="Send me a code").click()
+    page.get_by_label("Code").wait_for()
+
+
+def texted_code(twilio: FakeTwilio, phone: str) -> str:
+    """The signing code in the newest text to `phone` at the fake Twilio, once one has come (the
+    outbox worker sends it)."""
+    deadline = time.monotonic() + 15
+    while not twilio.bodies(phone):
+        if time.monotonic() > deadline:
+            raise AssertionError("no code was texted")
+        time.sleep(0.1)
+    found = re.search(r"(\d{6})", twilio.bodies(phone)[-1])
+    assert found
+    return found.group(1)
+
+
+def sign_with_code(page: Any, code: str) -> None:
+    """Types the texted `code` on the page that asks for it, signs, and waits for the thanks."""
+    page.get_by_label("Code").fill(code)
+    page.get_by_role("button", name="Sign the petition").click()
+    page.get_by_text("Thank you: you have signed.").wait_for()

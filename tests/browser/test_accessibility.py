@@ -19,8 +19,8 @@ from backend.messaging.uploads import UploadLinks
 from backend.models import Appeal, Call, CallStatus, Contact, PanelMeeting, Petition, SupportRequest
 from backend.settings import Settings
 from backend.store.db import write_session
-from tests.browser.conftest import screenshot, serve_app
-from tests.factories import PASSWORD, make_officer
+from tests.browser.conftest import screenshot, serve_app, sign_in_officer
+from tests.factories import make_officer
 
 BLOCKING = ("serious", "critical")
 
@@ -89,10 +89,7 @@ def test_every_back_office_page_with_calls_at_every_stage(
         page = context.new_page()
         page.goto(f"{base}/officer/login")
         problems = {"sign in": _problems(page)}
-        page.fill("#email", demo.DEMO_OFFICER_EMAIL)
-        page.fill("#password", demo.DEMO_OFFICER_PASSWORD)
-        page.get_by_role("button", name="Sign in").click()
-        page.wait_for_url(f"{base}/officer/")
+        sign_in_officer(page, demo.DEMO_OFFICER_EMAIL, demo.DEMO_OFFICER_PASSWORD)
         pages = {
             "dashboard": "/officer/",
             "help requested": "/officer/support",
@@ -155,10 +152,7 @@ def test_the_back_office_as_the_board_and_emt_see_it(
         context = browser.new_context(viewport={"width": 1280, "height": 900})
         page = context.new_page()
         page.goto(f"{base}/officer/login")
-        page.fill("#email", "board-member@example.org")
-        page.fill("#password", PASSWORD)
-        page.get_by_role("button", name="Sign in").click()
-        page.wait_for_url(f"{base}/officer/")
+        sign_in_officer(page, "board-member@example.org")
         pages = {f"a Call, {status}": f"/officer/calls/{ref}" for status, ref in references.items()}
         pages["a Call after its report"] = f"/officer/calls/{by_tenant['Nadia Flores']}"
         pages["its final report"] = f"/officer/calls/{by_tenant['Nadia Flores']}/report"

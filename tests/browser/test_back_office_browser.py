@@ -13,8 +13,8 @@ from sqlmodel import Session
 from backend.models import PanelMeeting
 from backend.settings import Settings
 from backend.store.db import write_session
-from tests.browser.conftest import screenshot, serve_app
-from tests.factories import PASSWORD, make_call, make_contact, make_officer
+from tests.browser.conftest import screenshot, serve_app, sign_in_officer
+from tests.factories import make_call, make_contact, make_officer
 from tests.fakes.twilio_api import FakeTwilio
 
 TENANT = "+447911123456"
@@ -53,9 +53,7 @@ def test_an_officer_takes_a_call_to_a_decision_and_the_tenant_is_told_by_sms(
     ):
         page = browser.new_context(viewport={"width": 1024, "height": 900}).new_page()
         page.goto(f"{base}/officer/")
-        page.get_by_label("Email").fill("dana@example.org")
-        page.get_by_label("Password").fill(PASSWORD)
-        page.get_by_role("button", name="Sign in").click()
+        sign_in_officer(page, "dana@example.org")
         page.get_by_role("heading", name="New Calls: advice needed").wait_for()
         page.get_by_role("link", name=reference).first.click()
         page.get_by_role("heading", name="What happens next").wait_for()
@@ -124,10 +122,7 @@ def test_a_script_in_any_tenant_answer_runs_nowhere_in_the_back_office(
     dialogs: list[str] = []
     page.on("dialog", lambda dialog: dialogs.append(dialog.message))
     page.goto(f"{live_server}/officer/login")
-    page.get_by_label("Email").fill("pat@example.org")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.get_by_role("heading", name="Dashboard").wait_for()
+    sign_in_officer(page, "pat@example.org")
     page.goto(f"{live_server}/officer/calls/{reference}")
     page.get_by_role("heading", name="The pro-forma and evidence").click()  # unfold it
     assert payload in page.locator("dl.answers").inner_text()

@@ -3,8 +3,6 @@ it on the signing page, keeping their own answers (issue 15), on a small phone i
 
 from __future__ import annotations
 
-import re
-import time
 from typing import Any
 
 from sqlalchemy import Engine
@@ -14,24 +12,13 @@ from backend import petitions
 from backend.models import CallStatus, Petition, Signature
 from backend.settings import Settings
 from backend.store.db import write_session
-from tests.browser.conftest import screenshot, serve_app
+from tests.browser.conftest import ask_for_code, screenshot, serve_app, sign_with_code, texted_code
 from tests.browser.test_webchat_browser import _answer, _press
 from tests.factories import NOW, make_call, make_contact
 from tests.fakes.twilio_api import FakeTwilio
 
 SIGNER = "+447911000124"
 SUMMARY = "The lift at Maple House breaks down every week and people upstairs are stuck."
-
-
-def _code(twilio: FakeTwilio, phone: str) -> str:
-    deadline = time.monotonic() + 15
-    while not twilio.bodies(phone):
-        if time.monotonic() > deadline:
-            raise AssertionError("no code was texted")
-        time.sleep(0.1)
-    found = re.search(r"(\d{6})", twilio.bodies(phone)[-1])
-    assert found
-    return found.group(1)
 
 
 def test_a_tenant_in_the_web_chat_is_offered_a_neighbours_petition_and_signs_it(
@@ -88,14 +75,13 @@ def test_a_tenant_in_the_web_chat_is_offered_a_neighbours_petition_and_signs_it(
 
         signing = browser.new_context(viewport={"width": 360, "height": 740}).new_page()
         signing.goto(signing_url)
-        signing.get_by_label("Full name").fill("Bea Tenant")
-        signing.get_by_label("Address or postcode").fill("9 Maple House, Bootle L30 4TH")
-        signing.get_by_label("I am a customer or resident affected by this").check()
-        signing.get_by_label("Mobile number").fill("07911 000124")
-        signing.get_by_role("button", name="Send me a code").click()
-        signing.get_by_label("Code").fill(_code(twilio, SIGNER))
-        signing.get_by_role("button", name="Sign the petition").click()
-        signing.get_by_text("Thank you: you have signed.").wait_for()
+        ask_for_code(
+            signing,
+            name="Bea Tenant",
+            address="9 Maple House, Bootle L30 4TH",
+            mobile="07911 000124",
+        )
+        sign_with_code(signing, texted_code(twilio, SIGNER))
 
         # Back in the chat, their own Call carries on from where they were.
         _press(page, "Carry on with my own")

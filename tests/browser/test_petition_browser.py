@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import time
 from typing import Any
 
@@ -13,22 +12,11 @@ from backend import petitions
 from backend.models import CallStatus, Petition
 from backend.settings import Settings
 from backend.store.db import write_session
-from tests.browser.conftest import screenshot, serve_app
+from tests.browser.conftest import ask_for_code, screenshot, serve_app, sign_with_code, texted_code
 from tests.factories import NOW, make_call, make_contact
 from tests.fakes.twilio_api import FakeTwilio
 
 SIGNER = "+447911000123"
-
-
-def _code(twilio: FakeTwilio, phone: str, already: int) -> str:
-    deadline = time.monotonic() + 15
-    while len(twilio.bodies(phone)) <= already:
-        if time.monotonic() > deadline:
-            raise AssertionError("no code was texted")
-        time.sleep(0.1)
-    found = re.search(r"(\d{6})", twilio.bodies(phone)[-1])
-    assert found
-    return found.group(1)
 
 
 def test_a_neighbour_signs_from_the_share_link_with_the_texted_code(
@@ -70,12 +58,7 @@ def test_a_neighbour_signs_from_the_share_link_with_the_texted_code(
             assert f"{field}-error" in described
         screenshot(phone, "petition-errors")
 
-        phone.get_by_label("Full name").fill("Ann Lee")
-        phone.get_by_label("Address or postcode").fill("3 Elm Road, L30 4TH")
-        phone.get_by_label("I am a customer or resident affected by this").check()
-        phone.get_by_label("Mobile number").fill("07911 000123")
-        phone.get_by_role("button", name="Send me a code").click()
-        phone.get_by_label("Code").wait_for()
+        ask_for_code(phone, name="Ann Lee", address="3 Elm Road, L30 4TH", mobile="07911 000123")
         confirm_url = phone.url
         # Opening any page of the flow again counts nothing.
         for url in (f"{base}/s/{code}", confirm_url, f"{base}/s/{code}?signed=1"):
@@ -84,9 +67,7 @@ def test_a_neighbour_signs_from_the_share_link_with_the_texted_code(
         session.rollback()
         assert session.exec(select(Petition)).one().signature_count == 0
 
-        phone.get_by_label("Code").fill(_code(twilio, SIGNER, 0))
-        phone.get_by_role("button", name="Sign the petition").click()
-        phone.get_by_text("Thank you: you have signed.").wait_for()
+        sign_with_code(phone, texted_code(twilio, SIGNER))
         assert phone.get_by_label("1 of 4 signatures").get_attribute("value") == "1"
         screenshot(phone, "petition-signed")
 
@@ -94,12 +75,7 @@ def test_a_neighbour_signs_from_the_share_link_with_the_texted_code(
         # nothing more is texted.
         sent = len(twilio.bodies(SIGNER))
         phone.goto(f"{base}/s/{code}")
-        phone.get_by_label("Full name").fill("Ann Lee")
-        phone.get_by_label("Address or postcode").fill("3 Elm Road, L30 4TH")
-        phone.get_by_label("I am a customer or resident affected by this").check()
-        phone.get_by_label("Mobile number").fill("07911000123")
-        phone.get_by_role("button", name="Send me a code").click()
-        phone.get_by_label("Code").wait_for()
+        ask_for_code(phone, name="Ann Lee", address="3 Elm Road, L30 4TH", mobile="07911000123")
         assert phone.get_by_text("If this number can sign this petition").is_visible()
         time.sleep(0.5)
         assert len(twilio.bodies(SIGNER)) == sent
@@ -160,7 +136,7 @@ def test_a_neighbour_signs_on_the_romanian_page_and_is_texted_in_romanian(
         phone.get_by_label("Cod", exact=True).wait_for()
         assert phone.get_by_role("heading", name="Scrieți codul primit prin SMS").is_visible()
 
-        texted = _code(twilio, signer, 0)
+        texted = texted_code(twilio, signer)
         assert twilio.bodies(signer)[-1].startswith("Codul pentru semnarea petitiei:")
         phone.get_by_label("Cod", exact=True).fill(texted)
         phone.get_by_role("button", name="Semnați petiția").click()
