@@ -10,8 +10,10 @@ from typing import Protocol
 from sqlalchemy import Connection, Engine, and_, bindparam, exists, insert, or_, update
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from backend.models import Contact, Direction, Message, MessageStatus
+from backend.models.message import UNSENT_ROWS
 from backend.models.types import saved_id
 from backend.store.db import table_of, write_connection, write_session
 from backend.store.prepared import Prepared
@@ -83,6 +85,7 @@ def queue(
 def _due(now: datetime):  # type: ignore[no-untyped-def]
     """Outbound messages ready to try: queued and due, or leased by a worker that vanished."""
     return and_(
+        UNSENT_ROWS,  # what ix_message_unsent holds: the outbox reads only those
         col(Message.direction) == Direction.OUT.value,
         or_(
             and_(
@@ -97,6 +100,19 @@ def _due(now: datetime):  # type: ignore[no-untyped-def]
     )
 
 
+def claimable(now: datetime, limit: int) -> SelectOfScalar[int | None]:
+    """The ids of up to `limit` messages due, oldest first, none behind an older one to the
+    same person (order per person: nothing is sent while an older message is still unsent)."""
+    earlier = aliased(Message)
+    blocked = exists().where(
+        col(earlier.contact_id) == col(Message.contact_id),
+        col(earlier.direction) == Direction.OUT.value,
+        col(earlier.status).in_([MessageStatus.QUEUED.value, MessageStatus.SENDING.value]),
+        col(earlier.id) < col(Message.id),
+    )
+    return select(col(Message.id)).where(_due(now), ~blocked).order_by(col(Message.id)).limit(limit)
+
+
 class SqlOutbox:
     """bot.delivery.Outbox kept in the message table."""
 
@@ -104,15 +120,7 @@ class SqlOutbox:
         self.engine = engine
 
     def claim(self, now: datetime, limit: int) -> list[Parcel]:
-        earlier = aliased(Message)
-        # Order per person: nothing is sent while an older message to them is still unsent.
-        blocked = exists().where(
-            col(earlier.contact_id) == col(Message.contact_id),
-            col(earlier.direction) == Direction.OUT.value,
-            col(earlier.status).in_([MessageStatus.QUEUED.value, MessageStatus.SENDING.value]),
-            col(earlier.id) < col(Message.id),
-        )
-        query = select(Message.id).where(_due(now), ~blocked).order_by(col(Message.id)).limit(limit)
+        query = claimable(now, limit)
         with write_session(self.engine) as session:
             if session.get_bind().dialect.name == "postgresql":
                 query = query.with_for_update(skip_locked=True, of=Message)

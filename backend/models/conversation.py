@@ -17,7 +17,7 @@ class ConversationRecord(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     contact_id: int = Field(foreign_key="contact.id", unique=True)
-    step: str = Field(max_length=32, index=True)
+    step: str = Field(max_length=32)
     state: str = Field(sa_type=Text)
     version: int = 1
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

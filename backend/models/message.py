@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Text, UniqueConstraint
+from sqlalchemy import Index, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from backend.models.types import UTCDateTime, utcnow
@@ -31,12 +31,31 @@ class MessageStatus(StrEnum):
 
 
 UNSENT = frozenset({MessageStatus.QUEUED, MessageStatus.SENDING})
+# The messages waiting to go, as ix_message_unsent holds them and as the outbox asks for them:
+# literal SQL, because SQLite uses a partial index only for the index's own condition written in
+# the query (not through a bound parameter). tests/integration/test_outbox_index.py checks it.
+_UNSENT_INDEX = text("status IN ('queued', 'sending')")
+UNSENT_ROWS = text("message.status IN ('queued', 'sending')")
+_ANSWERS = text("in_reply_to IS NOT NULL")
 
 
 class Message(SQLModel, table=True):
     """One message; the provider's id is unique per channel and direction (replays stop here)."""
 
-    __table_args__ = (UniqueConstraint("channel", "direction", "provider_message_id"),)
+    __table_args__ = (
+        UniqueConstraint("channel", "direction", "provider_message_id"),
+        # The outbox's few: it never reads the whole table (migration 0014).
+        Index(
+            "ix_message_unsent", "id", sqlite_where=_UNSENT_INDEX, postgresql_where=_UNSENT_INDEX
+        ),
+        # Replies to a message: a turn writes no entry for a message that answers nothing.
+        Index(
+            "ix_message_in_reply_to",
+            "in_reply_to",
+            sqlite_where=_ANSWERS,
+            postgresql_where=_ANSWERS,
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     contact_id: int = Field(foreign_key="contact.id", index=True)
@@ -47,11 +66,11 @@ class Message(SQLModel, table=True):
     buttons: str = Field(default="[]", sa_type=Text)  # JSON [[label, reply], ...]
     status: str = Field(max_length=16)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
-    in_reply_to: int | None = Field(default=None, foreign_key="message.id", index=True)
+    in_reply_to: int | None = Field(default=None, foreign_key="message.id")
 
     # The outbox: delivery attempts of an outbound message.
     attempts: int = 0
-    next_attempt_at: datetime | None = Field(default=None, sa_type=UTCDateTime, index=True)
+    next_attempt_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     locked_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
     sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     last_error: str | None = Field(default=None, max_length=200)
