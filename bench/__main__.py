@@ -5,7 +5,7 @@ Set BENCH_DATABASE_URL (make bench does) to include PostgreSQL with one and two 
 
 from __future__ import annotations
 
-from bench import backoffice, channels, flow, joining, signatures
+from bench import backoffice, channels, flow, joining, outbox, signatures
 from bench.common import machine, table
 from tests.labelled_pairs import Measured
 
@@ -23,6 +23,7 @@ def goals(
     pages: dict[int, dict[str, tuple[float, float]]],
     matcher: Measured,
     lookups: list[joining.Lookups],
+    searches: list[outbox.Search],
 ) -> list[list[str]]:
     """One row per goal (issue 6, then issue 15's): the goal, the figure, met or missed."""
     busy = {
@@ -86,6 +87,7 @@ def goals(
         "Call page": small["call"][0] / large["call"][0],
         "signing page": surge.page_small_ms / surge.page_large_ms,
         "signing rate": surge.later.per_second / surge.first.per_second,
+        "outbox search": outbox.growth(searches),
     }
     rows.append(
         [
@@ -128,9 +130,14 @@ def main() -> None:
     backoffice.report(pages)
     matcher, curve, lookups = joining.measure_all()
     joining.report(matcher, curve, lookups)
+    searches = outbox.measure()
+    outbox.report(searches)
     print(f"\nGoals (issues 6 and 15) - {machine()}\n")
     print(
-        table(goals(runs, memory, surge, pages, matcher, lookups), ["goal", "measured", "result"])
+        table(
+            goals(runs, memory, surge, pages, matcher, lookups, searches),
+            ["goal", "measured", "result"],
+        )
     )
 
 

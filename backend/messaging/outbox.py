@@ -7,13 +7,13 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Protocol
 
-from sqlalchemy import Connection, Engine, and_, bindparam, exists, insert, or_, update
+from sqlalchemy import Connection, Engine, and_, bindparam, func, insert, or_, update
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from backend.models import Contact, Direction, Message, MessageStatus
-from backend.models.message import UNSENT_ROWS
+from backend.models.message import waiting_to_go
 from backend.models.types import saved_id
 from backend.store.db import table_of, write_connection, write_session
 from backend.store.prepared import Prepared
@@ -85,8 +85,9 @@ def queue(
 def _due(now: datetime):  # type: ignore[no-untyped-def]
     """Outbound messages ready to try: queued and due, or leased by a worker that vanished."""
     return and_(
-        UNSENT_ROWS,  # what ix_message_unsent holds: the outbox reads only those
-        col(Message.direction) == Direction.OUT.value,
+        # What ix_message_unsent holds, and no more. (Only outbound messages are ever queued:
+        # asking for the direction too led PostgreSQL to read every outbound message's entry.)
+        waiting_to_go(col(Message.status)),
         or_(
             and_(
                 col(Message.status) == MessageStatus.QUEUED.value,
@@ -101,16 +102,21 @@ def _due(now: datetime):  # type: ignore[no-untyped-def]
 
 
 def claimable(now: datetime, limit: int) -> SelectOfScalar[int | None]:
-    """The ids of up to `limit` messages due, oldest first, none behind an older one to the
-    same person (order per person: nothing is sent while an older message is still unsent)."""
-    earlier = aliased(Message)
-    blocked = exists().where(
-        col(earlier.contact_id) == col(Message.contact_id),
-        col(earlier.direction) == Direction.OUT.value,
-        col(earlier.status).in_([MessageStatus.QUEUED.value, MessageStatus.SENDING.value]),
-        col(earlier.id) < col(Message.id),
+    """The ids of up to `limit` messages due, oldest first, each the oldest still waiting to
+    its person (order per person: nothing is sent while an older message is still unsent).
+    Both halves read ix_message_unsent alone, never a person's whole history."""
+    waiting = aliased(Message)
+    first_to_each = (
+        select(func.min(col(waiting.id)))
+        .where(waiting_to_go(col(waiting.status)))  # statuses of outbound messages alone
+        .group_by(col(waiting.contact_id))
     )
-    return select(col(Message.id)).where(_due(now), ~blocked).order_by(col(Message.id)).limit(limit)
+    return (
+        select(col(Message.id))
+        .where(_due(now), col(Message.id).in_(first_to_each))
+        .order_by(col(Message.id))
+        .limit(limit)
+    )
 
 
 class SqlOutbox:

@@ -61,8 +61,9 @@ def test_sqlite_plans_the_outbox_search_on_the_unsent_index(tmp_path: Path) -> N
         driver = connection.connection.driver_connection
         assert driver is not None
         plan = [row[3] for row in driver.execute(f"EXPLAIN QUERY PLAN {query}", values)]
-    assert "SCAN message USING INDEX ix_message_unsent" in plan
-    assert "SCAN message" not in plan  # the whole table, row by row
+    scans = [step for step in plan if step.startswith("SCAN")]
+    # Only the messages waiting to go are read; the rest is looked up by id.
+    assert scans and all(step.endswith("INDEX ix_message_unsent") for step in scans), plan
 
 
 def test_the_outbox_claims_what_waits_among_messages_long_sent(engine: Engine) -> None:
