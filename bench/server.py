@@ -20,7 +20,8 @@ from pydantic import BaseModel
 from sqlmodel import Session, col, func, select
 
 from backend.app import create_app
-from backend.models import UNSENT, Message
+from backend.models import Message
+from backend.models.message import waiting_to_go
 from backend.settings import Settings
 from backend.store.db import make_engine
 from backend.store.migrate import upgrade
@@ -79,7 +80,7 @@ def app_with_baseline(database_url: str, settings: dict[str, object]) -> FastAPI
             count = session.exec(
                 select(func.count())
                 .select_from(Message)
-                .where(col(Message.status).in_([s.value for s in UNSENT]))
+                .where(waiting_to_go(col(Message.status)))  # the outbox's index, not a scan
             ).one()
         return {"unsent": count}
 
