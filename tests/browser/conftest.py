@@ -66,6 +66,42 @@ def serve_app(settings: Settings, engine: Engine, **changes: object) -> Iterator
     thread.join(timeout=10)
 
 
+@contextmanager
+def serve_with_sms(settings: Settings, engine: Engine) -> Iterator[tuple[str, FakeTwilio]]:
+    """The app with its outbox worker, its texts going to a local fake Twilio; yields the
+    app's URL and the fake, which holds every text sent."""
+    twilio = FakeTwilio()
+    with (
+        twilio.running(),
+        serve_app(
+            settings,
+            engine,
+            outbox_worker=True,
+            twilio_account_sid=twilio.account_sid,
+            twilio_auth_token=twilio.auth_token,
+            twilio_from_number="+447700900000",
+            twilio_api_base_url=twilio.base_url,
+        ) as base,
+    ):
+        yield base, twilio
+
+
+def answer_in_chat(page: Any, text: str) -> None:
+    """Types `text` in the web chat and waits for the reply."""
+    replies = page.locator("#log li.theirs").count()
+    page.get_by_label("Your answer").fill(text)
+    page.get_by_label("Your answer").press("Enter")
+    # A locator, not wait_for_function: that evaluates a string, which our CSP forbids.
+    page.locator("#log li.theirs").nth(replies).wait_for(timeout=10_000)
+
+
+def press_in_chat(page: Any, label: str) -> None:
+    """Presses the web chat's button `label` and waits for the reply."""
+    replies = page.locator("#log li.theirs").count()
+    page.get_by_role("button", name=label, exact=True).click()
+    page.locator("#log li.theirs").nth(replies).wait_for(timeout=10_000)
+
+
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
     """Debian's Chromium, headless; closed after each module, because Playwright's sync API

@@ -13,9 +13,12 @@ from sqlmodel import Session
 from backend.models import PanelMeeting
 from backend.settings import Settings
 from backend.store.db import write_session
-from tests.browser.conftest import screenshot, serve_app, sign_in_officer
+from tests.browser.conftest import (
+    screenshot,
+    serve_with_sms,
+    sign_in_officer,
+)
 from tests.factories import make_call, make_contact, make_officer
-from tests.fakes.twilio_api import FakeTwilio
 
 TENANT = "+447911123456"
 
@@ -31,7 +34,6 @@ def _wait_for(predicate: Any, seconds: float = 15) -> None:
 def test_an_officer_takes_a_call_to_a_decision_and_the_tenant_is_told_by_sms(
     browser: Any, settings: Settings, engine: Engine, session: Session
 ) -> None:
-    twilio = FakeTwilio()
     with write_session(engine) as writing:
         make_officer(writing, "manager", email="dana@example.org", name="Dana Rivers")
         call = make_call(writing, make_contact(writing, "sms", TENANT), name="Sam Jones")
@@ -39,18 +41,7 @@ def test_an_officer_takes_a_call_to_a_decision_and_the_tenant_is_told_by_sms(
         from tests.factories import NOW
 
         writing.add(PanelMeeting(held_on=NOW.date() + timedelta(days=400), location="Bootle"))
-    with (
-        twilio.running(),
-        serve_app(
-            settings,
-            engine,
-            outbox_worker=True,
-            twilio_account_sid=twilio.account_sid,
-            twilio_auth_token=twilio.auth_token,
-            twilio_from_number="+447700900000",
-            twilio_api_base_url=twilio.base_url,
-        ) as base,
-    ):
+    with serve_with_sms(settings, engine) as (base, twilio):
         page = browser.new_context(viewport={"width": 1024, "height": 900}).new_page()
         page.goto(f"{base}/officer/")
         sign_in_officer(page, "dana@example.org")

@@ -12,10 +12,16 @@ from backend import petitions
 from backend.models import CallStatus, Petition, Signature
 from backend.settings import Settings
 from backend.store.db import write_session
-from tests.browser.conftest import ask_for_code, screenshot, serve_app, sign_with_code, texted_code
-from tests.browser.test_webchat_browser import _answer, _press
+from tests.browser.conftest import (
+    answer_in_chat,
+    ask_for_code,
+    press_in_chat,
+    screenshot,
+    serve_with_sms,
+    sign_with_code,
+    texted_code,
+)
 from tests.factories import NOW, make_call, make_contact
-from tests.fakes.twilio_api import FakeTwilio
 
 SIGNER = "+447911000124"
 SUMMARY = "The lift at Maple House breaks down every week and people upstairs are stuck."
@@ -37,37 +43,25 @@ def test_a_tenant_in_the_web_chat_is_offered_a_neighbours_petition_and_signs_it(
         petitions.set_target(writing, petition)
         petitions.describe(petition, SUMMARY)  # an officer's public words
         reference, code = call.reference, petition.code
-    twilio = FakeTwilio()
-    with (
-        twilio.running(),
-        serve_app(
-            settings,
-            engine,
-            outbox_worker=True,
-            twilio_account_sid=twilio.account_sid,
-            twilio_auth_token=twilio.auth_token,
-            twilio_from_number="+447700900000",
-            twilio_api_base_url=twilio.base_url,
-        ) as base,
-    ):
+    with serve_with_sms(settings, engine) as (base, twilio):
         page = browser.new_context(viewport={"width": 360, "height": 740}).new_page()
         page.goto(f"{base}/chat")
         page.get_by_role("button", name="Start").click()
         page.wait_for_selector("text=Shall we start?")
-        _press(page, "Yes, start")
-        _answer(page, "Bea Tenant")
-        _answer(page, "9 Maple House, Bootle L30 4TH")
-        _answer(page, "1")  # write to me here
-        _press(page, "Repairs")
-        _answer(page, "lift broken again in maple house")
-        _press(page, "Done")
+        press_in_chat(page, "Yes, start")
+        answer_in_chat(page, "Bea Tenant")
+        answer_in_chat(page, "9 Maple House, Bootle L30 4TH")
+        answer_in_chat(page, "1")  # write to me here
+        press_in_chat(page, "Repairs")
+        answer_in_chat(page, "lift broken again in maple house")
+        press_in_chat(page, "Done")
 
         offer = page.locator("#log li.theirs").last.inner_text()
         assert "A neighbour near L30 4 has already asked the panel to look at this" in offer
         assert reference in offer and SUMMARY in offer and "Maple House, Bootle" not in offer
         screenshot(page, "chat-similar-offer")
         assert page.evaluate("document.documentElement.scrollWidth") <= 360
-        _press(page, "Sign that petition")
+        press_in_chat(page, "Sign that petition")
         link = page.get_by_role("link", name=f"{base}/s/{code}")
         assert link.is_visible()
         signing_url = link.get_attribute("href")
@@ -84,7 +78,7 @@ def test_a_tenant_in_the_web_chat_is_offered_a_neighbours_petition_and_signs_it(
         sign_with_code(signing, texted_code(twilio, SIGNER))
 
         # Back in the chat, their own Call carries on from where they were.
-        _press(page, "Carry on with my own")
+        press_in_chat(page, "Carry on with my own")
         assert "Question 6 of 11" in page.locator("#log li.theirs").last.inner_text()
     session.rollback()
     assert session.exec(select(Petition)).one().signature_count == 1

@@ -12,9 +12,14 @@ from backend import petitions
 from backend.models import CallStatus, Petition
 from backend.settings import Settings
 from backend.store.db import write_session
-from tests.browser.conftest import ask_for_code, screenshot, serve_app, sign_with_code, texted_code
+from tests.browser.conftest import (
+    ask_for_code,
+    screenshot,
+    serve_with_sms,
+    sign_with_code,
+    texted_code,
+)
 from tests.factories import NOW, make_call, make_contact
-from tests.fakes.twilio_api import FakeTwilio
 
 SIGNER = "+447911000123"
 
@@ -28,19 +33,7 @@ def test_a_neighbour_signs_from_the_share_link_with_the_texted_code(
         petition = petitions.open_petition(writing, call, settings, NOW)
         petitions.set_target(writing, petition)
         code = petition.code
-    twilio = FakeTwilio()
-    with (
-        twilio.running(),
-        serve_app(
-            settings,
-            engine,
-            outbox_worker=True,
-            twilio_account_sid=twilio.account_sid,
-            twilio_auth_token=twilio.auth_token,
-            twilio_from_number="+447700900000",
-            twilio_api_base_url=twilio.base_url,
-        ) as base,
-    ):
+    with serve_with_sms(settings, engine) as (base, twilio):
         phone = browser.new_context(
             viewport={"width": 360, "height": 740}, java_script_enabled=False
         ).new_page()
@@ -94,20 +87,8 @@ def test_a_neighbour_signs_on_the_romanian_page_and_is_texted_in_romanian(
         petition = petitions.open_petition(writing, call, settings, NOW)
         petitions.set_target(writing, petition)
         code = petition.code
-    twilio = FakeTwilio()
     signer = "+447911000124"
-    with (
-        twilio.running(),
-        serve_app(
-            settings,
-            engine,
-            outbox_worker=True,
-            twilio_account_sid=twilio.account_sid,
-            twilio_auth_token=twilio.auth_token,
-            twilio_from_number="+447700900000",
-            twilio_api_base_url=twilio.base_url,
-        ) as base,
-    ):
+    with serve_with_sms(settings, engine) as (base, twilio):
         romanian = browser.new_context(viewport={"width": 360, "height": 740}, locale="ro-RO")
         first = romanian.new_page()
         first.goto(f"{base}/s/{code}")

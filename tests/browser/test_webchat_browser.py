@@ -9,23 +9,8 @@ from sqlmodel import Session, select
 
 from backend.models import Call
 from conversations.proforma import FORM, Kind, Step
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import answer_in_chat, press_in_chat, screenshot
 from tests.factories import KEPT, TYPED
-
-
-def _answer(page: Any, text: str) -> None:
-    replies = page.locator("#log li.theirs").count()
-    page.get_by_label("Your answer").fill(text)
-    page.get_by_label("Your answer").press("Enter")
-    # A locator, not wait_for_function: that evaluates a string, which our CSP forbids.
-    page.locator("#log li.theirs").nth(replies).wait_for(timeout=10_000)
-
-
-def _press(page: Any, label: str) -> None:
-    replies = page.locator("#log li.theirs").count()
-    page.get_by_role("button", name=label, exact=True).click()
-    # A locator, not wait_for_function: that evaluates a string, which our CSP forbids.
-    page.locator("#log li.theirs").nth(replies).wait_for(timeout=10_000)
 
 
 def test_a_tenant_completes_a_call_on_a_360_pixel_phone(
@@ -37,27 +22,27 @@ def test_a_tenant_completes_a_call_on_a_360_pixel_phone(
     page.get_by_role("button", name="Start").click()
     page.wait_for_selector("text=Shall we start?")
     screenshot(page, "chat-welcome")
-    _press(page, "Yes, start")
+    press_in_chat(page, "Yes, start")
     answered: dict[str, str] = {}
     for q in FORM:
         if not q.applies(answered):
             continue
         if q.step == Step.CONTACT_PREFERENCE:
-            _press(page, "Phone me")
+            press_in_chat(page, "Phone me")
         elif q.step == Step.SERVICE_AREA:
-            _press(page, "Repairs")
+            press_in_chat(page, "Repairs")
             answered[q.step.value] = "repairs"
             continue
         elif q.kind == Kind.CHOICE:
-            _answer(page, TYPED[q.step])  # typed numbers work as well as buttons
+            answer_in_chat(page, TYPED[q.step])  # typed numbers work as well as buttons
         else:
-            _answer(page, TYPED[q.step])
+            answer_in_chat(page, TYPED[q.step])
             if q.kind in (Kind.LONG_TEXT, Kind.EVIDENCE):
-                _press(page, "Done")
+                press_in_chat(page, "Done")
         answered[q.step.value] = KEPT[q.step]
     assert page.locator("text=Please check your answers").is_visible()
     screenshot(page, "chat-review")
-    _press(page, "Send it to the panel")
+    press_in_chat(page, "Send it to the panel")
     last = page.locator("#log li.theirs").nth(-2).inner_text()
     reference = re.search(r"CCS-\d{4}-\d{4}", last)
     assert reference, last
@@ -110,9 +95,9 @@ def test_a_script_typed_by_a_tenant_runs_nowhere(live_server: str, phone: Any) -
     page.on("dialog", refuse)
     page.goto(f"{live_server}/chat")
     page.get_by_role("button", name="Start").click()
-    _press(page, "Yes, start")
+    press_in_chat(page, "Yes, start")
     payload = "<img src=x onerror=alert(1)><script>alert(2)</script>"
-    _answer(page, payload)
+    answer_in_chat(page, payload)
     page.reload()
     assert page.locator("#log li.mine").last.inner_text().endswith(payload)
     assert dialogs == []
