@@ -27,7 +27,9 @@ def _index_sql(engine: Engine, name: str) -> str:
         return str(connection.execute(query, {"name": name}).scalar_one())
 
 
-def _log(session: Session, contact: Contact, status: MessageStatus, **more: object) -> int:
+def _log(
+    session: Session, contact: Contact, status: MessageStatus, next_attempt_at: datetime
+) -> int:
     message = Message(
         contact_id=contact.id or 0,
         channel=contact.channel,
@@ -35,7 +37,7 @@ def _log(session: Session, contact: Contact, status: MessageStatus, **more: obje
         body="Your Call is on the agenda.",
         status=status.value,
         created_at=NOW,
-        **more,
+        next_attempt_at=next_attempt_at,
     )
     session.add(message)
     session.flush()
@@ -72,13 +74,13 @@ def test_the_outbox_claims_what_waits_among_messages_long_sent(engine: Engine) -
         session.add(contact)
         session.flush()
         for _ in range(30):
-            _log(session, contact, MessageStatus.SENT, next_attempt_at=NOW - timedelta(days=1))
-        due = _log(session, contact, MessageStatus.QUEUED, next_attempt_at=NOW)
-        _log(session, contact, MessageStatus.QUEUED, next_attempt_at=NOW)  # behind the first
+            _log(session, contact, MessageStatus.SENT, NOW - timedelta(days=1))
+        due = _log(session, contact, MessageStatus.QUEUED, NOW)
+        _log(session, contact, MessageStatus.QUEUED, NOW)  # behind the first
         later = Contact(channel="telegram", address="4343", created_at=NOW)
         session.add(later)
         session.flush()
-        _log(session, later, MessageStatus.QUEUED, next_attempt_at=NOW + timedelta(minutes=5))
+        _log(session, later, MessageStatus.QUEUED, NOW + timedelta(minutes=5))
     claimed = SqlOutbox(engine).claim(NOW, limit=10)
     assert [parcel.id for parcel in claimed] == [due]
 
