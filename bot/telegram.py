@@ -18,10 +18,10 @@ from telegram import (
     User,
 )
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
-from telegram.request import HTTPXRequest
 
 from bot.delivery import Parcel, RecipientGone, TryLater, Undeliverable
 from bot.render import Button
+from bot.telegram_request import AiohttpRequest
 from conversations import Attachment, Channel, Inbound
 
 # PTB 22 warns when it builds RetryAfter unless told to use timedelta, the coming default.
@@ -37,21 +37,29 @@ BOT_COMMANDS = (
 )
 ALLOWED_UPDATES = ("message", "callback_query")
 REF_PREFIX = "telegram:"
-# The Bot's connections to Telegram. httpcore's pool looks at every connection whenever a request
-# starts or ends: each costs about 0.15 ms of CPU a message (a pool of 16, 5 ms a message against
-# the local fake; of 8, 4.2; of 4, 3.3). Eight at Telegram's round trip of 100 ms or so carry 80
-# messages a second, above the 30 a second Telegram takes from a bot.
+# The Bot's connections to Telegram: eight at Telegram's round trip of 100 ms or so carry 80
+# messages a second, above the 30 a second Telegram takes from a bot. A request waits at most a
+# second for one of them to be free, then fails as TimedOut (bot/telegram_request.py).
 CONNECTIONS = 8
-# The outbox sends a round (up to 50) at once: the messages wait here, not in the pool (where they
-# would time out after a second), and two connections stay free for button answers and files.
+# The outbox sends a round (up to 50) at once: the messages wait here, not for a connection
+# (where they would time out after a second), and two connections stay free for button answers
+# and files.
 SENDING_AT_ONCE = CONNECTIONS - 2
 
 
 def make_bot(token: str, api_base_url: str) -> Bot:
     """A Bot aimed at `api_base_url` (Telegram's, or a local fake in tests)."""
     file_base = api_base_url.removesuffix("/bot") + "/file/bot"
-    request = HTTPXRequest(connection_pool_size=CONNECTIONS, connect_timeout=5, read_timeout=10)
-    return Bot(token, base_url=api_base_url, base_file_url=file_base, request=request)
+    request = AiohttpRequest(connections=CONNECTIONS, connect_timeout=5, read_timeout=10)
+    # getUpdates has a request of its own (PTB's default is one connection): polling's long poll.
+    polling = AiohttpRequest(connections=1)
+    return Bot(
+        token,
+        base_url=api_base_url,
+        base_file_url=file_base,
+        request=request,
+        get_updates_request=polling,
+    )
 
 
 def inbound(update: Update) -> Inbound | None:
