@@ -34,13 +34,7 @@ def move_signatures(session: Session, source: Petition, target: Petition) -> lis
         if not (signature.phone and signature.phone in phones)
         and signature.identity not in identities
     ]
-    for signature in moving:
-        signature.petition_id = saved_id(target)
-        session.add(signature)
-    session.flush()
-    if moving:
-        bump(session, source, -len(moving))
-        bump(session, target, len(moving))
+    _reassign(session, moving, source, target, counted=len(moving))
     return [saved_id(signature) for signature in moving]
 
 
@@ -56,15 +50,22 @@ def move_back(session: Session, ids: list[int], source: Petition, target: Petiti
             )
         )
     )
-    counted = [s for s in back if s.withdrawn_at is None and s.struck_at is None]
-    for signature in back:
+    counted = sum(1 for s in back if s.withdrawn_at is None and s.struck_at is None)
+    _reassign(session, back, source, target, counted=counted)
+    return len(back)
+
+
+def _reassign(
+    session: Session, signatures: list[Signature], source: Petition, target: Petition, counted: int
+) -> None:
+    """Moves `signatures` from `source` to `target`; `counted` of them move in the counts."""
+    for signature in signatures:
         signature.petition_id = saved_id(target)
         session.add(signature)
     session.flush()
     if counted:
-        bump(session, source, -len(counted))
-        bump(session, target, len(counted))
-    return len(back)
+        bump(session, source, -counted)
+        bump(session, target, counted)
 
 
 def has_signed(

@@ -44,7 +44,9 @@ def _log(
     return message.id or 0
 
 
-def test_the_unsent_index_holds_only_messages_waiting_to_go(engine: Engine) -> None:
+def test_both_databases_keep_the_outbox_indexes_partial(engine: Engine) -> None:
+    # The condition each index is kept under, as the database stores it (what the outbox's
+    # search states, test below; what it finds among sent messages, the test after).
     unsent = _index_sql(engine, "ix_message_unsent").lower()
     assert "where" in unsent
     assert "'queued'" in unsent and "'sending'" in unsent
