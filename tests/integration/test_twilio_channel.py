@@ -139,6 +139,9 @@ def test_a_forged_or_missing_signature_is_403_and_nothing_is_stored(
         assert response.status_code == 403
     wrong_key = signed_post(app_client, SMS_PATH, params, "not-the-auth-token")
     assert wrong_key.status_code == 403
+    # Forged and not even a form: still the forgery's answer, before the body's.
+    as_json = app_client.post(SMS_PATH, json=params, headers={"X-Twilio-Signature": "forged"})
+    assert as_json.status_code == 403
     assert session.exec(select(Message)).all() == []
     assert session.exec(select(Contact)).all() == []
 
